@@ -1,0 +1,16 @@
+//! `eimfs score`.
+
+use crate::Ctx;
+
+/// Arguments of `eimfs score`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Input files or other arguments (placeholder until the command is implemented).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
+}
+
+/// Run `eimfs score`.
+pub fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<()> {
+    anyhow::bail!("`eimfs score` is not implemented yet")
+}
