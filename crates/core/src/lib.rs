@@ -8,6 +8,8 @@
 //!   linked channel — EDF+ writes channel links as `text@@ChannelLabel`).
 //! * [`Event`] and [`EventsFile`]: seizure and artefact events in the SzCORE / HED-SCORE TSV
 //!   format (`onset, duration, eventType, confidence, channels, dateTime, recordingDuration`).
+//! * [`SeizureMap`]: where a seizure starts and the ordered regions it visits — the simulator's
+//!   truth, the detector's output and what localisation scoring compares.
 //! * [`Electrode`]: the 19 electrodes of the international 10-20 system, their positions on a unit
 //!   sphere and their [`Region`] (lobe × hemisphere). Migration mapping reports in these regions.
 //!
@@ -33,7 +35,9 @@
 mod electrode;
 mod event;
 mod recording;
+mod seizure;
 
 pub use electrode::{Electrode, Hemisphere, Lobe, Region};
 pub use event::{Annotation, Event, EventsFile, TsvError};
 pub use recording::{Recording, Signal};
+pub use seizure::{RegionVisit, SeizureMap};
