@@ -10,6 +10,10 @@
 //! * [`filter`]: Butterworth and notch filters as second-order sections, zero-phase
 //!   ([`sosfiltfilt`], equal to scipy's) and streaming causal ([`SosFilter`], equal to scipy's
 //!   `sosfilt` however the input is chunked).
+//! * [`resample`]: polyphase resampling by a rational factor ([`Resampler`], equal to
+//!   `scipy.signal.resample_poly`), whole-signal or streaming.
+//! * [`spectrum`]: Welch PSD ([`Welch`], equal to `scipy.signal.welch`, allocation-free after
+//!   construction) and band power, peak frequency, spectral edge and entropy helpers.
 //!
 //! Numerical results are checked against scipy by fixtures generated with
 //! `ci/fixtures/signal_fixtures.py` (see `crates/signal/tests/`).
@@ -51,8 +55,12 @@ mod error;
 pub mod filter;
 pub mod montage;
 pub mod names;
+pub mod resample;
+pub mod spectrum;
 
 pub use error::{Error, Result};
 pub use filter::{Band, Sample, Sos, SosFilter, sosfilt, sosfiltfilt, sosfiltfilt_into};
 pub use montage::{ApplyOptions, Derivation, DerivationSpec, Minus, Montage, MontagePlan};
 pub use names::{ChannelKind, ChannelMap, ChannelName};
+pub use resample::{Padding, ResampleStream, Resampler, resample_poly};
+pub use spectrum::{Welch, WelchConfig, band_power, welch};
