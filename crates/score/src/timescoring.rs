@@ -31,7 +31,7 @@
 //!   false positives per 24 h, `fp/(numSamples/fs/3600/24)`.
 //!
 //! timescoring divides by zero on a recording of zero samples; here that is an
-//! [`Error::EmptyRecording`](crate::Error::EmptyRecording). Sample scoring of two annotations of
+//! [`Error::EmptyRecording`]. Sample scoring of two annotations of
 //! different lengths is an error in both.
 
 use serde::{Deserialize, Serialize};
