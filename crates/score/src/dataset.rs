@@ -224,8 +224,14 @@ pub fn pair_inputs(reference: &Path, hypothesis: &Path, truth: Option<&Path>, de
             let name = recording_name(reference);
             let hyp_name = recording_name(hypothesis);
             pairing.recordings.push(RecordingInput {
-                truth_maps: truth.map(Path::to_path_buf).or_else(|| maps_beside(reference, &name, &TRUTH_SUFFIXES)),
-                detected_maps: detected.map(Path::to_path_buf).or_else(|| maps_beside(hypothesis, &hyp_name, &DETECTED_SUFFIXES)),
+                truth_maps: match truth {
+                    Some(t) => find_maps(t, &name, &TRUTH_SUFFIXES),
+                    None => maps_beside(reference, &name, &TRUTH_SUFFIXES),
+                },
+                detected_maps: match detected {
+                    Some(d) => find_maps(d, &hyp_name, &DETECTED_SUFFIXES),
+                    None => maps_beside(hypothesis, &hyp_name, &DETECTED_SUFFIXES),
+                },
                 name,
                 reference: reference.to_path_buf(),
                 hypothesis: Some(hypothesis.to_path_buf()),

@@ -31,7 +31,7 @@
 //!   false positives per 24 h, `fp/(numSamples/fs/3600/24)`.
 //!
 //! timescoring divides by zero on a recording of zero samples; here that is an
-//! [`Error::EmptyRecording`](crate::Error::EmptyRecording). Sample scoring of two annotations of
+//! [`Error::EmptyRecording`]. Sample scoring of two annotations of
 //! different lengths is an error in both.
 
 use serde::{Deserialize, Serialize};
@@ -74,16 +74,25 @@ fn rasterise(events: &[(f64, f64)], fs: f64, n: usize) -> Vec<bool> {
     mask
 }
 
-/// Inclusive prefix counts: `c[i]` = number of `true` in `mask[..i]`.
-fn prefix_counts(mask: &[bool]) -> Vec<u64> {
-    let mut c = Vec::with_capacity(mask.len() + 1);
-    let mut acc = 0u64;
-    c.push(0);
-    for &m in mask {
-        acc += m as u64;
-        c.push(acc);
+/// The union of sample ranges as sorted, disjoint, non-empty ranges.
+fn union_ranges(ranges: impl IntoIterator<Item = Range<usize>>) -> Vec<Range<usize>> {
+    let mut v: Vec<Range<usize>> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
+    v.sort_unstable_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
     }
-    c
+    out
+}
+
+/// Number of samples of `r` inside the sorted disjoint ranges `union` (the sum of a mask over
+/// `r`).
+fn covered_samples(union: &[Range<usize>], r: Range<usize>) -> usize {
+    let first = union.partition_point(|u| u.end <= r.start);
+    union[first..].iter().take_while(|u| u.start < r.end).map(|u| u.end.min(r.end) - u.start.max(r.start)).sum()
 }
 
 /// An annotation of one recording, both as a list of `(start, stop)` events in seconds and as a
@@ -332,45 +341,30 @@ pub fn event_scoring(reference: &Annotation, hypothesis: &Annotation, params: &E
     let ref_events = prepare(reference);
     let hyp_events = prepare(hypothesis);
 
-    let hyp_counts = prefix_counts(&rasterise(&hyp_events, fs, n_hyp));
+    // The hypothesis mask at 10 Hz as sorted disjoint sample ranges.
+    let hyp_mask = union_ranges(hyp_events.iter().map(|&e| event_range(e, fs, n_hyp)));
     let duration = n_ref as f64 / fs;
     let extended = extend_events(&ref_events, params.tolerance_start, params.tolerance_end, duration);
 
-    // True positives; the widened windows of detected events form the true-positive regions,
-    // accumulated as a difference array over the reference grid.
+    // True positives; the widened windows of detected events form the true-positive regions.
     let mut ref_detected = Vec::with_capacity(extended.len());
-    let mut tp_diff = vec![0i64; n_ref + 1];
+    let mut tp_regions = Vec::new();
     let mut tp = 0u64;
     for &w in &extended {
-        let r = event_range(w, fs, n_hyp);
-        let covered = hyp_counts[r.end] - hyp_counts[r.start];
+        let covered = covered_samples(&hyp_mask, event_range(w, fs, n_hyp));
         let relative_overlap = (covered as f64 / fs) / (w.1 - w.0);
         let detected = relative_overlap > params.min_overlap + 1e-6;
         if detected {
             tp += 1;
-            let r = event_range(w, fs, n_ref);
-            tp_diff[r.start] += 1;
-            tp_diff[r.end] -= 1;
+            tp_regions.push(event_range(w, fs, n_ref));
         }
         ref_detected.push(detected);
     }
-    let mut tp_counts = Vec::with_capacity(n_ref + 1);
-    tp_counts.push(0u64);
-    let (mut level, mut acc) = (0i64, 0u64);
-    for d in &tp_diff[..n_ref] {
-        level += d;
-        acc += (level > 0) as u64;
-        tp_counts.push(acc);
-    }
+    let tp_regions = union_ranges(tp_regions);
 
     // False positives: hypothesis events with no sample in a true-positive region.
-    let hyp_false_positive: Vec<bool> = hyp_events
-        .iter()
-        .map(|&e| {
-            let r = event_range(e, fs, n_ref);
-            tp_counts[r.end] == tp_counts[r.start]
-        })
-        .collect();
+    let hyp_false_positive: Vec<bool> =
+        hyp_events.iter().map(|&e| covered_samples(&tp_regions, event_range(e, fs, n_ref)) == 0).collect();
     let fp = hyp_false_positive.iter().filter(|&&f| f).count() as u64;
 
     let scores = Scores::from_counts(tp, fp, ref_events.len() as u64, n_ref as u64, fs);
@@ -417,6 +411,17 @@ mod tests {
         assert_eq!(py_slice(8, 20, 10), 8..10);
         assert_eq!(py_slice(6, 3, 10).len(), 0);
         assert_eq!(py_slice(12, 20, 10).len(), 0);
+    }
+
+    #[test]
+    fn range_unions_count_like_mask_sums() {
+        let u = union_ranges([5..10, 0..2, 8..12, 3..3, 12..14, 20..25]);
+        assert_eq!(u, vec![0..2, 5..14, 20..25]);
+        assert_eq!(covered_samples(&u, 0..30), 2 + 9 + 5);
+        assert_eq!(covered_samples(&u, 1..6), 2);
+        assert_eq!(covered_samples(&u, 14..20), 0);
+        assert_eq!(covered_samples(&u, 7..7), 0);
+        assert_eq!(covered_samples(&[], 0..5), 0);
     }
 
     #[test]

@@ -94,10 +94,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         tmp.push(format!(".tmp{}", std::process::id()));
         let tmp = PathBuf::from(tmp);
         std::fs::write(&tmp, format!("{json}\n")).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, out).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            e
-        }).with_context(|| format!("writing {}", out.display()))?;
+        std::fs::rename(&tmp, out)
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+            .with_context(|| format!("writing {}", out.display()))?;
     }
     if args.json {
         println!("{json}");
