@@ -1,0 +1,324 @@
+//! The classifier: a small versioned JSON model and our own evaluator.
+//!
+//! A model file holds
+//! * `format` = `"eimfs-detect-model"` and `version` = 1 (this evaluator's schema);
+//! * `features`: the feature names it was trained on, which must equal
+//!   [`FEATURE_NAMES`](crate::features::FEATURE_NAMES) in order;
+//! * `classifier`: either gradient-boosted trees (`"kind": "gbdt"`: a baseline log-odds plus
+//!   the sum of the trees' leaf values, the format of scikit-learn's
+//!   `HistGradientBoostingClassifier` for binary targets) or a logistic regression on standardised
+//!   features (`"kind": "logistic"`); the output is the ictal probability `1 / (1 + e^−raw)`;
+//! * `postprocess`: the event-assembly settings tuned together with the classifier
+//!   ([`PostProcess`]);
+//! * `training`: free-form provenance (command, data, seeds, date, cross-validated scores).
+//!
+//! The evaluator reproduces scikit-learn's `predict_proba` (checked against it by a fixture,
+//! `ci/fixtures/detect_model_fixture.py`). The default model is built into the binary
+//! ([`Model::embedded`]); `--model FILE` replaces it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{FEATURE_NAMES, NF};
+
+/// The `format` value of a model file.
+pub const MODEL_FORMAT: &str = "eimfs-detect-model";
+/// The schema version this evaluator reads.
+pub const MODEL_VERSION: u32 = 1;
+
+/// The default model, built into the binary.
+pub const EMBEDDED_MODEL: &str = include_str!("../models/default.json");
+
+/// One regression tree in array form: node `i` is a leaf when `feature[i] < 0`; otherwise go to
+/// `left[i]` when `x[feature[i]] <= threshold[i]` (or when the value is missing and
+/// `missing_left[i]`), else to `right[i]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tree {
+    /// Split feature per node, −1 for leaves.
+    pub feature: Vec<i32>,
+    /// Split threshold per node.
+    pub threshold: Vec<f64>,
+    /// Left child per node.
+    pub left: Vec<u32>,
+    /// Right child per node.
+    pub right: Vec<u32>,
+    /// Leaf value per node (log-odds contribution).
+    pub value: Vec<f64>,
+    /// Where missing values (NaN) go per node.
+    pub missing_left: Vec<bool>,
+}
+
+impl Tree {
+    fn check(&self, t: usize) -> std::result::Result<(), String> {
+        let n = self.feature.len();
+        if n == 0 {
+            return Err(format!("tree {t} has no nodes"));
+        }
+        for (what, len) in [
+            ("threshold", self.threshold.len()),
+            ("left", self.left.len()),
+            ("right", self.right.len()),
+            ("value", self.value.len()),
+            ("missing_left", self.missing_left.len()),
+        ] {
+            if len != n {
+                return Err(format!("tree {t}: `{what}` has {len} entries, `feature` has {n}"));
+            }
+        }
+        for i in 0..n {
+            let f = self.feature[i];
+            if f >= NF as i32 {
+                return Err(format!("tree {t} node {i}: feature index {f} out of range (0-{})", NF - 1));
+            }
+            if f >= 0 {
+                let (l, r) = (self.left[i] as usize, self.right[i] as usize);
+                if l <= i || r <= i || l >= n || r >= n {
+                    return Err(format!("tree {t} node {i}: children {l}, {r} must be later nodes below {n}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The tree's value for one feature row.
+    #[inline]
+    pub fn eval(&self, x: &[f32]) -> f64 {
+        let mut i = 0usize;
+        loop {
+            let f = self.feature[i];
+            if f < 0 {
+                return self.value[i];
+            }
+            let v = x[f as usize];
+            let go_left = if v.is_nan() { self.missing_left[i] } else { (v as f64) <= self.threshold[i] };
+            i = if go_left { self.left[i] } else { self.right[i] } as usize;
+        }
+    }
+}
+
+/// The classifier of a model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Classifier {
+    /// Gradient-boosted trees: `raw = baseline + Σ tree(x)`.
+    Gbdt {
+        /// Baseline log-odds.
+        baseline: f64,
+        /// The trees (leaf values include the learning rate).
+        trees: Vec<Tree>,
+    },
+    /// Logistic regression on standardised features: `raw = intercept + Σ coef·(x − mean)/scale`.
+    Logistic {
+        /// Feature means.
+        mean: Vec<f64>,
+        /// Feature scales (standard deviations).
+        scale: Vec<f64>,
+        /// Coefficients.
+        coef: Vec<f64>,
+        /// Intercept.
+        intercept: f64,
+    },
+}
+
+/// Event-assembly settings stored with the classifier they were tuned for (see
+/// [`crate::assemble`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PostProcess {
+    /// Centred moving average applied to each electrode's probability, seconds (odd).
+    pub smooth_seconds: usize,
+    /// A region becomes ictal when its probability reaches this.
+    pub threshold_on: f64,
+    /// … and stays ictal while its probability is at least this.
+    pub threshold_off: f64,
+    /// Ictal stretches of one region separated by less than this are joined, seconds.
+    pub gap_close_seconds: f64,
+    /// A region's ictal stretch shorter than this is not a visit, seconds.
+    pub min_region_seconds: f64,
+    /// A seizure shorter than this is dropped (ACNS: 10 s), seconds.
+    pub min_seizure_seconds: f64,
+    /// How far `--sensitivity low|high` moves both thresholds (up|down).
+    pub sensitivity_shift: f64,
+}
+
+impl Default for PostProcess {
+    fn default() -> Self {
+        PostProcess {
+            smooth_seconds: 5,
+            threshold_on: 0.5,
+            threshold_off: 0.35,
+            gap_close_seconds: 4.0,
+            min_region_seconds: 6.0,
+            min_seizure_seconds: 10.0,
+            sensitivity_shift: 0.1,
+        }
+    }
+}
+
+/// A detection model: classifier plus the settings tuned with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// Schema version, [`MODEL_VERSION`].
+    pub version: u32,
+    /// Model name, e.g. `eimfs-default-2026-11`.
+    pub name: String,
+    /// Feature names, in row order.
+    pub features: Vec<String>,
+    /// The classifier.
+    pub classifier: Classifier,
+    /// Event-assembly settings.
+    #[serde(default)]
+    pub postprocess: PostProcess,
+    /// Provenance (free-form).
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+impl Model {
+    /// Parse and check a model. `source` names it in errors (a path or `embedded`).
+    pub fn from_json(text: &str, source: &str) -> Result<Model> {
+        let err = |message: String| Error::Model { source_name: source.to_string(), message };
+        let m: Model = serde_json::from_str(text).map_err(|e| err(format!("not a valid model file: {e}")))?;
+        if m.format != MODEL_FORMAT {
+            return Err(err(format!("field `format` is {:?}, expected {MODEL_FORMAT:?}", m.format)));
+        }
+        if m.version != MODEL_VERSION {
+            return Err(err(format!("field `version` is {}, this eimfs reads version {MODEL_VERSION}", m.version)));
+        }
+        if m.features.len() != NF || m.features.iter().zip(FEATURE_NAMES).any(|(a, b)| a != b) {
+            return Err(err(format!(
+                "field `features` lists [{}]; this eimfs computes [{}]",
+                m.features.join(", "),
+                FEATURE_NAMES.join(", ")
+            )));
+        }
+        match &m.classifier {
+            Classifier::Gbdt { trees, baseline } => {
+                if !baseline.is_finite() {
+                    return Err(err("classifier baseline is not finite".into()));
+                }
+                for (t, tree) in trees.iter().enumerate() {
+                    tree.check(t).map_err(err)?;
+                }
+            }
+            Classifier::Logistic { mean, scale, coef, intercept } => {
+                for (what, v) in [("mean", mean), ("scale", scale), ("coef", coef)] {
+                    if v.len() != NF {
+                        return Err(err(format!("logistic `{what}` has {} entries, expected {NF}", v.len())));
+                    }
+                }
+                if scale.iter().any(|s| !(s.is_finite() && *s > 0.0)) || !intercept.is_finite() {
+                    return Err(err("logistic `scale` must be positive and `intercept` finite".into()));
+                }
+            }
+        }
+        let p = &m.postprocess;
+        if !(0.0 < p.threshold_off && p.threshold_off <= p.threshold_on && p.threshold_on < 1.0) {
+            return Err(err(format!(
+                "postprocess thresholds must satisfy 0 < threshold_off <= threshold_on < 1, found {} and {}",
+                p.threshold_off, p.threshold_on
+            )));
+        }
+        if p.smooth_seconds == 0 || p.smooth_seconds % 2 == 0 {
+            return Err(err(format!("postprocess smooth_seconds must be odd, found {}", p.smooth_seconds)));
+        }
+        Ok(m)
+    }
+
+    /// Read a model file.
+    pub fn from_file(path: &std::path::Path) -> Result<Model> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        Model::from_json(&text, &path.display().to_string())
+    }
+
+    /// The model built into the binary.
+    pub fn embedded() -> Model {
+        Model::from_json(EMBEDDED_MODEL, "embedded").expect("the embedded model is valid (checked by a test)")
+    }
+
+    /// Raw score (log-odds) of a feature row.
+    pub fn raw(&self, x: &[f32]) -> f64 {
+        match &self.classifier {
+            Classifier::Gbdt { baseline, trees } => baseline + trees.iter().map(|t| t.eval(x)).sum::<f64>(),
+            Classifier::Logistic { mean, scale, coef, intercept } => {
+                intercept
+                    + x.iter().zip(mean).zip(scale).zip(coef).map(|(((&v, m), s), c)| c * (v as f64 - m) / s).sum::<f64>()
+            }
+        }
+    }
+
+    /// Ictal probability of a feature row.
+    pub fn probability(&self, x: &[f32]) -> f64 {
+        1.0 / (1.0 + (-self.raw(x)).exp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model_json(classifier: &str) -> String {
+        let names: Vec<String> = FEATURE_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+        format!(
+            r#"{{"format":"eimfs-detect-model","version":1,"name":"t","features":[{}],"classifier":{classifier}}}"#,
+            names.join(",")
+        )
+    }
+
+    #[test]
+    fn gbdt_evaluates_trees_with_missing_values() {
+        // One stump on feature 1 (x <= 2.5 → -1, else +2; NaN goes right) and a constant tree.
+        let c = r#"{"kind":"gbdt","baseline":0.5,"trees":[
+            {"feature":[1,-1,-1],"threshold":[2.5,0,0],"left":[1,0,0],"right":[2,0,0],"value":[0,-1.0,2.0],"missing_left":[false,false,false]},
+            {"feature":[-1],"threshold":[0],"left":[0],"right":[0],"value":[0.25],"missing_left":[false]}]}"#;
+        let m = Model::from_json(&model_json(c), "test").unwrap();
+        let mut x = [0f32; NF];
+        x[1] = 2.5;
+        assert_eq!(m.raw(&x), 0.5 - 1.0 + 0.25);
+        x[1] = 2.6;
+        assert_eq!(m.raw(&x), 0.5 + 2.0 + 0.25);
+        x[1] = f32::NAN;
+        assert_eq!(m.raw(&x), 2.75);
+        assert!((m.probability(&x) - 1.0 / (1.0 + (-2.75f64).exp())).abs() < 1e-15);
+        assert_eq!(m.postprocess, PostProcess::default());
+    }
+
+    #[test]
+    fn logistic_standardises() {
+        let mean = vec![1.0; NF];
+        let scale = vec![2.0; NF];
+        let mut coef = vec![0.0; NF];
+        coef[0] = 4.0;
+        let c = serde_json::json!({"kind": "logistic", "mean": mean, "scale": scale, "coef": coef, "intercept": -1.0});
+        let m = Model::from_json(&model_json(&c.to_string()), "test").unwrap();
+        let mut x = [0f32; NF];
+        x[0] = 3.0;
+        assert_eq!(m.raw(&x), -1.0 + 4.0 * (3.0 - 1.0) / 2.0);
+    }
+
+    #[test]
+    fn malformed_models_are_refused_with_the_reason() {
+        let bad_child = r#"{"kind":"gbdt","baseline":0,"trees":[{"feature":[0],"threshold":[1],"left":[0],"right":[0],"value":[0],"missing_left":[true]}]}"#;
+        let e = Model::from_json(&model_json(bad_child), "m.json").unwrap_err().to_string();
+        assert_eq!(e, "model m.json: tree 0 node 0: children 0, 0 must be later nodes below 1");
+        let e = Model::from_json(r#"{"format":"x","version":1}"#, "m.json").unwrap_err().to_string();
+        assert!(e.starts_with("model m.json: not a valid model file"), "{e}");
+        let text = model_json(r#"{"kind":"gbdt","baseline":0,"trees":[]}"#).replace("\"log_rms\"", "\"rms\"");
+        let e = Model::from_json(&text, "m.json").unwrap_err().to_string();
+        assert!(e.contains("field `features` lists [rms, "), "{e}");
+        let text = model_json(r#"{"kind":"gbdt","baseline":0,"trees":[]}"#).replace("\"version\":1", "\"version\":7");
+        let e = Model::from_json(&text, "m.json").unwrap_err().to_string();
+        assert_eq!(e, "model m.json: field `version` is 7, this eimfs reads version 1");
+    }
+
+    #[test]
+    fn embedded_model_is_valid() {
+        let m = Model::embedded();
+        assert_eq!(m.format, MODEL_FORMAT);
+        assert_eq!(m.features.len(), NF);
+        // A flat-ish background row is far from ictal.
+        let x = [0f32; NF];
+        assert!(m.probability(&x).is_finite());
+    }
+}
