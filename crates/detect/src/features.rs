@@ -39,6 +39,8 @@ pub use crate::decimate::{ANALYSIS_FS, BLOCK};
 pub const SEG: usize = 2 * BLOCK;
 /// Frequency bins of a segment spectrum (0 to 32 Hz in 0.5 Hz steps).
 pub const NBINS: usize = SEG / 2 + 1;
+/// Bins kept per block (0 to 25.5 Hz; the anti-alias filter leaves nothing useful above).
+pub const NSPEC: usize = 52;
 /// Bin width, Hz.
 pub const DF: f32 = ANALYSIS_FS as f32 / SEG as f32;
 /// Blocks per window (8 s).
@@ -218,6 +220,86 @@ fn diff_stats(x: &[f32]) -> (f32, f32) {
     (ss, mm)
 }
 
+/// Sum with 8 accumulators (vectorises).
+#[inline]
+fn sum8(x: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let mut c = x.chunks_exact(8);
+    for v in &mut c {
+        for i in 0..8 {
+            acc[i] += v[i];
+        }
+    }
+    acc.iter().sum::<f32>() + c.remainder().iter().sum::<f32>()
+}
+
+/// Σ (x − m)² with 8 accumulators.
+#[inline]
+fn sq_dev8(x: &[f32], m: f32) -> f32 {
+    let mut acc = [0f32; 8];
+    let mut c = x.chunks_exact(8);
+    for v in &mut c {
+        for i in 0..8 {
+            acc[i] += (v[i] - m) * (v[i] - m);
+        }
+    }
+    acc.iter().sum::<f32>() + c.remainder().iter().map(|v| (v - m) * (v - m)).sum::<f32>()
+}
+
+/// (Σ |Δx|, Σ Δx²) over consecutive samples.
+#[inline]
+fn diff_sums8(x: &[f32]) -> (f32, f32) {
+    let m = x.len().saturating_sub(1);
+    let (a, b) = (&x[..m], &x[1..]);
+    let mut l = [0f32; 8];
+    let mut q = [0f32; 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (p, r) in (&mut ca).zip(&mut cb) {
+        for i in 0..8 {
+            let d = r[i] - p[i];
+            l[i] += d.abs();
+            q[i] += d * d;
+        }
+    }
+    let (mut ls, mut qs): (f32, f32) = (l.iter().sum(), q.iter().sum());
+    for (p, r) in ca.remainder().iter().zip(cb.remainder()) {
+        let d = r - p;
+        ls += d.abs();
+        qs += d * d;
+    }
+    (ls, qs)
+}
+
+/// (Σ (Δ²x)², Σ Teager–Kaiser energy of the mean-removed samples) over samples with both
+/// neighbours. The Teager–Kaiser operator is not shift-invariant, hence the mean removal.
+#[inline]
+fn second_sums8(x: &[f32], mean: f32) -> (f32, f32) {
+    let m = x.len().saturating_sub(2);
+    let (a, b, c) = (&x[..m], &x[1..m + 1], &x[2..m + 2]);
+    let mut d2 = [0f32; 8];
+    let mut te = [0f32; 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    let mut cc = c.chunks_exact(8);
+    for ((p, q), r) in (&mut ca).zip(&mut cb).zip(&mut cc) {
+        for i in 0..8 {
+            let dd = r[i] - 2.0 * q[i] + p[i];
+            d2[i] += dd * dd;
+            let (u, v, w) = (p[i] - mean, q[i] - mean, r[i] - mean);
+            te[i] += v * v - u * w;
+        }
+    }
+    let (mut ds, mut ts): (f32, f32) = (d2.iter().sum(), te.iter().sum());
+    for ((p, q), r) in ca.remainder().iter().zip(cb.remainder()).zip(cc.remainder()) {
+        let dd = r - 2.0 * q + p;
+        ds += dd * dd;
+        let (u, v, w) = (p - mean, q - mean, r - mean);
+        ts += v * v - u * w;
+    }
+    (ds, ts)
+}
+
 /// Statistics of one derivation over one second.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockStats {
@@ -234,9 +316,11 @@ pub struct BlockStats {
     pub d1: f32,
     /// Mean squared second difference, µV².
     pub d2: f32,
-    /// Spectrum of the 2-s segment ending with this block (µV²/Hz, one-sided, density); `None` for
-    /// the first block of a run.
-    pub psd: Option<Box<[f32; NBINS]>>,
+    /// Spectrum of the 2-s segment ending with this block (µV²/Hz, one-sided, density), bins 0 to
+    /// [`NSPEC`] − 1; meaningful only when `has_psd`.
+    pub psd: [f32; NSPEC],
+    /// False for the first block of a run (no previous block to make a segment with).
+    pub has_psd: bool,
     /// Bin of the spectral peak within 0.5–24.5 Hz (0 without spectrum).
     pub peak_bin: u8,
     /// High-frequency excess: `log10` of the full-rate first-difference power over the 64 Hz one
@@ -293,29 +377,32 @@ impl Spectral {
     }
 
     /// Density-scaled one-sided periodogram of `a ++ b` (64 + 64 samples), mean removed,
-    /// periodic Hann window (as one segment of `scipy.signal.welch`).
-    pub fn periodogram(&mut self, a: &[f32], b: &[f32]) -> Box<[f32; NBINS]> {
-        let mean = (a.iter().sum::<f32>() + b.iter().sum::<f32>()) / SEG as f32;
-        for (i, (dst, &x)) in self.input.iter_mut().zip(a.iter().chain(b)).enumerate() {
-            *dst = (x - mean) * self.window[i];
+    /// periodic Hann window (as one segment of `scipy.signal.welch`), bins 0 to `out.len() − 1`.
+    pub fn periodogram(&mut self, a: &[f32], b: &[f32], out: &mut [f32]) {
+        let mean = (sum8(a) + sum8(b)) / SEG as f32;
+        let (w1, w2) = self.window.split_at(a.len());
+        let (i1, i2) = self.input.split_at_mut(a.len());
+        for ((d, &x), &w) in i1.iter_mut().zip(a).zip(w1) {
+            *d = (x - mean) * w;
+        }
+        for ((d, &x), &w) in i2.iter_mut().zip(b).zip(w2) {
+            *d = (x - mean) * w;
         }
         self.fft
             .process_with_scratch(&mut self.input, &mut self.output, &mut self.scratch)
             .expect("buffers made by the plan");
-        let mut p = Box::new([0f32; NBINS]);
-        for (k, c) in self.output.iter().enumerate() {
+        for (k, (c, p)) in self.output.iter().zip(out.iter_mut()).enumerate() {
             let mut v = (c.re * c.re + c.im * c.im) * self.scale;
             if k != 0 && k != NBINS - 1 {
                 v *= 2.0;
             }
-            p[k] = v;
+            *p = v;
         }
-        p
     }
 }
 
 /// Peak bin of a spectrum within the analysed band.
-fn peak_bin(psd: &[f32; NBINS]) -> usize {
+fn peak_bin(psd: &[f32]) -> usize {
     let (lo, hi) = BAND_BINS;
     let mut best = lo;
     for k in lo..=hi {
@@ -331,46 +418,30 @@ impl BlockStats {
     /// full-rate features.
     pub fn compute(prev: Option<&[f32]>, cur: &[f32], spectral: &mut Spectral, hf: f32, pop: f32) -> BlockStats {
         let n = cur.len();
-        let mean = cur.iter().sum::<f32>() / n as f32;
-        let var = cur.iter().map(|&x| (x - mean) * (x - mean)).sum::<f32>() / n as f32;
-        let last_prev = prev.and_then(|p| p.last().copied());
-        // First differences (including the one across the block boundary when there is one).
-        let mut ll = 0.0f32;
-        let mut d1 = 0.0f32;
-        let mut nd = 0usize;
-        if let Some(l) = last_prev {
-            let d = cur[0] - l;
-            ll += d.abs();
-            d1 += d * d;
-            nd += 1;
+        let mean = sum8(cur) / n as f32;
+        let var = sq_dev8(cur, mean) / n as f32;
+        // Samples with the last one of the previous block in front, when there is one: first
+        // differences (line length, Hjorth), second differences and Teager–Kaiser energy then
+        // include the block boundary.
+        let mut ext = [0f32; BLOCK + 1];
+        let x: &[f32] = match prev.and_then(|p| p.last().copied()) {
+            Some(l) if n == BLOCK => {
+                ext[0] = l;
+                ext[1..].copy_from_slice(cur);
+                &ext[..]
+            }
+            _ => cur,
+        };
+        let nd = x.len() - 1;
+        let n2 = x.len() - 2;
+        let (ll, d1) = diff_sums8(x);
+        let (d2, te) = second_sums8(x, mean);
+        let mut psd = [0f32; NSPEC];
+        let has_psd = prev.is_some();
+        if let Some(p) = prev {
+            spectral.periodogram(p, cur, &mut psd);
         }
-        for w in cur.windows(2) {
-            let d = w[1] - w[0];
-            ll += d.abs();
-            d1 += d * d;
-            nd += 1;
-        }
-        // Second differences and Teager–Kaiser energy at samples with both neighbours.
-        let mut d2 = 0.0f32;
-        let mut te = 0.0f32;
-        let mut n2 = 0usize;
-        if let Some(l) = last_prev {
-            let dd = cur[1] - 2.0 * cur[0] + l;
-            d2 += dd * dd;
-            let (a, b, c) = (l - mean, cur[0] - mean, cur[1] - mean);
-            te += b * b - a * c;
-            n2 += 1;
-        }
-        for w in cur.windows(3) {
-            let dd = w[2] - 2.0 * w[1] + w[0];
-            d2 += dd * dd;
-            // Teager–Kaiser energy is shift-sensitive: use mean-removed samples.
-            let (a, b, c) = (w[0] - mean, w[1] - mean, w[2] - mean);
-            te += b * b - a * c;
-            n2 += 1;
-        }
-        let psd = prev.map(|p| spectral.periodogram(p, cur));
-        let peak = psd.as_deref().map(peak_bin).unwrap_or(0) as u8;
+        let peak = if has_psd { peak_bin(&psd) } else { 0 } as u8;
         BlockStats {
             mean,
             var,
@@ -379,6 +450,7 @@ impl BlockStats {
             d1: d1 / nd.max(1) as f32,
             d2: d2 / n2.max(1) as f32,
             psd,
+            has_psd,
             peak_bin: peak,
             hf,
             pop,
@@ -401,26 +473,27 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
     let pop = blocks.iter().map(|b| b.pop).fold(f32::NEG_INFINITY, f32::max);
 
     // Welch: mean of the segment spectra fully inside the window.
-    let mut psd = [0f32; NBINS];
+    let mut psd = [0f32; NSPEC];
     let mut nseg = 0usize;
-    let mut peaks: Vec<u8> = Vec::with_capacity(WINDOW);
+    let mut peaks = [0u8; WINDOW];
     for b in blocks.iter().skip(1) {
-        if let Some(p) = &b.psd {
-            for (a, v) in psd.iter_mut().zip(p.iter()) {
+        if b.has_psd {
+            for (a, v) in psd.iter_mut().zip(b.psd.iter()) {
                 *a += v;
             }
+            peaks[nseg.min(WINDOW - 1)] = b.peak_bin;
             nseg += 1;
-            peaks.push(b.peak_bin);
         }
     }
     if nseg == 0 {
         // A window of a single block (never in practice: recordings are at least 10 s).
-        if let Some(p) = blocks.first().and_then(|b| b.psd.as_ref()) {
-            psd.copy_from_slice(&p[..]);
+        if let Some(b) = blocks.first().filter(|b| b.has_psd) {
+            psd.copy_from_slice(&b.psd);
+            peaks[0] = b.peak_bin;
             nseg = 1;
-            peaks.push(blocks[0].peak_bin);
         }
     }
+    let peaks = &peaks[..nseg.min(WINDOW)];
     if nseg > 0 {
         let k = 1.0 / nseg as f32;
         psd.iter_mut().for_each(|v| *v *= k);
@@ -428,7 +501,7 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
     let band = |(lo, hi): (usize, usize)| psd[lo..=hi].iter().sum::<f32>() * DF;
     let (lo, hi) = BAND_BINS;
     let total = band(BAND_BINS);
-    let bp: Vec<f32> = BANDS.iter().map(|&b| band(b)).collect();
+    let bp: [f32; 4] = [band(BANDS[0]), band(BANDS[1]), band(BANDS[2]), band(BANDS[3])];
     let tot = total.max(1e-12);
     // Spectral edge 90 %.
     let mut cum = 0.0f32;
@@ -441,15 +514,25 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
         }
     }
     let pk = peak_bin(&psd);
-    let mut ent = 0.0f32;
-    for &v in &psd[lo..=hi] {
-        let p = v * DF / tot;
-        if p > 0.0 {
-            ent -= p * p.ln();
+    // Normalised spectral entropy −Σ p·ln p / ln(bins), p = v / V with V = Σ v over the band:
+    // −Σ p ln p = ln V − (Σ v ln v) / V (branch-free, 8 lanes).
+    let band_psd = &psd[lo..=hi];
+    let vsum = band_psd.iter().sum::<f32>().max(1e-30);
+    let mut acc = [0f32; 8];
+    let mut ch = band_psd.chunks_exact(8);
+    for c in &mut ch {
+        for i in 0..8 {
+            let v = c[i].max(1e-30);
+            acc[i] += v * fast_ln(v);
         }
     }
-    ent /= ((hi - lo + 1) as f32).ln();
-    let conc = (psd[pk - 1] + psd[pk] + psd[(pk + 1).min(NBINS - 1)]) * DF / tot;
+    let mut vlnv: f32 = acc.iter().sum();
+    for &v in ch.remainder() {
+        let v = v.max(1e-30);
+        vlnv += v * fast_ln(v);
+    }
+    let ent = ((fast_ln(vsum) - vlnv / vsum) / ((hi - lo + 1) as f32).ln()).max(0.0);
+    let conc = (psd[pk - 1] + psd[pk] + psd[pk + 1]) * DF / tot;
     let stable = if peaks.is_empty() {
         0.0
     } else {
@@ -482,21 +565,39 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
     ]
 }
 
+/// Natural logarithm to about 2e-5 absolute error (exponent from the bits, mantissa by a
+/// minimax-like polynomial on [1, 2)), for the spectral entropy of every window.
+#[inline]
+pub fn fast_ln(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let e = ((bits >> 23) & 0xff) as i32 - 127;
+    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
+    let t = m - 1.0;
+    // ln(1 + t) on [0, 1): t times a least-squares degree-5 polynomial (max error 1.3e-5).
+    let p = t * (0.999_981_85 + t * (-0.499_187_48 + t * (0.324_409_64 + t * (-0.208_664_41 + t * (0.100_281_59 + t * -0.023_687_06)))));
+    p + e as f32 * std::f32::consts::LN_2
+}
+
 /// True when a window's RMS (feature 0, `log10 µV`) says the channel is flat.
 pub fn is_flat(raw: &[f32; NRAW]) -> bool {
     raw[0] < FLAT_RMS_UV.log10()
 }
 
-/// Quantile of a small slice (linear interpolation, as numpy's default); sorts the slice.
+/// Quantile of a small slice (linear interpolation, as numpy's default); reorders the slice.
 pub fn quantile(v: &mut [f32], q: f32) -> f32 {
     if v.is_empty() {
         return f32::NAN;
     }
-    v.sort_unstable_by(|a, b| a.total_cmp(b));
     let pos = q * (v.len() - 1) as f32;
     let i = pos.floor() as usize;
     let f = pos - i as f32;
-    if i + 1 < v.len() { v[i] * (1.0 - f) + v[i + 1] * f } else { v[i] }
+    let (_, &mut lo, upper) = v.select_nth_unstable_by(i, |a, b| a.total_cmp(b));
+    if f > 0.0 && !upper.is_empty() {
+        let hi = upper.iter().copied().fold(f32::INFINITY, f32::min);
+        lo * (1.0 - f) + hi * f
+    } else {
+        lo
+    }
 }
 
 /// Per-minute medians of one channel's background features, and the background of any second.
@@ -507,6 +608,8 @@ pub struct Background {
     current_minute: usize,
     /// Medians of completed minutes (index = minute); `None` for minutes without data.
     medians: Vec<Option<[f32; NBG]>>,
+    /// The background of the last minute asked for by [`Background::of_final`].
+    cache: Option<(usize, Option<[f32; NBG]>)>,
 }
 
 impl Background {
@@ -556,6 +659,7 @@ impl Background {
         if !self.current.is_empty() || self.medians.len() == self.current_minute {
             self.close_minute();
         }
+        self.cache = None;
     }
 
     /// True when the background of second `s` no longer changes (its last minute is complete).
@@ -582,6 +686,20 @@ impl Background {
             *o = quantile(&mut col, BG_QUANTILE);
         }
         Some(out)
+    }
+
+    /// [`Background::of`] for a second whose background is final ([`Background::ready`], or
+    /// after [`Background::finish`]), computed once per minute.
+    pub fn of_final(&mut self, s: usize) -> Option<[f32; NBG]> {
+        let m = s / 60;
+        match self.cache {
+            Some((cm, v)) if cm == m => v,
+            _ => {
+                let v = self.of(s);
+                self.cache = Some((m, v));
+                v
+            }
+        }
     }
 
     /// Forget minutes that no second still to be finalised can use (all before `s`'s span).
@@ -656,7 +774,7 @@ mod tests {
             let prev = if b == 0 { None } else { Some(&x[(b - 1) * 64..b * 64]) };
             blocks.push(BlockStats::compute(prev, &x[b * 64..(b + 1) * 64], &mut sp, 0.0, 0.0));
         }
-        assert!(blocks[0].psd.is_none() && blocks[1].psd.is_some());
+        assert!(!blocks[0].has_psd && blocks[1].has_psd);
         let refs: Vec<&BlockStats> = blocks.iter().collect();
         let f = window_features(&refs);
         // RMS 50/√2 = 35.36 µV.
@@ -678,6 +796,19 @@ mod tests {
         // Teager–Kaiser energy of a sine: A²·sin²(ω) = 2500·sin²(2π·6/64).
         let want_te = 2500.0 * (2.0 * std::f32::consts::PI * 6.0 / 64.0).sin().powi(2);
         assert!((10f32.powf(f[2]) - want_te).abs() / want_te < 0.02, "{} vs {want_te}", 10f32.powf(f[2]));
+    }
+
+    #[test]
+    fn fast_log_is_accurate() {
+        for k in 0..2000 {
+            let x = 1e-6f32 * 1.013f32.powi(k);
+            assert!((fast_ln(x) - x.ln()).abs() < 3e-5, "{x}: {} vs {}", fast_ln(x), x.ln());
+        }
+        let mut v = [5.0, 1.0, 4.0, 2.0, 3.0];
+        assert_eq!(quantile(&mut v, 0.5), 3.0);
+        assert_eq!(quantile(&mut v, 0.25), 2.0);
+        assert_eq!(quantile(&mut v, 0.3), 2.2);
+        assert_eq!(quantile(&mut v, 1.0), 5.0);
     }
 
     #[test]

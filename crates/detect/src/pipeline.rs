@@ -532,7 +532,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             let mut v = Vec::with_capacity(ready);
             for _ in 0..ready {
                 let (s, raw, ll) = ds.pending.pop_front().expect("counted above");
-                let bg = ds.bg.of(s);
+                let bg = ds.bg.of_final(s);
                 let row = with_background(&raw, bg.as_ref());
                 let valid = used[d] && !is_flat(&raw) && bg.is_some();
                 let onset = match bg {
