@@ -25,7 +25,11 @@
 //!    of the earliest.
 //! 6. **Map.** Visits (region, start, end) in order of start, hemisphere switches, overlaps with
 //!    other seizures (by id) and generalisation (at some moment ≥ 60 % of the recorded lateral
-//!    regions of each hemisphere active at once).
+//!    regions of each hemisphere active at once). Midline stretches (Fz, Cz, Pz) are attributed to
+//!    the mesial cortex of one hemisphere: the side whose electrodes are more involved, the lobe of
+//!    the leading midline electrode (Fz frontal, Cz central, Pz parietal); only a perfectly
+//!    symmetric stretch stays `midline`. The per-second probability table keeps its `midline`
+//!    column.
 
 use eimfs_core::{Electrode, Hemisphere, Lobe, Region, RegionVisit, SeizureMap};
 
@@ -372,16 +376,22 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
             onset_electrodes.push(t.0);
         }
     }
-    let hemisphere = if region.hemisphere == Hemisphere::Midline {
-        midline_side(p, onset_stretch)
+    let (region, hemisphere) = if region.hemisphere == Hemisphere::Midline {
+        let r = lateralise(p, onset_stretch);
+        (r, r.hemisphere)
     } else {
-        region.hemisphere
+        (region, region.hemisphere)
     };
-    let mut visits: Vec<RegionVisit> =
-        g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
+    let onset_key = (onset_stretch.region, onset_stretch.start);
+    let mut visits: Vec<RegionVisit> = g
+        .iter()
+        .map(|s| RegionVisit { region: if s.region.lobe == Lobe::Midline { lateralise(p, s) } else { s.region }, start: s.start as f64, end: s.end as f64 })
+        .collect();
+    let onset_visit = g.iter().position(|s| (s.region, s.start) == onset_key).expect("the onset stretch is in its group");
+    let onset_visit = visits[onset_visit].clone();
     visits.sort_by(|a, b| {
-        let ka = if a.region == region && a.start == onset_stretch.start as f64 { 0 } else { 1 };
-        let kb = if b.region == region && b.start == onset_stretch.start as f64 { 0 } else { 1 };
+        let ka = if *a == onset_visit { 0 } else { 1 };
+        let kb = if *b == onset_visit { 0 } else { 1 };
         a.start.total_cmp(&b.start).then(ka.cmp(&kb)).then(a.region.cmp(&b.region))
     });
     let switches = SeizureMap::count_hemisphere_switches(&visits);
@@ -404,7 +414,29 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
     }
 }
 
-/// The hemisphere of a midline onset: the side whose electrodes are more probable during the
+/// The lateral region of a midline stretch. The cortex under Fz, Cz and Pz is the mesial surface
+/// of one hemisphere or the other; the side is the hemisphere whose electrodes are more probable
+/// during the stretch's first seconds, the lobe that of the most probable midline electrode (Fz
+/// frontal, Cz central, Pz parietal). Stays midline when both sides are equal.
+fn lateralise(p: &Probabilities, s: &Stretch) -> Region {
+    let side = midline_side(p, s);
+    if side == Hemisphere::Midline {
+        return s.region;
+    }
+    let end = (s.start + 5).min(s.end);
+    let strength = |e: Electrode| -> f32 {
+        p.electrode[e.index()].as_ref().map(|x| x[s.start..end].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
+    };
+    let best = [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|a, b| strength(*a).total_cmp(&strength(*b))).expect("three");
+    let lobe = match best {
+        Electrode::Fz => Lobe::Frontal,
+        Electrode::Cz => Lobe::Central,
+        _ => Lobe::Parietal,
+    };
+    Region::new(lobe, side)
+}
+
+/// The hemisphere of a midline stretch: the side whose electrodes are more probable during its
 /// first seconds; midline when they are equal.
 fn midline_side(p: &Probabilities, s: &Stretch) -> Hemisphere {
     let end = (s.start + 5).min(s.end);
@@ -581,6 +613,19 @@ mod tests {
         assert_eq!(maps[0].overlaps, vec![2]);
         assert_eq!(maps[1].overlaps, vec![1]);
         assert_eq!(maps[1].onset_regions, vec![reg("R-occipital")]);
+    }
+
+    #[test]
+    fn midline_onsets_are_lateralised() {
+        use Electrode::*;
+        // Cz leads, C4 follows weaker on the right: a right mesial central onset.
+        let p = probabilities(300, &[(Cz, vec![(100, 140, 0.9)]), (C4, vec![(102, 140, 0.6)]), (Fz, vec![(103, 130, 0.7)])]);
+        let maps = seizures(&p, &PostProcess::default(), 0.0);
+        assert_eq!(maps.len(), 1);
+        assert_eq!(maps[0].onset_regions, vec![reg("R-central")]);
+        assert_eq!(maps[0].onset_hemisphere, Hemisphere::Right);
+        assert_eq!(maps[0].onset_electrodes, vec![Cz]);
+        assert!(maps[0].visits.iter().all(|v| v.region.hemisphere == Hemisphere::Right), "{:?}", maps[0].visits);
     }
 
     #[test]
