@@ -473,10 +473,8 @@ impl ChannelMap {
                             || (n.kind == ChannelKind::Eeg && n.canonical.eq_ignore_ascii_case(&item_name.canonical))
                     })
                     .collect();
-                if hits.is_empty() {
-                    if let Some(e) = Electrode::from_name(item) {
-                        hits.extend(self.channel(e));
-                    }
+                if let (true, Some(e)) = (hits.is_empty(), Electrode::from_name(item)) {
+                    hits.extend(self.channel(e));
                 }
                 hits
             };
