@@ -27,7 +27,8 @@
 //! (as szcore-evaluation does) and listed as unmatched; a hypothesis without reference is listed
 //! and not scored. The subject of a recording is the `sub-<label>` part of a BIDS name
 //! (`sub-01_ses-01_task-szMonitoring_run-00` → `sub-01`), else the name up to its first `_`
-//! (`chb01_03` → `chb01`, `eeg12` → `eeg12`).
+//! (`chb01_03` → `chb01`, `eeg12` → `eeg12`), or, with [`Options::subject_token`] `= Some(k)`, the
+//! k-th `_`-separated token (`helsinki_eeg10_00001s`, k = 1 → `eeg10`).
 //!
 //! # Aggregation (szcore-evaluation `evaluate_dataset`, `avg_per_subject=True`)
 //! Per subject, tp, fp, refTrue and samples are summed over its recordings and the metrics
@@ -83,6 +84,9 @@ pub struct Options {
     pub matching: MatchParams,
     /// Make unmatched recordings an error.
     pub strict: bool,
+    /// Subject rule: `None` for the default ([`subject_of`]), `Some(k)` for the k-th `_`-separated
+    /// token of the recording name ([`subject_with`]).
+    pub subject_token: Option<usize>,
 }
 
 impl Default for Options {
@@ -95,6 +99,7 @@ impl Default for Options {
             sample_fs: 1.0,
             matching: MatchParams::default(),
             strict: false,
+            subject_token: None,
         }
     }
 }
@@ -147,6 +152,16 @@ pub fn recording_name(path: &Path) -> String {
 /// The subject of a recording name: its `sub-<label>` part, else the name up to the first `_`.
 pub fn subject_of(name: &str) -> String {
     name.split('_').find(|t| t.starts_with("sub-")).unwrap_or_else(|| name.split('_').next().unwrap_or(name)).to_string()
+}
+
+/// The subject of a recording name under `rule`: `None` is [`subject_of`]; `Some(k)` is the k-th
+/// (0-based) `_`-separated token of the name, or the whole name when it has fewer tokens
+/// (`helsinki_eeg10_00001s` with `k = 1` → `eeg10`).
+pub fn subject_with(name: &str, rule: Option<usize>) -> String {
+    match rule {
+        None => subject_of(name),
+        Some(k) => name.split('_').nth(k).unwrap_or(name).to_string(),
+    }
 }
 
 fn list_tsvs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -446,7 +461,7 @@ pub fn score_recording(input: &RecordingInput, opts: &Options) -> Result<Recordi
         }
     };
     Ok(RecordingScore {
-        subject: subject_of(&input.name),
+        subject: subject_with(&input.name, opts.subject_token),
         name: input.name.clone(),
         reference: input.reference.clone(),
         hypothesis: input.hypothesis.clone(),

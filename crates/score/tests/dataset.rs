@@ -24,6 +24,10 @@ fn subjects_and_names() {
     assert_eq!(dataset::subject_of("site3_sub-17_run-1"), "sub-17");
     assert_eq!(dataset::subject_of("chb01_03"), "chb01");
     assert_eq!(dataset::subject_of("eeg12"), "eeg12");
+    assert_eq!(dataset::subject_with("helsinki_eeg10_00001s", Some(1)), "eeg10");
+    assert_eq!(dataset::subject_with("helsinki_eeg10_00001s", Some(0)), "helsinki");
+    assert_eq!(dataset::subject_with("eeg12", Some(3)), "eeg12");
+    assert_eq!(dataset::subject_with("sub-02_run-1", None), "sub-02");
     assert_eq!(dataset::recording_name(Path::new("a/sub-01_run-1_events.tsv")), "sub-01_run-1");
     assert_eq!(dataset::recording_name(Path::new("eeg12.tsv")), "eeg12");
 }

@@ -24,6 +24,22 @@ pub enum Error {
         /// The competing channels as `#index "label"`, comma-separated.
         channels: String,
     },
+    /// A channel list item matches no channel.
+    #[error("no channel matches `{item}`; available channels: {available}")]
+    UnknownChannel {
+        /// The item as given.
+        item: String,
+        /// The recording's channel labels, comma-separated.
+        available: String,
+    },
+    /// A channel list item matches more than one channel.
+    #[error("`{item}` matches more than one channel: {channels}; use the full label")]
+    AmbiguousChannel {
+        /// The item as given.
+        item: String,
+        /// The matching channels as `#index "label"`, comma-separated.
+        channels: String,
+    },
     /// A montage name or derivation list could not be parsed.
     #[error("cannot parse montage `{input}`: {reason}")]
     MontageParse {

@@ -59,7 +59,7 @@ pub mod resample;
 pub mod spectrum;
 
 pub use error::{Error, Result};
-pub use filter::{Band, Sample, Sos, SosFilter, sosfilt, sosfiltfilt, sosfiltfilt_into};
+pub use filter::{Band, Sample, Sos, SosFilter, ZeroPhaseStream, sosfilt, sosfiltfilt, sosfiltfilt_into};
 pub use montage::{ApplyOptions, Derivation, DerivationSpec, Minus, Montage, MontagePlan};
 pub use names::{ChannelKind, ChannelMap, ChannelName};
 pub use resample::{Padding, ResampleStream, Resampler, resample_poly};

@@ -100,6 +100,25 @@ pub fn firwin_kaiser(numtaps: usize, cutoff: f64, beta: f64) -> Result<Vec<f64>>
     Ok(h)
 }
 
+/// Dot product with four partial sums (vectorises; rounding differs from a serial sum only at
+/// the 1e-16 level).
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (ac, ar) = a.split_at(a.len() / 4 * 4);
+    let (bc, br) = b.split_at(ac.len());
+    for (x, y) in ac.chunks_exact(4).zip(bc.chunks_exact(4)) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (x, y) in ar.iter().zip(br) {
+        s += x * y;
+    }
+    s
+}
+
 /// A polyphase resampler for one rational rate change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resampler {
@@ -220,7 +239,7 @@ impl Resampler {
         }
         let xs = &x[(lo - offset as isize) as usize..=(hi - offset as isize) as usize];
         let bs = &bank[(lo - first) as usize..=(hi - first) as usize];
-        xs.iter().zip(bs).map(|(a, b)| a * b).sum()
+        dot(xs, bs)
     }
 
     /// Resample a whole signal with zero padding (scipy's default).

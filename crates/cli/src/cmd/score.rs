@@ -47,6 +47,10 @@ pub struct Args {
     /// Cut or pad a hypothesis whose duration differs from the reference's by at most this many seconds (otherwise an error).
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub duration_tolerance: f64,
+    /// Subject of a recording: the K-th (0-based) `_`-separated token of its name
+    /// (default: the `sub-<label>` token of a BIDS name, else the first token).
+    #[arg(long, value_name = "K")]
+    pub subject_token: Option<usize>,
     /// Fail when a reference has no hypothesis or a hypothesis no reference (default: warn; a missing hypothesis is scored as empty, as SzCORE does).
     #[arg(long)]
     pub strict: bool,
@@ -70,6 +74,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         duration: args.duration,
         duration_tolerance: args.duration_tolerance,
         strict: args.strict,
+        subject_token: args.subject_token,
         ..Options::default()
     };
     let pairing = dataset::pair_inputs(&args.reference, &args.hypothesis, args.truth.as_deref(), args.hyp_seizures.as_deref())?;
