@@ -66,7 +66,13 @@ mod tests {
         assert_eq!(i24(0xFF, 0xFF, 0xFF), -1);
         assert_eq!(i24(0x01, 0x00, 0x00), 1);
         let mut d = [0i32; 2];
-        i32::decode(&[0xFE, 0xFF, 0xFF, 0x10, 0x27, 0x00], true, 1.0, 0.0, &mut d);
+        i32::decode(
+            &[0xFE, 0xFF, 0xFF, 0x10, 0x27, 0x00],
+            true,
+            1.0,
+            0.0,
+            &mut d,
+        );
         assert_eq!(d, [-2, 10000]);
         let mut f = [0f32; 2];
         f32::decode(&[0x00, 0x80, 0xFF, 0x7F], false, 0.5, 1.0, &mut f);
