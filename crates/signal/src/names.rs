@@ -444,6 +444,57 @@ impl ChannelMap {
         refs.all(|r| r == Some(first)).then_some(first)
     }
 
+    /// Channels named by a comma- or semicolon-separated list, in list order, e.g.
+    /// `Fp1,T7,ECG EKG` or `EEG FP1-REF, Cz`. Each item matches, case-insensitively, a label as
+    /// written (trimmed), a canonical name ([`ChannelName::canonical`]), a 10-20 electrode by its
+    /// old or new name (its referential channel), or a bipolar pair `A-B` recorded as such.
+    ///
+    /// Fails with [`Error::UnknownChannel`] naming the item and the available labels, or with
+    /// [`Error::AmbiguousChannel`] if an item matches several channels.
+    ///
+    /// ```
+    /// use eimfs_signal::names::ChannelMap;
+    /// let map = ChannelMap::from_labels(&["EEG Fp1-Ref", "EEG T3-Ref", "ECG EKG", "Resp Effort"]).unwrap();
+    /// assert_eq!(map.select("t7, fp1, ECG EKG").unwrap(), vec![1, 0, 2]);
+    /// assert!(map.select("O1").unwrap_err().to_string().starts_with("no channel matches `O1`"));
+    /// ```
+    pub fn select(&self, list: &str) -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for item in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+            let by_label: Vec<usize> = (0..self.names.len()).filter(|&i| clean(&self.names[i].raw).eq_ignore_ascii_case(item)).collect();
+            let hits = if !by_label.is_empty() {
+                by_label
+            } else {
+                let item_name = ChannelName::parse(item);
+                let mut hits: Vec<usize> = (0..self.names.len())
+                    .filter(|&i| {
+                        let n = &self.names[i];
+                        n.canonical.eq_ignore_ascii_case(item)
+                            || (n.kind == ChannelKind::Eeg && n.canonical.eq_ignore_ascii_case(&item_name.canonical))
+                    })
+                    .collect();
+                if let (true, Some(e)) = (hits.is_empty(), Electrode::from_name(item)) {
+                    hits.extend(self.channel(e));
+                }
+                hits
+            };
+            match hits.len() {
+                0 => return Err(Error::UnknownChannel { item: item.to_string(), available: self.labels_list() }),
+                1 => out.push(hits[0]),
+                _ => {
+                    return Err(Error::AmbiguousChannel {
+                        item: item.to_string(),
+                        channels: hits.iter().map(|&i| format!("#{i} \"{}\"", clean(&self.names[i].raw))).collect::<Vec<_>>().join(", "),
+                    });
+                }
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::UnknownChannel { item: list.to_string(), available: self.labels_list() });
+        }
+        Ok(out)
+    }
+
     /// The labels as given (trimmed), comma-separated: used in error messages.
     pub fn labels_list(&self) -> String {
         self.names.iter().map(|n| clean(&n.raw)).collect::<Vec<_>>().join(", ")

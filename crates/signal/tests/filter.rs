@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use eimfs_signal::filter::{Band, Sos, SosFilter, sosfilt, sosfiltfilt, sosfiltfilt_into};
+use eimfs_signal::filter::{Band, Sos, SosFilter, ZeroPhaseStream, sosfilt, sosfiltfilt, sosfiltfilt_into};
 use eimfs_signal::Error;
 use serde_json::Value;
 
@@ -198,4 +198,81 @@ fn design_errors_say_what_is_wrong() {
     // Sections are normalised to a0 = 1.
     let s = Sos::new(vec![[2.0, 4.0, 2.0, 2.0, 1.0, 0.5]]).unwrap();
     assert_eq!(s.sections()[0], [1.0, 2.0, 1.0, 1.0, 0.5, 0.25]);
+}
+
+/// A long EEG-like test signal with a DC offset, slow drift and line noise.
+fn long_signal(n: usize) -> Vec<f32> {
+    let mut state = 99u64;
+    let mut drift = 0.0f32;
+    (0..n)
+        .map(|i| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+            drift += u * 0.3;
+            let t = i as f32 / 256.0;
+            80.0 + drift + 30.0 * (2.0 * std::f32::consts::PI * 2.5 * t).sin() + 12.0 * (2.0 * std::f32::consts::PI * 50.0 * t).sin() + 10.0 * u
+        })
+        .collect()
+}
+
+#[test]
+fn zero_phase_stream_equals_whole_sosfiltfilt() {
+    let x = long_signal(300_000);
+    let fs = 256.0;
+    let filters = [
+        Sos::butter(4, Band::Bandpass(0.5, 30.0), fs).unwrap(),
+        Sos::butter(2, Band::Highpass(0.3), fs).unwrap(),
+        Sos::butter(4, Band::Bandpass(1.0, 40.0), fs).unwrap().then(&Sos::notch(50.0, 30.0, fs).unwrap()),
+        Sos::butter(1, Band::Lowpass(10.0), fs).unwrap(),
+    ];
+    for sos in filters {
+        let whole: Vec<f64> = sosfiltfilt(&sos, &x).unwrap().into_iter().map(f64::from).collect();
+        let z = ZeroPhaseStream::new(sos.clone()).unwrap();
+        let margin = z.margin();
+        assert!(margin > 10 && margin < 200_000, "margin {margin}");
+        // Default blocks, and small blocks (many interior blocks), with awkward chunk sizes.
+        for (block, chunk, n) in [(z.block(), 4096usize, x.len()), (z.block(), 77_777, x.len()), (1000, 333, x.len()), (1, 500, 10_000)] {
+            let (x, whole) = if n == x.len() { (&x[..], whole.clone()) } else {
+                (&x[..n], sosfiltfilt(&sos, &x[..n]).unwrap().into_iter().map(f64::from).collect())
+            };
+            let mut z = ZeroPhaseStream::with_block(sos.clone(), margin, block).unwrap();
+            let mut out: Vec<f32> = Vec::new();
+            for c in x.chunks(chunk) {
+                z.push(c, &mut out).unwrap();
+                assert!(z.pending() <= block + margin + chunk, "pending {}", z.pending());
+            }
+            z.finish(&mut out).unwrap();
+            assert_eq!(out.len(), x.len());
+            let y: Vec<f64> = out.into_iter().map(f64::from).collect();
+            let e = rel_err(&y, &whole);
+            // f32 output rounding is 6e-8 of the values; the stream adds nothing visible.
+            assert!(e < 2e-7, "block {block}, chunk {chunk}, margin {margin}: {e:e}");
+        }
+        // In f64 the block truncation error itself is visible: below 1e-10.
+        let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        let whole64 = sosfiltfilt(&sos, &x64).unwrap();
+        let mut z = ZeroPhaseStream::with_block(sos.clone(), margin, 5000).unwrap();
+        let mut out: Vec<f64> = Vec::new();
+        for c in x64.chunks(3000) {
+            z.push(c, &mut out).unwrap();
+        }
+        z.finish(&mut out).unwrap();
+        let e = rel_err(&out, &whole64);
+        assert!(e < 1e-10, "f64, margin {margin}: {e:e}");
+    }
+    // Too short for the pad, as sosfiltfilt.
+    let sos = Sos::butter(4, Band::Bandpass(0.5, 30.0), fs).unwrap();
+    let mut z = ZeroPhaseStream::new(sos).unwrap();
+    let mut out: Vec<f32> = Vec::new();
+    z.push(&x[..27], &mut out).unwrap();
+    assert_eq!(z.finish(&mut out).unwrap_err().to_string(), "zero-phase stream (padlen 27): input has 27 samples, needs more than 27");
+}
+
+#[test]
+fn settling_samples_grow_with_lower_cutoff() {
+    let a = Sos::butter(2, Band::Highpass(1.0), 256.0).unwrap().settling_samples(1e-12);
+    let b = Sos::butter(2, Band::Highpass(0.1), 256.0).unwrap().settling_samples(1e-12);
+    // A second-order high-pass decays like exp(−2π·fc·t/√2): 10× lower cut-off, ~10× longer.
+    assert!(a > 1000 && a < 5000, "{a}");
+    assert!((b as f64 / a as f64) > 8.0 && (b as f64 / a as f64) < 12.0, "{a} {b}");
 }

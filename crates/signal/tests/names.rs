@@ -215,3 +215,22 @@ fn picker_reports_duplicates_and_missing() {
     let map = ChannelMap::from_labels(&["EEG Fp1-LE", "EEG Fp2-LE"]).unwrap();
     assert_eq!(map.common_reference(), Some("LE"));
 }
+
+#[test]
+fn select_channels_by_name() {
+    let labels = ["EEG Fp1-REF", "EEG T3-REF", "ECG EKG-REF", "Resp Effort-REF", "FP2-F8", "EEG Fpz-REF", "EDF Annotations"];
+    let map = ChannelMap::from_labels(&labels).unwrap();
+    // Raw labels, canonical names, old/new electrode names, bipolar pairs, any case, list order.
+    assert_eq!(map.select("EEG T3-REF").unwrap(), vec![1]);
+    assert_eq!(map.select("t7;FP1 , ecg ekg,Resp Effort").unwrap(), vec![1, 0, 2, 3]);
+    assert_eq!(map.select("Fp2-F8, fpz, EEG FPZ-Ref").unwrap(), vec![4, 5, 5]);
+    assert_eq!(map.select("EEG Fp1-LE").unwrap(), vec![0]);
+    let err = map.select("Fp1,O1").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no channel matches `O1`; available channels: EEG Fp1-REF, EEG T3-REF, ECG EKG-REF, Resp Effort-REF, FP2-F8, EEG Fpz-REF, EDF Annotations"
+    );
+    assert!(matches!(map.select(" , "), Err(Error::UnknownChannel { .. })));
+    let map = ChannelMap::from_labels(&["EEG Fpz-REF", "EEG Fpz-LE"]).unwrap();
+    assert_eq!(map.select("Fpz").unwrap_err().to_string(), "`Fpz` matches more than one channel: #0 \"EEG Fpz-REF\", #1 \"EEG Fpz-LE\"; use the full label");
+}

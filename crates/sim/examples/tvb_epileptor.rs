@@ -13,6 +13,7 @@
 //!   "x0": [ ... one per region ... ],
 //!   "initial_state": [ [x1, y1, z, x2, y2, g], ... one per region ... ],
 //!   "nsig": [0, 0, 0, 0.0003, 0.0003, 0] | null,   "seed": 42,
+//!   "avx2": true,                                                // false: portable build
 //!   "tavg_period": 1.0,                                          // TemporalAverage, or null
 //!   "eeg": { "gain": "gain.f64", "n_sensors": 65, "period": 1.0, "obs_noise_std": 0.2236 } | null,
 //!   "output": "prefix" | null }
@@ -20,7 +21,8 @@
 //! The EEG gain file is `n_sensors × n_regions` little-endian float64, row-major. Monitors record
 //! TVB's default Epileptor observables (`x2 − x1`, `z`). With `output`, each monitor's samples
 //! are written to `<prefix>.m<k>.f64` (little-endian float64, `samples × 2 × columns`). Prints
-//! one JSON line: steps, wall seconds, simulated seconds per wall second, peak RSS.
+//! one JSON line: steps, wall and CPU seconds of the run, simulated seconds per wall and per CPU
+//! second, peak RSS. Single-threaded.
 
 use eimfs_sim::connectivity::Connectivity;
 use eimfs_sim::epileptor::{Epileptor, EpileptorParams};
@@ -44,6 +46,12 @@ impl Sink for FileSink {
             }
         }
     }
+}
+
+/// CPU time of this thread in seconds (Linux `/proc/thread-self/schedstat`, ns on CPU).
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
 }
 
 fn peak_rss_kb() -> Option<u64> {
@@ -104,6 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .speed(num(&cfg["speed"], "speed")?)
         .dt(dt)
         .precision(precision)
+        .allow_avx2(cfg["avx2"].as_bool().unwrap_or(true))
         .seed(cfg["seed"].as_u64().unwrap_or(0))
         .initial_state(initial);
     if let Some(nsig) = cfg["nsig"].as_array() {
@@ -133,9 +142,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     let length = num(&cfg["length_ms"], "length_ms")?;
+    let c0 = cpu_seconds();
     let t0 = Instant::now();
     sim.run_for(length, &mut sink);
     let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(c0).map(|(b, a)| b - a);
     for f in sink.files.iter_mut().flatten() {
         f.flush()?;
     }
@@ -147,6 +158,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "simulated_s": sim.time() / 1000.0,
         "wall_s": wall,
         "sim_s_per_wall_s": sim.time() / 1000.0 / wall,
+        "cpu_s": cpu,
+        "sim_s_per_cpu_s": cpu.map(|c| sim.time() / 1000.0 / c),
+        "avx2": sim.uses_avx2(),
         "steps_per_s": sim.step() as f64 / wall,
         "samples": sink.samples,
         "peak_rss_kb": peak_rss_kb(),

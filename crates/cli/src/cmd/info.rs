@@ -6,14 +6,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use eimfs_core::Annotation;
 use eimfs_edf::{ChannelStats, EdfFile, Gap, StatsOptions};
+use eimfs_signal::ChannelName;
 use serde::Serialize;
 
 use crate::Ctx;
 
 /// Arguments of `eimfs info`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  eimfs info rec.edf\n  eimfs info rec.bdf --stats\n  eimfs info rec.edf --json --annotations 100 > rec.json\n\n\
-The JSON schema is documented in the README (section `eimfs info`).")]
+#[command(
+    after_help = "Examples:\n  eimfs info rec.edf\n  eimfs info rec.bdf --stats\n  eimfs info rec.edf --json --annotations 100 > rec.json\n\n\
+The JSON schema is documented in the README (section `eimfs info`)."
+)]
 pub struct Args {
     /// EDF, EDF+ (C or D), BDF or BDF+ file.
     pub file: PathBuf,
@@ -40,9 +43,18 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let f = EdfFile::open(&args.file)?;
     let stats = if args.stats {
         let data_bytes = f.n_records() as u64 * f.header().record_bytes as u64;
-        let bar = if data_bytes >= 64 << 20 { ctx.bar(f.n_records() as u64, "reading") } else { indicatif::ProgressBar::hidden() };
+        let bar = if data_bytes >= 64 << 20 {
+            ctx.bar(f.n_records() as u64, "reading")
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
         let s = f
-            .stats(&StatsOptions { flat_seconds: args.flat_seconds }, &|n| bar.inc(n as u64))
+            .stats(
+                &StatsOptions {
+                    flat_seconds: args.flat_seconds,
+                },
+                &|n| bar.inc(n as u64),
+            )
             .with_context(|| format!("reading {}", args.file.display()))?;
         bar.finish_and_clear();
         Some(s)
@@ -50,9 +62,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         None
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&f, stats.as_deref(), args.annotations))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(&f, stats.as_deref(), args.annotations))?
+        );
     } else {
-        print!("{}", human(&f, stats.as_deref(), args.annotations, args.flat_seconds));
+        print!(
+            "{}",
+            human(&f, stats.as_deref(), args.annotations, args.flat_seconds)
+        );
     }
     Ok(())
 }
@@ -61,7 +79,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 fn hms(s: f64) -> String {
     let ms = (s * 1000.0).round() as i64;
     let (h, m, sec, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if f == 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{h}:{m:02}:{sec:02}.{f:03}") }
+    if f == 0 {
+        format!("{h}:{m:02}:{sec:02}")
+    } else {
+        format!("{h}:{m:02}:{sec:02}.{f:03}")
+    }
 }
 
 /// A number with at most `sig` significant digits, no exponent for ordinary EEG magnitudes.
@@ -73,9 +95,19 @@ fn num(x: f64) -> String {
     if a != 0.0 && !(1e-3..1e7).contains(&a) {
         return format!("{x:.3e}");
     }
-    let d = if a >= 1000.0 { 1 } else if a >= 10.0 { 2 } else { 3 };
+    let d = if a >= 1000.0 {
+        1
+    } else if a >= 10.0 {
+        2
+    } else {
+        3
+    };
     let s = format!("{x:.d$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     if s == "-0" { "0".into() } else { s }
 }
 
@@ -120,9 +152,15 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
     let gaps = f.gaps();
     if !gaps.is_empty() {
         let total: f64 = gaps.iter().map(|g| g.duration).sum();
-        let _ = writeln!(o, "Gaps         {} ({} s in all; EDF+D)", gaps.len(), num(total));
+        let _ = writeln!(o, "Gaps         {} ({} s in all)", gaps.len(), num(total));
         for g in gaps.iter().take(5) {
-            let _ = writeln!(o, "               at {} s for {} s (before record {})", num(g.start), num(g.duration), g.before_record);
+            let _ = writeln!(
+                o,
+                "               at {} s for {} s (before record {})",
+                num(g.start),
+                num(g.duration),
+                g.before_record
+            );
         }
         if gaps.len() > 5 {
             let _ = writeln!(o, "               ...");
@@ -144,22 +182,43 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
 
     // Channel table.
     let mut rows: Vec<Vec<String>> = vec![];
-    let mut head: Vec<&str> = vec!["#", "Label", "Rate Hz", "Unit", "Phys min", "Phys max"];
+    let mut head: Vec<&str> = vec![
+        "#", "Label", "Name", "Type", "Rate Hz", "Unit", "Phys min", "Phys max",
+    ];
     if stats.is_some() {
         head.extend(["Min", "Max", "Mean", "RMS", "Flat %", "Clip %"]);
     }
     rows.push(head.iter().map(|s| s.to_string()).collect());
     for (i, s) in f.signals().iter().enumerate() {
-        let mut r = vec![(i + 1).to_string(), s.label.clone(), num(s.fs), s.unit.clone(), num(s.physical_min), num(s.physical_max)];
+        let n = ChannelName::parse(&s.label);
+        let mut r = vec![
+            (i + 1).to_string(),
+            s.label.clone(),
+            n.canonical.clone(),
+            n.kind.name().to_string(),
+            num(s.fs),
+            s.unit.clone(),
+            num(s.physical_min),
+            num(s.physical_max),
+        ];
         if let Some(st) = stats {
             let c = &st[i];
-            r.extend([num(c.min), num(c.max), num(c.mean), num(c.rms), pct(c.flat_fraction), pct(c.clipped_fraction)]);
+            r.extend([
+                num(c.min),
+                num(c.max),
+                num(c.mean),
+                num(c.rms),
+                pct(c.flat_fraction),
+                pct(c.clipped_fraction),
+            ]);
         }
         rows.push(r);
     }
     let ncol = rows[0].len();
-    let widths: Vec<usize> = (0..ncol).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
-    let numeric = |c: usize| c != 1 && c != 3;
+    let widths: Vec<usize> = (0..ncol)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let numeric = |c: usize| !matches!(c, 1 | 2 | 3 | 5);
     for r in &rows {
         let mut line = String::from(" ");
         for (c, cell) in r.iter().enumerate() {
@@ -187,11 +246,19 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
         let _ = writeln!(o, "  {:>12}  {:>10}  text", "onset s", "duration s");
         for x in a.iter().take(max_ann) {
             let d = x.duration.map(num).unwrap_or_else(|| "-".into());
-            let ch = x.channel.as_deref().map(|c| format!("  [{c}]")).unwrap_or_default();
+            let ch = x
+                .channel
+                .as_deref()
+                .map(|c| format!("  [{c}]"))
+                .unwrap_or_default();
             let _ = writeln!(o, "  {:>12}  {:>10}  {}{}", num(x.onset), d, x.text, ch);
         }
         if a.len() > max_ann {
-            let _ = writeln!(o, "  ... {} more (--annotations N lists more)", a.len() - max_ann);
+            let _ = writeln!(
+                o,
+                "  ... {} more (--annotations N lists more)",
+                a.len() - max_ann
+            );
         }
     }
     if !f.warnings().is_empty() {
@@ -227,6 +294,9 @@ struct InfoJson<'a> {
 struct ChannelJson<'a> {
     index: usize,
     label: &'a str,
+    name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
     fs: f64,
     unit: &'a str,
     physical_min: f64,
@@ -265,19 +335,24 @@ fn to_json<'a>(f: &'a EdfFile, stats: Option<&'a [ChannelStats]>, max_ann: usize
             .signals()
             .iter()
             .enumerate()
-            .map(|(i, s)| ChannelJson {
-                index: i,
-                label: &s.label,
-                fs: s.fs,
-                unit: &s.unit,
-                physical_min: s.physical_min,
-                physical_max: s.physical_max,
-                digital_min: s.digital_min,
-                digital_max: s.digital_max,
-                samples_per_record: s.samples_per_record,
-                transducer: &s.transducer,
-                prefilter: &s.prefilter,
-                stats: stats.map(|st| &st[i]),
+            .map(|(i, s)| {
+                let n = ChannelName::parse(&s.label);
+                ChannelJson {
+                    index: i,
+                    label: &s.label,
+                    name: n.canonical,
+                    kind: n.kind.name(),
+                    fs: s.fs,
+                    unit: &s.unit,
+                    physical_min: s.physical_min,
+                    physical_max: s.physical_max,
+                    digital_min: s.digital_min,
+                    digital_max: s.digital_max,
+                    samples_per_record: s.samples_per_record,
+                    transducer: &s.transducer,
+                    prefilter: &s.prefilter,
+                    stats: stats.map(|st| &st[i]),
+                }
             })
             .collect(),
         annotations: AnnotationsJson {

@@ -33,7 +33,11 @@ impl RawSignal {
         }
     }
     pub fn annotations(label: &str, spr: usize, bdf: bool) -> RawSignal {
-        let (lo, hi) = if bdf { (-8388608, 8388607) } else { (-32768, 32767) };
+        let (lo, hi) = if bdf {
+            (-8388608, 8388607)
+        } else {
+            (-32768, 32767)
+        };
         let mut s = RawSignal::new(label, spr, (-1.0, 1.0), (lo, hi));
         s.transducer.clear();
         s.unit.clear();
@@ -149,7 +153,10 @@ pub fn push_i24(data: &mut Vec<u8>, v: &[i32]) {
 
 /// An annotation signal's bytes: TAL text padded with zeros to `bytes`.
 pub fn tal_bytes(text: &[u8], bytes: usize) -> Vec<u8> {
-    assert!(text.len() <= bytes, "TAL text longer than the annotation signal");
+    assert!(
+        text.len() <= bytes,
+        "TAL text longer than the annotation signal"
+    );
     let mut v = text.to_vec();
     v.resize(bytes, 0);
     v

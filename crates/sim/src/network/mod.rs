@@ -68,7 +68,7 @@ mod monitor;
 pub mod rng;
 
 pub use coupling::{CouplingFunction, Difference, Linear};
-pub use model::{NodeModel, StateBound, StateVec};
+pub use model::{LANES, NodeModel, StateBound, StateVec};
 pub use monitor::{Monitor, MonitorInfo, NullSink, Projection, Recorder, Reference, Sink};
 
 use crate::connectivity::Connectivity;
@@ -135,6 +135,7 @@ pub struct SimulationBuilder<'c, M: NodeModel, C: CouplingFunction> {
     dt: f64,
     integrator: Integrator,
     precision: CouplingPrecision,
+    avx2: bool,
     noise: Noise,
     seed: u64,
     initial: Option<Vec<M::State>>,
@@ -161,6 +162,13 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
     /// Precision of the delay history and coupling sums (default double).
     pub fn precision(mut self, precision: CouplingPrecision) -> Self {
         self.precision = precision;
+        self
+    }
+    /// Whether the step loop may use its AVX2 build when the CPU has AVX2 (default true).
+    /// Results are bit-identical either way (no fused multiply-add is used); this exists to test
+    /// that and to measure the portable build.
+    pub fn allow_avx2(mut self, allow: bool) -> Self {
+        self.avx2 = allow;
         self
     }
     /// Additive noise (default none).
@@ -205,6 +213,7 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
             dt,
             integrator,
             precision,
+            avx2,
             noise,
             seed,
             initial,
@@ -272,7 +281,10 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
         let mut edge_off = Vec::with_capacity(edges.len());
         for &(j, w, d) in &edges {
             edge_w.push(w);
-            edge_off.push((j * stride + (horizon - d) * ncv) as u32);
+            let off = j * stride + (horizon - d) * ncv;
+            // The unchecked history reads of the step loop rely on this (slot ≤ horizon − 1).
+            assert!(d < horizon && j < n && off + (horizon - 1) * ncv + ncv <= (j + 1) * stride);
+            edge_off.push(off as u32);
         }
 
         // --- initial state and history ---------------------------------------------------------
@@ -383,6 +395,7 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
             terms32: vec![0.0f32; if single { max_row * ncv } else { 0 }],
             max_row,
             precision,
+            use_avx2: avx2 && avx2_available(),
             horizon,
             stride,
             slot: 0,
@@ -420,6 +433,9 @@ pub struct Simulation<M: NodeModel, C: CouplingFunction> {
     terms32: Vec<f32>,
     max_row: usize,
     precision: CouplingPrecision,
+    /// Run the AVX2 build of the step loop.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    use_avx2: bool,
     horizon: usize,
     stride: usize,
     /// History slot (in 0..horizon) of the latest stored step.
@@ -448,6 +464,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             dt: 0.05,
             integrator: Integrator::Heun,
             precision: CouplingPrecision::Double,
+            avx2: true,
             noise: Noise::None,
             seed: 0,
             initial: None,
@@ -509,6 +526,10 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
     pub fn n_connections(&self) -> usize {
         self.edge_w.len()
     }
+    /// Whether the step loop runs its AVX2 build.
+    pub fn uses_avx2(&self) -> bool {
+        self.use_avx2
+    }
     /// Whether noise is on.
     pub fn is_stochastic(&self) -> bool {
         self.stochastic
@@ -530,6 +551,25 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
 
     /// Runs `n_steps` steps, streaming monitor samples to `sink`.
     pub fn run<S: Sink + ?Sized>(&mut self, n_steps: u64, sink: &mut S) {
+        #[cfg(target_arch = "x86_64")]
+        if self.use_avx2 {
+            // SAFETY: the CPU supports AVX2 (checked by `build` with `is_x86_feature_detected!`).
+            unsafe { self.run_avx2(n_steps, sink) };
+            return;
+        }
+        self.run_dispatch(n_steps, sink);
+    }
+
+    /// The step loop compiled for AVX2 (without FMA, so every operation and its rounding is the
+    /// same as in the portable build: results are bit-identical).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2<S: Sink + ?Sized>(&mut self, n_steps: u64, sink: &mut S) {
+        self.run_dispatch(n_steps, sink);
+    }
+
+    #[inline(always)]
+    fn run_dispatch<S: Sink + ?Sized>(&mut self, n_steps: u64, sink: &mut S) {
         let single = self.precision == CouplingPrecision::TvbSingle;
         match (self.integrator, self.stochastic, single) {
             (Integrator::Heun, false, false) => self.run_impl::<S, true, false, false>(n_steps, sink),
@@ -543,6 +583,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         }
     }
 
+    #[inline(always)]
     fn run_impl<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(
         &mut self,
         n_steps: u64,
@@ -568,7 +609,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
     }
 
     /// Coupling for the coming step from the history (latest values at `self.slot`).
-    #[inline]
+    #[inline(always)]
     fn compute_coupling(&mut self) {
         let ncv = M::Coupling::LEN;
         let cur = self.slot * ncv;
@@ -584,10 +625,13 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             let off = &self.edge_off[e0..e1];
             for (&w, &o) in w.iter().zip(off) {
                 let base = o as usize + cur;
-                // The offsets were built so that base + ncv ≤ (j + 1) · stride ≤ hist.len().
-                let xj = &hist[base..base + ncv];
+                debug_assert!(base + ncv <= hist.len());
                 for k in 0..ncv {
-                    acc.as_mut()[k] += w * coupling.pre(xi.as_ref()[k], xj[k]);
+                    // SAFETY: `build` checked every offset: o = j·stride + (horizon − d)·ncv with
+                    // 0 ≤ d < horizon, and cur ≤ (horizon − 1)·ncv, so base + ncv ≤ (j + 1)·stride
+                    // ≤ hist.len(). This is the innermost loop of the engine.
+                    let xj = unsafe { *hist.get_unchecked(base + k) };
+                    acc.as_mut()[k] += w * coupling.pre(xi.as_ref()[k], xj);
                 }
             }
             let c = &mut self.coupling_buf[i];
@@ -599,7 +643,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
 
     /// [`CouplingPrecision::TvbSingle`] coupling: float32 history, weights, terms and numpy's
     /// `reduceat` summation order.
-    #[inline]
+    #[inline(always)]
     fn compute_coupling_single(&mut self) {
         let ncv = M::Coupling::LEN;
         let cur = self.slot * ncv;
@@ -614,9 +658,11 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             let xi = &hist[xi_base..xi_base + ncv];
             for (e, (&w, &o)) in self.edge_w32[e0..e1].iter().zip(&self.edge_off[e0..e1]).enumerate() {
                 let base = o as usize + cur;
-                let xj = &hist[base..base + ncv];
+                debug_assert!(base + ncv <= hist.len());
                 for k in 0..ncv {
-                    self.terms32[k * max_row + e] = w * coupling.pre_f32(xi[k], xj[k]);
+                    // SAFETY: as in `compute_coupling` (offsets checked by `build`).
+                    let xj = unsafe { *hist.get_unchecked(base + k) };
+                    self.terms32[k * max_row + e] = w * coupling.pre_f32(xi[k], xj);
                 }
             }
             let c = &mut self.coupling_buf[i];
@@ -642,27 +688,141 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
 
     /// One integration step for all nodes, storing the new coupling values in the next history
     /// slot and (if `need_obs`) the observables.
-    #[inline]
+    #[inline(always)]
     fn integrate<const HEUN: bool, const NOISE: bool, const SINGLE: bool>(&mut self, need_obs: bool) {
         let nvar = M::State::LEN;
         let ncv = M::Coupling::LEN;
         let dt = self.dt;
+        let half_dt = 0.5 * dt; // (a·dt)·0.5 == (a·dt)/2 exactly, as TVB's `* dt / 2.0`
         let slot = if self.slot + 1 == self.horizon { 0 } else { self.slot + 1 };
+        let (w0, w1) = (slot * ncv, (slot + self.horizon) * ncv);
         let has_bounds = !self.bounds.is_empty();
-        for i in 0..self.n {
-            let x = self.state[i];
-            let c = self.coupling_buf[i];
-            let mut noise = M::State::zeros();
-            if NOISE {
-                let amp = &self.noise_amp[i];
+        let stride = self.stride;
+        let n_obs = self.n_obs;
+        let n = self.n;
+        // Work on locals: keeps the generator state in registers (no aliasing with the arrays).
+        let mut rng = self.rng.clone();
+        let Simulation { model, state, coupling_buf, noise_amp, hist, hist32, obs, bounds, .. } = self;
+        let model = &*model;
+        let bounds = &bounds[..];
+
+        let hist = &mut hist[..];
+        let hist32 = &mut hist32[..];
+        let obs = &mut obs[..];
+        // After a node's new state is known: history and observables.
+        #[inline(always)]
+        #[allow(clippy::too_many_arguments)]
+        fn finish<M: NodeModel, const SINGLE: bool>(
+            model: &M,
+            i: usize,
+            next: &M::State,
+            (hist, hist32, stride, w0, w1): (&mut [f64], &mut [f32], usize, usize, usize),
+            obs: &mut [f64],
+            n_obs: usize,
+            need_obs: bool,
+        ) {
+            let ncv = M::Coupling::LEN;
+            let cv = model.coupling_source(i, next);
+            let h0 = i * stride;
+            if SINGLE {
+                let h = &mut hist32[h0..h0 + stride];
+                for k in 0..ncv {
+                    let v = cv.as_ref()[k] as f32;
+                    h[w0 + k] = v;
+                    h[w1 + k] = v;
+                }
+            } else {
+                let h = &mut hist[h0..h0 + stride];
+                h[w0..w0 + ncv].copy_from_slice(cv.as_ref());
+                h[w1..w1 + ncv].copy_from_slice(cv.as_ref());
+            }
+            if need_obs {
+                model.observe(i, next, &mut obs[i * n_obs..(i + 1) * n_obs]);
+            }
+        }
+
+        let n_blocks = if M::LANE_BATCHED { n / LANES } else { 0 };
+        for b in 0..n_blocks {
+            let i0 = b * LANES;
+            let mut x = <M::State as StateVec>::lanes_zeros();
+            let mut c = <M::Coupling as StateVec>::lanes_zeros();
+            for l in 0..LANES {
                 for k in 0..nvar {
-                    let a = amp.as_ref()[k];
-                    if a != 0.0 {
-                        noise.as_mut()[k] = a * self.rng.normal();
+                    x.as_mut()[k][l] = state[i0 + l].as_ref()[k];
+                }
+                for k in 0..ncv {
+                    c.as_mut()[k][l] = coupling_buf[i0 + l].as_ref()[k];
+                }
+            }
+            let mut noise = <M::State as StateVec>::lanes_zeros();
+            if NOISE {
+                // same draw order as the node-by-node path: node, then variable
+                for l in 0..LANES {
+                    let amp = &noise_amp[i0 + l];
+                    for k in 0..nvar {
+                        let a = amp.as_ref()[k];
+                        if a != 0.0 {
+                            noise.as_mut()[k][l] = a * rng.normal();
+                        }
                     }
                 }
             }
-            let m = self.model.dfun(i, &x, &c);
+            let m = model.dfun_lanes(i0, &x, &c);
+            let mut next = <M::State as StateVec>::lanes_zeros();
+            if HEUN {
+                let mut inter = <M::State as StateVec>::lanes_zeros();
+                for k in 0..nvar {
+                    for l in 0..LANES {
+                        let v = x.as_ref()[k][l] + dt * m.as_ref()[k][l];
+                        inter.as_mut()[k][l] = if NOISE { v + noise.as_ref()[k][l] } else { v };
+                    }
+                }
+                if has_bounds {
+                    Self::apply_bounds_lanes(bounds, &mut inter);
+                }
+                let m2 = model.dfun_lanes(i0, &inter, &c);
+                for k in 0..nvar {
+                    for l in 0..LANES {
+                        let dx = (m.as_ref()[k][l] + m2.as_ref()[k][l]) * half_dt;
+                        let v = x.as_ref()[k][l] + dx;
+                        next.as_mut()[k][l] = if NOISE { v + noise.as_ref()[k][l] } else { v };
+                    }
+                }
+            } else {
+                for k in 0..nvar {
+                    for l in 0..LANES {
+                        let v = x.as_ref()[k][l] + m.as_ref()[k][l] * dt;
+                        next.as_mut()[k][l] = if NOISE { v + noise.as_ref()[k][l] } else { v };
+                    }
+                }
+            }
+            if has_bounds {
+                Self::apply_bounds_lanes(bounds, &mut next);
+            }
+            for l in 0..LANES {
+                let mut s = M::State::zeros();
+                for k in 0..nvar {
+                    s.as_mut()[k] = next.as_ref()[k][l];
+                }
+                state[i0 + l] = s;
+                finish::<M, SINGLE>(model, i0 + l, &s, (&mut *hist, &mut *hist32, stride, w0, w1), &mut *obs, n_obs, need_obs);
+            }
+        }
+
+        for i in n_blocks * LANES..n {
+            let x = state[i];
+            let c = &coupling_buf[i];
+            let mut noise = M::State::zeros();
+            if NOISE {
+                let amp = &noise_amp[i];
+                for k in 0..nvar {
+                    let a = amp.as_ref()[k];
+                    if a != 0.0 {
+                        noise.as_mut()[k] = a * rng.normal();
+                    }
+                }
+            }
+            let m = model.dfun(i, &x, c);
             let mut next = M::State::zeros();
             if HEUN {
                 let mut inter = M::State::zeros();
@@ -671,11 +831,11 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
                     inter.as_mut()[k] = if NOISE { v + noise.as_ref()[k] } else { v };
                 }
                 if has_bounds {
-                    Self::apply_bounds(&self.bounds, &mut inter);
+                    Self::apply_bounds(bounds, &mut inter);
                 }
-                let m2 = self.model.dfun(i, &inter, &c);
+                let m2 = model.dfun(i, &inter, c);
                 for k in 0..nvar {
-                    let dx = (m.as_ref()[k] + m2.as_ref()[k]) * dt * 0.5;
+                    let dx = (m.as_ref()[k] + m2.as_ref()[k]) * half_dt;
                     let v = x.as_ref()[k] + dx;
                     next.as_mut()[k] = if NOISE { v + noise.as_ref()[k] } else { v };
                 }
@@ -686,28 +846,38 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
                 }
             }
             if has_bounds {
-                Self::apply_bounds(&self.bounds, &mut next);
+                Self::apply_bounds(bounds, &mut next);
             }
-            self.state[i] = next;
-            let cv = self.model.coupling_source(i, &next);
-            let b0 = i * self.stride + slot * ncv;
-            let b1 = b0 + self.horizon * ncv;
-            if SINGLE {
-                for k in 0..ncv {
-                    let v = cv.as_ref()[k] as f32;
-                    self.hist32[b0 + k] = v;
-                    self.hist32[b1 + k] = v;
+            state[i] = next;
+            finish::<M, SINGLE>(model, i, &next, (&mut *hist, &mut *hist32, stride, w0, w1), &mut *obs, n_obs, need_obs);
+        }
+        self.rng = rng;
+        self.slot = slot;
+    }
+
+    #[inline(always)]
+    fn apply_bounds_lanes(bounds: &[StateBound], x: &mut <M::State as StateVec>::Lanes) {
+        for b in bounds {
+            for v in x.as_mut()[b.var].iter_mut() {
+                if *v < b.lo {
+                    *v = b.lo;
                 }
-            } else {
-                self.hist[b0..b0 + ncv].copy_from_slice(cv.as_ref());
-                self.hist[b1..b1 + ncv].copy_from_slice(cv.as_ref());
-            }
-            if need_obs {
-                let o = &mut self.obs[i * self.n_obs..(i + 1) * self.n_obs];
-                self.model.observe(i, &next, o);
+                if *v > b.hi {
+                    *v = b.hi;
+                }
             }
         }
-        self.slot = slot;
+    }
+}
+
+fn avx2_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
