@@ -328,6 +328,9 @@ pub struct BlockStats {
     pub hf: f32,
     /// `log10` of the largest full-rate slope over the RMS slope (pops and steps raise it).
     pub pop: f32,
+    /// True when the derivation has no signal in this second (an input is flat); set by the
+    /// caller.
+    pub flat: bool,
 }
 
 /// Spectral estimator state: FFT plan, window and buffers.
@@ -454,6 +457,7 @@ impl BlockStats {
             peak_bin: peak,
             hf,
             pop,
+            flat: false,
         }
     }
 }

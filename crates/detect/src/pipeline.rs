@@ -105,8 +105,8 @@ struct DerivState {
     run_start: usize,
     next_window: usize,
     /// Seconds with window features waiting for their background: (second, raw features, log10
-    /// block line length).
-    pending: VecDeque<(usize, [f32; NRAW], f32)>,
+    /// block line length, valid).
+    pending: VecDeque<(usize, [f32; NRAW], f32, bool)>,
     bg: Background,
 }
 
@@ -139,8 +139,14 @@ impl DerivState {
         let raw = window_features(&refs);
         let own = &self.blocks[s - self.first_block];
         let ll = (own.ll.max(0.0) + 1e-3).log10();
-        self.bg.add(s, &raw);
-        self.pending.push_back((s, raw, ll));
+        // A window is usable when its own second and all but at most two of its blocks have
+        // signal (an electrode that comes off for a moment does not make a seizure).
+        let flat_blocks = refs.iter().filter(|b| b.flat).count();
+        let valid = !own.flat && flat_blocks <= 2;
+        if valid {
+            self.bg.add(s, &raw);
+        }
+        self.pending.push_back((s, raw, ll, valid));
     }
 
     /// Add block `s` and emit the windows it completes.
@@ -454,10 +460,14 @@ fn process_blocks(
     let run_next = derivs[0].first_block + derivs[0].blocks.len();
     let k = k_avail.min(n_seconds.saturating_sub(run_next));
     if k > 0 {
-        // Montage over k seconds at 64 Hz.
+        // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
+        // by second (an electrode that comes off must not turn into the inverted average).
         let n = k * BLOCK;
-        let in_slices: Vec<&[f32]> = st.iter().map(|s| &s.dec[..n]).collect();
-        setup.plan.apply_chunk(&in_slices, buf).expect("plan inputs and buffers match");
+        let in_flat: Vec<Vec<bool>> = st
+            .iter()
+            .map(|s| (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect())
+            .collect();
+        let deriv_flat = apply_montage(&setup.plan, st, &in_flat, k, buf);
         // Per input and second: high-frequency excess and pop measure.
         let hfpop: Vec<Vec<(f32, f32)>> = st
             .par_iter()
@@ -487,7 +497,8 @@ fn process_blocks(
                     hf = hf.max(hfpop[p][j].0);
                     pop = pop.max(hfpop[p][j].1);
                 }
-                let b = BlockStats::compute(ds.prev.as_deref(), cur, &mut ds.spectral, hf, pop);
+                let mut b = BlockStats::compute(ds.prev.as_deref(), cur, &mut ds.spectral, hf, pop);
+                b.flat = deriv_flat[d][j];
                 match &mut ds.prev {
                     Some(p) => p.copy_from_slice(cur),
                     None => ds.prev = Some(cur.to_vec()),
@@ -506,6 +517,59 @@ fn process_blocks(
     }
     finalise(derivs, n_seconds, out, model, used, false);
     Ok(())
+}
+
+/// A block is flat when its standard deviation is below [`FLAT_CHANNEL_UV`].
+fn block_flat(x: &[f32]) -> bool {
+    let n = x.len().max(1) as f32;
+    let m = x.iter().sum::<f32>() / n;
+    let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f32>() / n;
+    v < FLAT_CHANNEL_UV * FLAT_CHANNEL_UV
+}
+
+/// Compute the montage's derivations over `k` seconds into `out`; returns, per derivation and
+/// second, whether the derivation is flat (one of its inputs is, or every input of the average).
+fn apply_montage(plan: &MontagePlan, st: &[InputState], in_flat: &[Vec<bool>], k: usize, out: &mut [Vec<f32>]) -> Vec<Vec<bool>> {
+    let n = k * BLOCK;
+    let avg_in = plan.average_inputs();
+    let mut avg = vec![0f32; if avg_in.is_empty() { 0 } else { n }];
+    let mut avg_dead = vec![false; k];
+    if !avg_in.is_empty() {
+        for j in 0..k {
+            let live: Vec<usize> = avg_in.iter().copied().filter(|&p| !in_flat[p][j]).collect();
+            avg_dead[j] = live.is_empty();
+            let w = 1.0 / live.len().max(1) as f32;
+            let seg = &mut avg[j * BLOCK..(j + 1) * BLOCK];
+            for &p in &live {
+                for (a, &x) in seg.iter_mut().zip(&st[p].dec[j * BLOCK..(j + 1) * BLOCK]) {
+                    *a += x;
+                }
+            }
+            seg.iter_mut().for_each(|a| *a *= w);
+        }
+    }
+    let mut flat = Vec::with_capacity(plan.derivations().len());
+    for (d, o) in plan.derivations().iter().zip(out.iter_mut()) {
+        o.clear();
+        o.resize(n, 0.0);
+        let x = |p: usize| &st[p].dec[..n];
+        match d.combination {
+            Combination::Channel(p) => o.copy_from_slice(x(p)),
+            Combination::Negated(p) => o.iter_mut().zip(x(p)).for_each(|(o, v)| *o = -v),
+            Combination::Difference(p, q) => o.iter_mut().zip(x(p)).zip(x(q)).for_each(|((o, a), b)| *o = a - b),
+            Combination::MinusAverage(p) => o.iter_mut().zip(x(p)).zip(&avg).for_each(|((o, a), m)| *o = a - m),
+        }
+        flat.push(
+            (0..k)
+                .map(|j| match d.combination {
+                    Combination::Channel(p) | Combination::Negated(p) => in_flat[p][j],
+                    Combination::Difference(p, q) => in_flat[p][j] || in_flat[q][j],
+                    Combination::MinusAverage(p) => in_flat[p][j] || avg_dead[j],
+                })
+                .collect(),
+        );
+    }
+    flat
 }
 
 /// Finalise the seconds whose background is known (all, at the end): background-relative and
@@ -531,10 +595,10 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
         .map(|(d, ds)| {
             let mut v = Vec::with_capacity(ready);
             for _ in 0..ready {
-                let (s, raw, ll) = ds.pending.pop_front().expect("counted above");
+                let (s, raw, ll, ok) = ds.pending.pop_front().expect("counted above");
                 let bg = ds.bg.of_final(s);
                 let row = with_background(&raw, bg.as_ref());
-                let valid = used[d] && !is_flat(&raw) && bg.is_some();
+                let valid = ok && used[d] && !is_flat(&raw) && bg.is_some();
                 let onset = match bg {
                     Some(b) => ll - b[0],
                     None => f32::NAN,
