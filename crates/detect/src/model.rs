@@ -154,6 +154,69 @@ impl Default for PostProcess {
     }
 }
 
+/// One node of a compiled tree (see [`Compiled`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Node {
+    /// Threshold rounded down to f32: for an f32 value `v`, `v <= t` (in f64) exactly when
+    /// `v <= round_down_f32(t)`, so decisions equal the f64 comparison.
+    threshold: f32,
+    /// Feature index, or −1 for a leaf.
+    feature: i32,
+    missing_left: bool,
+    left: u32,
+    right: u32,
+    value: f64,
+}
+
+/// The trees in one flat, cache-friendly array (built when a model is loaded).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Compiled {
+    nodes: Vec<Node>,
+    roots: Vec<u32>,
+}
+
+/// The largest f32 not greater than `t`.
+fn f32_down(t: f64) -> f32 {
+    let f = t as f32;
+    if (f as f64) > t { f.next_down() } else { f }
+}
+
+impl Compiled {
+    fn new(trees: &[Tree]) -> Compiled {
+        let mut c = Compiled::default();
+        for t in trees {
+            let base = c.nodes.len() as u32;
+            c.roots.push(base);
+            for i in 0..t.feature.len() {
+                c.nodes.push(Node {
+                    threshold: f32_down(t.threshold[i]),
+                    feature: t.feature[i],
+                    missing_left: t.missing_left[i],
+                    left: base + t.left[i],
+                    right: base + t.right[i],
+                    value: t.value[i],
+                });
+            }
+        }
+        c
+    }
+
+    #[inline]
+    fn sum(&self, x: &[f32]) -> f64 {
+        let mut total = 0.0;
+        for &r in &self.roots {
+            let mut n = &self.nodes[r as usize];
+            while n.feature >= 0 {
+                let v = x[n.feature as usize];
+                let left = if v.is_nan() { n.missing_left } else { v <= n.threshold };
+                n = &self.nodes[if left { n.left } else { n.right } as usize];
+            }
+            total += n.value;
+        }
+        total
+    }
+}
+
 /// A detection model: classifier plus the settings tuned with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -173,13 +236,16 @@ pub struct Model {
     /// Provenance (free-form).
     #[serde(default)]
     pub training: serde_json::Value,
+    /// The trees compiled for evaluation.
+    #[serde(skip)]
+    compiled: Compiled,
 }
 
 impl Model {
     /// Parse and check a model. `source` names it in errors (a path or `embedded`).
     pub fn from_json(text: &str, source: &str) -> Result<Model> {
         let err = |message: String| Error::Model { source_name: source.to_string(), message };
-        let m: Model = serde_json::from_str(text).map_err(|e| err(format!("not a valid model file: {e}")))?;
+        let mut m: Model = serde_json::from_str(text).map_err(|e| err(format!("not a valid model file: {e}")))?;
         if m.format != MODEL_FORMAT {
             return Err(err(format!("field `format` is {:?}, expected {MODEL_FORMAT:?}", m.format)));
         }
@@ -223,6 +289,9 @@ impl Model {
         if p.smooth_seconds == 0 || p.smooth_seconds % 2 == 0 {
             return Err(err(format!("postprocess smooth_seconds must be odd, found {}", p.smooth_seconds)));
         }
+        if let Classifier::Gbdt { trees, .. } = &m.classifier {
+            m.compiled = Compiled::new(trees);
+        }
         Ok(m)
     }
 
@@ -240,7 +309,13 @@ impl Model {
     /// Raw score (log-odds) of a feature row.
     pub fn raw(&self, x: &[f32]) -> f64 {
         match &self.classifier {
-            Classifier::Gbdt { baseline, trees } => baseline + trees.iter().map(|t| t.eval(x)).sum::<f64>(),
+            Classifier::Gbdt { baseline, trees } => {
+                if self.compiled.roots.len() == trees.len() {
+                    baseline + self.compiled.sum(x)
+                } else {
+                    baseline + trees.iter().map(|t| t.eval(x)).sum::<f64>()
+                }
+            }
             Classifier::Logistic { mean, scale, coef, intercept } => {
                 intercept
                     + x.iter().zip(mean).zip(scale).zip(coef).map(|(((&v, m), s), c)| c * (v as f64 - m) / s).sum::<f64>()
@@ -282,6 +357,18 @@ mod tests {
         assert_eq!(m.raw(&x), 2.75);
         assert!((m.probability(&x) - 1.0 / (1.0 + (-2.75f64).exp())).abs() < 1e-15);
         assert_eq!(m.postprocess, PostProcess::default());
+    }
+
+    #[test]
+    fn rounded_down_thresholds_decide_like_f64() {
+        for t in [0.1f64, -0.1, 1.0 / 3.0, 2.5, -7.25e-3, 1e-40, 123456.789] {
+            let d = f32_down(t);
+            assert!((d as f64) <= t);
+            assert!((d.next_up() as f64) > t);
+            for v in [d.next_down(), d, d.next_up(), t as f32] {
+                assert_eq!((v as f64) <= t, v <= d, "t {t} v {v}");
+            }
+        }
     }
 
     #[test]
