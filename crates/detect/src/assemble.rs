@@ -415,47 +415,48 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
 }
 
 /// The lateral region of a midline stretch. The cortex under Fz, Cz and Pz is the mesial surface
-/// of one hemisphere or the other; the side is the hemisphere whose electrodes are more probable
-/// during the stretch's first seconds, the lobe that of the most probable midline electrode (Fz
-/// frontal, Cz central, Pz parietal). Stays midline when both sides are equal.
+/// of one hemisphere or the other. The lobe is that of the most probable midline electrode (Fz
+/// frontal, Cz central, Pz parietal); the side is the one whose parasagittal neighbour of that
+/// electrode (F3/F4, C3/C4, P3/P4) shows the larger rise of line length over its background in
+/// the stretch's first 10 s (a mesial source lies nearer to its own side's electrodes), then the
+/// larger probability. Stays midline when both sides are equal.
 fn lateralise(p: &Probabilities, s: &Stretch) -> Region {
-    let side = midline_side(p, s);
-    if side == Hemisphere::Midline {
-        return s.region;
-    }
-    let end = (s.start + 5).min(s.end);
-    let strength = |e: Electrode| -> f32 {
-        p.electrode[e.index()].as_ref().map(|x| x[s.start..end].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
+    let end5 = (s.start + 5).min(s.end);
+    let peak = |e: Electrode| -> f32 {
+        p.electrode[e.index()].as_ref().map(|x| x[s.start..end5].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
     };
-    let best = [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|a, b| strength(*a).total_cmp(&strength(*b))).expect("three");
-    let lobe = match best {
-        Electrode::Fz => Lobe::Frontal,
-        Electrode::Cz => Lobe::Central,
-        _ => Lobe::Parietal,
+    let best = [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|a, b| peak(*a).total_cmp(&peak(*b))).expect("three");
+    let (lobe, left, right) = match best {
+        Electrode::Fz => (Lobe::Frontal, Electrode::F3, Electrode::F4),
+        Electrode::Cz => (Lobe::Central, Electrode::C3, Electrode::C4),
+        _ => (Lobe::Parietal, Electrode::P3, Electrode::P4),
     };
-    Region::new(lobe, side)
-}
-
-/// The hemisphere of a midline stretch: the side whose electrodes are more probable during its
-/// first seconds; midline when they are equal.
-fn midline_side(p: &Probabilities, s: &Stretch) -> Hemisphere {
-    let end = (s.start + 5).min(s.end);
-    let side = |h: Hemisphere| -> f32 {
-        Electrode::ALL
-            .iter()
-            .filter(|e| e.hemisphere() == h)
-            .filter_map(|e| p.electrode[e.index()].as_ref())
-            .map(|x| x[s.start..end].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max))
-            .fold(0.0, f32::max)
+    let end10 = (s.start + 10).min(s.end);
+    let rise = |e: Electrode| -> Option<f32> {
+        let x = p.onset_activity[e.index()].as_ref()?;
+        let v: Vec<f32> = x[s.start..end10].iter().copied().filter(|v| !v.is_nan()).collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
     };
-    let (l, r) = (side(Hemisphere::Left), side(Hemisphere::Right));
-    if (l - r).abs() < 1e-6 {
-        Hemisphere::Midline
-    } else if l > r {
-        Hemisphere::Left
-    } else {
-        Hemisphere::Right
-    }
+    let side = match (rise(left), rise(right)) {
+        (Some(l), Some(r)) if (l - r).abs() > 1e-3 => {
+            if l > r {
+                Hemisphere::Left
+            } else {
+                Hemisphere::Right
+            }
+        }
+        _ => {
+            let (l, r) = (peak(left), peak(right));
+            if (l - r).abs() < 1e-6 {
+                Hemisphere::Midline
+            } else if l > r {
+                Hemisphere::Left
+            } else {
+                Hemisphere::Right
+            }
+        }
+    };
+    if side == Hemisphere::Midline { s.region } else { Region::new(lobe, side) }
 }
 
 fn generalised(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> bool {

@@ -232,6 +232,7 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "crates" / "detect" / "models" / "default.json"))
     ap.add_argument("--loo", action="store_true", help="also write leave-one-clip-out Helsinki models")
     ap.add_argument("--loo-only", action="store_true", help="only the leave-one-clip-out models (uses the tuned post-processing of --out)")
+    ap.add_argument("--existing-only", action="store_true", help="development: use only the recordings already simulated in --workdir")
     args = ap.parse_args()
     import sklearn
 
@@ -246,6 +247,11 @@ def main():
     val = corpus.load_manifest(HERE / "manifest_val.json")
     simdir = work / "sim"
     featdir = work / "features"
+    if args.existing_only:
+        have = lambda e: (simdir / f"{e['name']}_truth.json").exists()
+        train, val = [e for e in train if have(e)], [e for e in val if have(e)]
+        if not val:
+            val, train = train[-1:], train[:-1]
     print(f"simulating {len(train)} training and {len(val)} validation recordings into {simdir} ...", flush=True)
     with cf.ThreadPoolExecutor(args.jobs) as ex:
         list(ex.map(lambda e: corpus.ensure(e, simdir, sim_bin), train + val))
