@@ -249,7 +249,7 @@ def main():
     t_mne = None
     if not args.skip_mne:
         wall, rss, out = run_measured([sys.executable, "-c", MNE_SCIPY, str(edf)])
-        tr, tf, tfe, nwin = out.split()
+        tr, tf, tfe, nwin = out.strip().splitlines()[-1].split()
         t_mne = wall
         rows.append(("MNE read + scipy filter + Welch/LL", wall, secs / wall, rss))
         print(f"mne-scipy: read {float(tr):.1f} s, filter {float(tf):.1f} s, features {float(tfe):.1f} s over {nwin} windows")
@@ -263,7 +263,7 @@ def main():
         py = neural_python(work)
         wall, rss, out = run_measured([py, "-c", NEURAL, str(ex)])
         t_neural = wall
-        tp, ta, nch = out.split()
+        tp, ta, nch = out.strip().splitlines()[-1].split()  # NEURAL prints notices before
         rows.append((f"NEURAL features, {args.excerpt_hours:g} h excerpt ({nch} bipolar ch)", wall, esecs / wall, rss))
         ex_runs = [eimfs(ex) for _ in range(args.repeat)]
         te = statistics.median(w for w, _, _ in ex_runs)
