@@ -173,6 +173,93 @@ struct Node {
 pub struct Compiled {
     nodes: Vec<Node>,
     roots: Vec<u32>,
+    /// The same trees padded to complete binary trees of depth `depth` (when every tree is at
+    /// most [`MAX_COMPLETE_DEPTH`] deep), for branch-free evaluation of many rows at once.
+    complete: Option<CompleteTrees>,
+}
+
+/// Deepest tree evaluated as a complete tree (2^8 leaves per tree at most).
+pub const MAX_COMPLETE_DEPTH: usize = 8;
+
+/// Complete binary trees in heap order: internal node `i` has children `2i + 1` and `2i + 2`;
+/// a row goes right when its value is above the threshold (or is missing and `nan_right`).
+/// Leaves shallower than `depth` are padded with pass-through nodes (threshold +∞, missing left)
+/// whose left-most descendant leaf holds the value.
+#[derive(Clone, Debug, PartialEq)]
+struct CompleteTrees {
+    depth: usize,
+    internal: usize,
+    feature: Vec<u32>,
+    threshold: Vec<f32>,
+    nan_right: Vec<bool>,
+    leaves: Vec<f64>,
+}
+
+impl CompleteTrees {
+    fn new(trees: &[Tree]) -> Option<CompleteTrees> {
+        fn depth(t: &Tree, i: usize) -> usize {
+            if t.feature[i] < 0 { 0 } else { 1 + depth(t, t.left[i] as usize).max(depth(t, t.right[i] as usize)) }
+        }
+        let d = trees.iter().map(|t| depth(t, 0)).max().unwrap_or(0);
+        if d > MAX_COMPLETE_DEPTH {
+            return None;
+        }
+        let internal = (1usize << d) - 1;
+        let nl = 1usize << d;
+        let mut c = CompleteTrees {
+            depth: d,
+            internal,
+            feature: Vec::with_capacity(trees.len() * internal),
+            threshold: Vec::with_capacity(trees.len() * internal),
+            nan_right: Vec::with_capacity(trees.len() * internal),
+            leaves: Vec::with_capacity(trees.len() * nl),
+        };
+        for t in trees {
+            let (mut f, mut th, mut nr, mut lv) = (vec![0u32; internal], vec![f32::INFINITY; internal], vec![false; internal], vec![0f64; nl]);
+            // (tree node, heap position, level)
+            let mut stack = vec![(0usize, 0usize, 0usize)];
+            while let Some((n, pos, level)) = stack.pop() {
+                if t.feature[n] < 0 {
+                    // Pass-through nodes below: every leaf under `pos` gets the value.
+                    let span = 1usize << (d - level);
+                    let first = (pos + 1) * span - 1 - internal;
+                    lv[first..first + span].iter_mut().for_each(|v| *v = t.value[n]);
+                    continue;
+                }
+                f[pos] = t.feature[n] as u32;
+                th[pos] = f32_down(t.threshold[n]);
+                nr[pos] = !t.missing_left[n];
+                stack.push((t.left[n] as usize, 2 * pos + 1, level + 1));
+                stack.push((t.right[n] as usize, 2 * pos + 2, level + 1));
+            }
+            c.feature.extend(f);
+            c.threshold.extend(th);
+            c.nan_right.extend(nr);
+            c.leaves.extend(lv);
+        }
+        Some(c)
+    }
+
+    /// Add every tree's value for each row to `out`.
+    fn add(&self, rows: &[[f32; NF]], out: &mut [f64]) {
+        let (d, ni, nl) = (self.depth, self.internal, self.internal + 1);
+        let n_trees = self.leaves.len() / nl;
+        for t in 0..n_trees {
+            let f = &self.feature[t * ni..(t + 1) * ni];
+            let th = &self.threshold[t * ni..(t + 1) * ni];
+            let nr = &self.nan_right[t * ni..(t + 1) * ni];
+            let lv = &self.leaves[t * nl..(t + 1) * nl];
+            for (x, o) in rows.iter().zip(out.iter_mut()) {
+                let mut i = 0usize;
+                for _ in 0..d {
+                    let v = x[f[i] as usize];
+                    let right = if v.is_nan() { nr[i] } else { v > th[i] };
+                    i = 2 * i + 1 + right as usize;
+                }
+                *o += lv[i - ni];
+            }
+        }
+    }
 }
 
 /// The largest f32 not greater than `t`.
@@ -183,7 +270,7 @@ fn f32_down(t: f64) -> f32 {
 
 impl Compiled {
     fn new(trees: &[Tree]) -> Compiled {
-        let mut c = Compiled::default();
+        let mut c = Compiled { complete: CompleteTrees::new(trees), ..Compiled::default() };
         for t in trees {
             let base = c.nodes.len() as u32;
             c.roots.push(base);
@@ -201,9 +288,10 @@ impl Compiled {
         c
     }
 
+    /// `init` plus every tree's value, added tree by tree (scikit-learn's order).
     #[inline]
-    fn sum(&self, x: &[f32]) -> f64 {
-        let mut total = 0.0;
+    fn sum(&self, x: &[f32], init: f64) -> f64 {
+        let mut total = init;
         for &r in &self.roots {
             let mut n = &self.nodes[r as usize];
             while n.feature >= 0 {
@@ -311,9 +399,9 @@ impl Model {
         match &self.classifier {
             Classifier::Gbdt { baseline, trees } => {
                 if self.compiled.roots.len() == trees.len() {
-                    baseline + self.compiled.sum(x)
+                    self.compiled.sum(x, *baseline)
                 } else {
-                    baseline + trees.iter().map(|t| t.eval(x)).sum::<f64>()
+                    trees.iter().fold(*baseline, |acc, t| acc + t.eval(x))
                 }
             }
             Classifier::Logistic { mean, scale, coef, intercept } => {
@@ -326,6 +414,23 @@ impl Model {
     /// Ictal probability of a feature row.
     pub fn probability(&self, x: &[f32]) -> f64 {
         1.0 / (1.0 + (-self.raw(x)).exp())
+    }
+
+    /// Ictal probabilities of many rows (faster than one at a time for tree models: each tree
+    /// is walked for all rows, branch-free).
+    pub fn probabilities(&self, rows: &[[f32; NF]], out: &mut [f64]) {
+        match (&self.classifier, &self.compiled.complete) {
+            (Classifier::Gbdt { baseline, trees }, Some(c)) if self.compiled.roots.len() == trees.len() => {
+                out.iter_mut().for_each(|o| *o = *baseline);
+                c.add(rows, out);
+                out.iter_mut().for_each(|o| *o = 1.0 / (1.0 + (-*o).exp()));
+            }
+            _ => {
+                for (x, o) in rows.iter().zip(out.iter_mut()) {
+                    *o = self.probability(x);
+                }
+            }
+        }
     }
 }
 

@@ -619,7 +619,9 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             let mut r: Vec<[f32; NF]> = (0..n_deriv).map(|d| rows[d][i].1).collect();
             let valid: Vec<bool> = (0..n_deriv).map(|d| rows[d][i].2).collect();
             add_context(&mut r, &valid);
-            let p: Vec<f32> = (0..n_deriv).map(|d| if valid[d] { model.probability(&r[d]) as f32 } else { f32::NAN }).collect();
+            let mut raw = vec![0f64; n_deriv];
+            model.probabilities(&r, &mut raw);
+            let p: Vec<f32> = (0..n_deriv).map(|d| if valid[d] { raw[d] as f32 } else { f32::NAN }).collect();
             (s, p, r)
         })
         .collect();

@@ -46,3 +46,28 @@ fn logistic_regression_equals_sklearn() {
     assert_eq!(n, 200);
     assert!(worst < 1e-12, "largest difference from predict_proba: {worst:e}");
 }
+
+#[test]
+fn batch_evaluation_equals_row_by_row() {
+    let f = fixture();
+    let model = Model::from_json(&f["gbdt"]["model"].to_string(), "gbdt").unwrap();
+    let rows: Vec<[f32; eimfs_detect::features::NF]> = f["gbdt"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut x = [0f32; eimfs_detect::features::NF];
+            for (o, v) in x.iter_mut().zip(r.as_array().unwrap()) {
+                *o = v.as_f64().map(|v| v as f32).unwrap_or(f32::NAN);
+            }
+            x
+        })
+        .collect();
+    let mut batch = vec![0f64; rows.len()];
+    model.probabilities(&rows, &mut batch);
+    let proba = f["gbdt"]["proba"].as_array().unwrap();
+    for ((x, b), p) in rows.iter().zip(&batch).zip(proba) {
+        assert_eq!(*b, model.probability(x));
+        assert!((b - p.as_f64().unwrap()).abs() < 1e-12);
+    }
+}
