@@ -88,6 +88,7 @@ fn every_helsinki_clip() {
     clips.sort();
     assert_eq!(clips.len(), 16);
     let out = tempfile::tempdir().unwrap();
+    let mut flat_total = 0;
     for clip in &clips {
         let o = eimfs(&["detect", clip.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--quiet"]);
         assert!(o.status.success(), "{}: {}", clip.display(), String::from_utf8_lossy(&o.stderr));
@@ -111,10 +112,14 @@ fn every_helsinki_clip() {
         let ev = eimfs_core::EventsFile::read(out.path().join(format!("{stem}_events.tsv"))).unwrap();
         assert_eq!(ev.recording_duration, Some(30.0));
         assert_eq!(ev.date_time.map(|d| d.to_string()), Some("2026-11-21 05:03:32".into()));
-        // JSON: 19 average-referenced derivations of the 19 EEG channels; ECG and respiration ignored.
+        // JSON: average-referenced derivations of the 19 EEG channels but the flat one (the
+        // recording reference, Cz or Fz, in 8 clips); ECG and respiration ignored.
         let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
         assert_eq!(s["recording"]["montage"], "average");
-        assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 19);
+        let n_flat = s["recording"]["flat_electrodes"].as_array().unwrap().len();
+        assert!(n_flat <= 1, "{stem}: {}", s["recording"]["flat_electrodes"]);
+        assert_eq!(s["recording"]["derivations"].as_array().unwrap().len() + n_flat, 19);
+        flat_total += n_flat;
         assert_eq!(s["recording"]["analysed_seconds"], 30);
         assert_eq!(s["seizure_count"].as_u64().unwrap() as usize, ev.seizures().count());
         let verdict = s["migration"]["verdict"].as_str().unwrap();
@@ -124,6 +129,8 @@ fn every_helsinki_clip() {
         assert_eq!(z["file"], format!("{stem}.edf"));
     }
     assert_eq!(files_in(out.path()).len(), 16 * 4);
+    // The reference electrode is flat in 8 clips (Cz in 6, Fz in 2).
+    assert_eq!(flat_total, 8);
 }
 
 #[test]

@@ -160,9 +160,13 @@ pub fn npy_f32(data: &[f32], shape: &[usize]) -> Vec<u8> {
     out
 }
 
-/// The label of the file channel that records electrode `e`, if any.
+/// The label of the file channel that records electrode `e` (its referential channel, or a
+/// recorded bipolar channel it takes part in), if any.
 fn channel_label(det: &Detection, e: Electrode) -> Option<String> {
-    det.analysis.derivations.iter().find(|d| d.electrodes.first() == Some(&e)).and_then(|d| d.channels.first().cloned())
+    det.analysis.derivations.iter().find_map(|d| {
+        let k = d.electrodes.iter().position(|x| *x == e)?;
+        d.channels.get(k).or(d.channels.first()).cloned()
+    })
 }
 
 fn region_label(det: &Detection, r: Region) -> Option<String> {
