@@ -21,6 +21,12 @@
 Prints the tables; the last lines give the headline figures.
 """
 
+import sys
+from pathlib import Path
+
+# bench/ holds scripts named like standard modules (signal.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import concurrent.futures as cf
 import json

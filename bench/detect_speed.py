@@ -21,6 +21,12 @@
 Prints real-time factors, peak RSS and ratios; the last line is `eimfs/mne-scipy: X`.
 """
 
+import sys
+from pathlib import Path
+
+# bench/ holds scripts named like standard modules (signal.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import json
 import os
