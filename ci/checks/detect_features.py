@@ -130,8 +130,26 @@ def window(blocks, s):
     stable = np.mean([abs(b["peak"] - pk) <= 2 for b in segs])
     mob = np.sqrt(d1 / var)
     comp = np.sqrt(d2 / d1) / mob
+    # Aperiodic fit and the most prominent peak above it (1-20 Hz).
+    k = np.arange(LO, HI + 1)
+    x = np.log10(k * DF)
+    y = np.log10(np.maximum(psd[LO:HI + 1], 1e-12))
+    slope, icpt = np.polyfit(x, y, 1)
+    resid = y - (icpt + slope * x)
+    kk = np.arange(2, 41)
+    pr = resid[kk - LO]
+    prom, prom_f = pr.max(), kk[np.argmax(pr)] * DF
+    # Autocorrelation from the spectrum (bins from 1 Hz), first zero crossing, peak after it.
+    spec = np.zeros(65)
+    spec[2:52] = psd[2:52]
+    r = np.fft.irfft(spec, n=128)
+    acf = 0.0
+    if r[0] > 0:
+        z = next((t for t in range(1, 65) if r[t] <= 0), None)
+        if z is not None:
+            acf = max(0.0, r[z:65].max()) / r[0]
     lg = lambda v: np.log10(max(v, 0.0) + 1e-3)
-    return [0.5 * lg(var), lg(ll), lg(te), *[lg(v) for v in bp], *[v / total for v in bp], sef, pk * DF, ent, conc, stable, mob, comp, hf, pop]
+    return [0.5 * lg(var), lg(ll), lg(te), *[lg(v) for v in bp], *[v / total for v in bp], sef, pk * DF, ent, conc, stable, mob, comp, hf, pop, slope, prom, prom_f, acf]
 
 
 def main():
@@ -175,7 +193,7 @@ def main():
     for d in range(19):
         blocks = block_stats(car[d], hfpop[d])
         for s in range(n_sec):
-            want[s, d, :20] = window(blocks, s)
+            want[s, d, :24] = window(blocks, s)
     # Background: minute medians of the background features, 25th percentile over minutes.
     bg_idx = [1, 0, 3, 4, 5, 6]
     for d in range(19):
@@ -183,14 +201,16 @@ def main():
         for s in range(n_sec):
             m = s // 60
             rows = med[max(0, m - 10):m + 5]
-            want[s, d, 20:26] = want[s, d, bg_idx] - np.quantile(rows, 0.25, axis=0)
+            want[s, d, 24:30] = want[s, d, bg_idx] - np.quantile(rows, 0.25, axis=0)
     for s in range(n_sec):
-        want[s, :, 26] = want[s, :, 1] - np.median(want[s, :, 1])
-        want[s, :, 27] = np.median(want[s, :, 20])
-        want[s, :, 28] = np.mean(want[s, :, 20] > np.log10(2))
+        want[s, :, 30] = want[s, :, 1] - np.median(want[s, :, 1])
+        want[s, :, 31] = np.median(want[s, :, 24])
+        want[s, :, 32] = np.mean(want[s, :, 24] > np.log10(2))
     # Compare.
     failures = 0
-    tol = {"peak_frequency": 0.0, "spectral_edge_90": 0.0, "peak_stability": 0.0, "ctx_fraction_elevated": 0.0}
+    tol = {"peak_frequency": 0.0, "spectral_edge_90": 0.0, "peak_stability": 0.0, "ctx_fraction_elevated": 0.0, "prominent_frequency": 0.0,
+           # log10 of the bin powers by a polynomial logarithm (2e-5) and f32 sums.
+           "spectral_slope": 1e-4, "peak_prominence": 1e-4, "acf_peak": 1e-4}
     print(f"{'feature':<24} {'max abs diff':>12} {'tolerance':>10} {'mismatch %':>10}")
     for k, name in enumerate(names):
         diff = np.abs(got[..., k].astype(np.float64) - want[..., k])

@@ -31,7 +31,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use realfft::num_complex::Complex;
-use realfft::{RealFftPlanner, RealToComplex};
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 pub use crate::decimate::{ANALYSIS_FS, BLOCK};
 
@@ -56,7 +56,7 @@ pub const BAND_BINS: (usize, usize) = (1, 49);
 pub const BANDS: [(usize, usize); 4] = [(1, 7), (8, 15), (16, 25), (26, 49)];
 
 /// Names of the features, in the order of a feature row.
-pub const FEATURE_NAMES: [&str; 29] = [
+pub const FEATURE_NAMES: [&str; 33] = [
     "log_rms",
     "log_line_length",
     "log_teager",
@@ -77,6 +77,10 @@ pub const FEATURE_NAMES: [&str; 29] = [
     "hjorth_complexity",
     "log_hf_ratio",
     "log_pop",
+    "spectral_slope",
+    "peak_prominence",
+    "prominent_frequency",
+    "acf_peak",
     "bg_line_length",
     "bg_rms",
     "bg_delta",
@@ -91,7 +95,7 @@ pub const FEATURE_NAMES: [&str; 29] = [
 /// Number of features.
 pub const NF: usize = FEATURE_NAMES.len();
 /// Number of window features computed per channel alone (before background and context).
-pub const NRAW: usize = 20;
+pub const NRAW: usize = 24;
 /// Indices (into the raw features) of the features also expressed relative to the background.
 pub const BACKGROUND_FEATURES: [usize; 6] = [1, 0, 3, 4, 5, 6];
 /// Number of background features.
@@ -341,6 +345,10 @@ pub struct Spectral {
     input: Vec<f32>,
     output: Vec<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
+    ifft: Arc<dyn ComplexToReal<f32>>,
+    acf_in: Vec<Complex<f32>>,
+    acf_out: Vec<f32>,
+    acf_scratch: Vec<Complex<f32>>,
 }
 
 impl std::fmt::Debug for Spectral {
@@ -376,7 +384,33 @@ impl Spectral {
         let input = fft.make_input_vec();
         let output = fft.make_output_vec();
         let scratch = fft.make_scratch_vec();
-        Spectral { fft, window, scale, input, output, scratch }
+        let ifft = RealFftPlanner::<f32>::new().plan_fft_inverse(SEG);
+        let acf_in = ifft.make_input_vec();
+        let acf_out = ifft.make_output_vec();
+        let acf_scratch = ifft.make_scratch_vec();
+        Spectral { fft, window, scale, input, output, scratch, ifft, acf_in, acf_out, acf_scratch }
+    }
+
+    /// Periodicity of a window from its spectrum: the autocorrelation is the inverse transform
+    /// of the power spectrum (Wiener–Khinchin); with the bins up to 0.5 Hz removed (drift) it is
+    /// normalised at lag 0, and the result is its largest value after its first zero crossing,
+    /// over lags up to 1 s (0 when it does not cross zero by then). Rhythmic activity gives a
+    /// high second peak at its period; broadband background does not.
+    pub fn acf_peak(&mut self, psd: &[f32]) -> f32 {
+        for (k, c) in self.acf_in.iter_mut().enumerate() {
+            let v = if (ACF_FIRST_BIN..psd.len()).contains(&k) { psd[k] } else { 0.0 };
+            *c = Complex::new(v, 0.0);
+        }
+        if self.ifft.process_with_scratch(&mut self.acf_in, &mut self.acf_out, &mut self.acf_scratch).is_err() {
+            return 0.0;
+        }
+        let r0 = self.acf_out[0];
+        if r0 <= 0.0 {
+            return 0.0;
+        }
+        let max_lag = BLOCK; // 1 s
+        let Some(zero) = (1..=max_lag).find(|&t| self.acf_out[t] <= 0.0) else { return 0.0 };
+        self.acf_out[zero..=max_lag].iter().copied().fold(0.0, f32::max) / r0
     }
 
     /// Density-scaled one-sided periodogram of `a ++ b` (64 + 64 samples), mean removed,
@@ -462,11 +496,16 @@ impl BlockStats {
     }
 }
 
+/// First spectral bin used for the autocorrelation (1 Hz: drift and the 1/f rise removed).
+pub const ACF_FIRST_BIN: usize = 2;
+/// Bins searched for the most prominent spectral peak (1–20 Hz).
+pub const PROMINENCE_BINS: (usize, usize) = (2, 40);
+
 /// Window features of one channel from the blocks of its window, in time order. A block's
 /// spectrum (the segment made of it and the block before) is used only when the block before is in
 /// the window too, i.e. from the second block on: 8 blocks give Welch's 7 half-overlapping
 /// segments.
-pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
+pub fn window_features(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32; NRAW] {
     let nb = blocks.len().max(1) as f32;
     let var = blocks.iter().map(|b| b.var).sum::<f32>() / nb;
     let ll = blocks.iter().map(|b| b.ll).sum::<f32>() / nb;
@@ -544,6 +583,34 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
     };
     let mobility = if var > 0.0 { (d1 / var).sqrt() } else { 0.0 };
     let complexity = if d1 > 0.0 && mobility > 0.0 { (d2 / d1).sqrt() / mobility } else { 0.0 };
+    // Aperiodic (1/f) fit: least-squares line of log10 power against log10 frequency over the
+    // band; its slope, and the most prominent peak above it between 1 and 20 Hz (as FOOOF
+    // separates periodic from aperiodic activity; Donoghue et al., Nat Neurosci 2020).
+    let n_b = (hi - lo + 1) as f32;
+    let mut ly = [0f32; NSPEC];
+    let (mut sx, mut sy, mut sxx, mut sxy) = (0f32, 0f32, 0f32, 0f32);
+    for k in lo..=hi {
+        let x = LOG10_FREQ[k];
+        let y = fast_ln(psd[k].max(1e-12)) * std::f32::consts::LOG10_E;
+        ly[k] = y;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    let slope = (n_b * sxy - sx * sy) / (n_b * sxx - sx * sx);
+    let icpt = (sy - slope * sx) / n_b;
+    let (plo, phi) = PROMINENCE_BINS;
+    let mut prom = f32::NEG_INFINITY;
+    let mut prom_k = plo;
+    for k in plo..=phi {
+        let r = ly[k] - (icpt + slope * LOG10_FREQ[k]);
+        if r > prom {
+            prom = r;
+            prom_k = k;
+        }
+    }
+    let acf = if nseg > 0 { spectral.acf_peak(&psd) } else { 0.0 };
     let lg = |v: f32| (v.max(0.0) + EPS_POWER).log10();
     [
         0.5 * lg(var),
@@ -566,8 +633,21 @@ pub fn window_features(blocks: &[&BlockStats]) -> [f32; NRAW] {
         complexity,
         hf,
         if pop.is_finite() { pop } else { 0.0 },
+        slope,
+        prom,
+        prom_k as f32 * DF,
+        acf,
     ]
 }
+
+/// `log10` of the bin frequencies (bin 0 unused).
+static LOG10_FREQ: std::sync::LazyLock<[f32; NSPEC]> = std::sync::LazyLock::new(|| {
+    let mut v = [0f32; NSPEC];
+    for (k, x) in v.iter_mut().enumerate().skip(1) {
+        *x = (k as f32 * DF).log10();
+    }
+    v
+});
 
 /// Natural logarithm to about 2e-5 absolute error (exponent from the bits, mantissa by a
 /// minimax-like polynomial on [1, 2)), for the spectral entropy of every window.
@@ -762,6 +842,7 @@ mod tests {
     fn names_and_constants_agree() {
         assert_eq!(NF, NRAW + NBG + 3);
         assert_eq!(FEATURE_NAMES[NRAW], "bg_line_length");
+        assert_eq!(FEATURE_NAMES[NRAW - 1], "acf_peak");
         assert_eq!(FEATURE_NAMES[BACKGROUND_FEATURES[0]], "log_line_length");
         assert_eq!(FEATURE_NAMES[BACKGROUND_FEATURES[2]], "log_delta");
         assert_eq!(DF, 0.5);
@@ -780,7 +861,7 @@ mod tests {
         }
         assert!(!blocks[0].has_psd && blocks[1].has_psd);
         let refs: Vec<&BlockStats> = blocks.iter().collect();
-        let f = window_features(&refs);
+        let f = window_features(&refs, &mut sp);
         // RMS 50/√2 = 35.36 µV.
         assert!((f[0] - 35.355f32.log10()).abs() < 0.01, "{}", f[0]);
         // Line length: the mean over the window of each second's sum of |Δx| (≈ 4·A·f = 1200 µV
@@ -800,6 +881,12 @@ mod tests {
         // Teager–Kaiser energy of a sine: A²·sin²(ω) = 2500·sin²(2π·6/64).
         let want_te = 2500.0 * (2.0 * std::f32::consts::PI * 6.0 / 64.0).sin().powi(2);
         assert!((10f32.powf(f[2]) - want_te).abs() / want_te < 0.02, "{} vs {want_te}", 10f32.powf(f[2]));
+        // A pure rhythm: spectral entropy near 0, a prominent 6 Hz peak above the aperiodic fit,
+        // and an autocorrelation that comes back to ~1 after one period.
+        assert!(f[13] < 0.3, "entropy {}", f[13]);
+        assert_eq!(f[22], 6.0);
+        assert!(f[21] > 3.0, "prominence {}", f[21]);
+        assert!(f[23] > 0.9, "acf peak {}", f[23]);
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub fn write_outputs(
         let side = fp.with_extension("json");
         let meta = serde_json::json!({
             "shape": [det.analysis.n_seconds, det.analysis.derivations.len(), NF],
-            "features": FEATURE_NAMES,
+            "features": FEATURE_NAMES.to_vec(),
             "derivations": det.analysis.derivations.iter().map(|d| serde_json::json!({
                 "label": d.label, "electrodes": d.electrodes, "used": d.used, "channels": d.channels,
             })).collect::<Vec<_>>(),

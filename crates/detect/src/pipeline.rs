@@ -136,7 +136,7 @@ impl DerivState {
     fn emit(&mut self, s: usize, end: usize) {
         let lo = s.saturating_sub(WINDOW_BEFORE).max(self.run_start);
         let refs: Vec<&BlockStats> = (lo..end).map(|b| &self.blocks[b - self.first_block]).collect();
-        let raw = window_features(&refs);
+        let raw = window_features(&refs, &mut self.spectral);
         let own = &self.blocks[s - self.first_block];
         let ll = (own.ll.max(0.0) + 1e-3).log10();
         // A window is usable when its own second and all but at most two of its blocks have

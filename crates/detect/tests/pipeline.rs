@@ -95,11 +95,14 @@ fn features_do_not_depend_on_the_sampling_rate() {
     for fs in [256.0, 512.0] {
         let mut r = Recording::default();
         for (i, e) in ELECTRODES.iter().enumerate() {
+            // Two rhythms plus a broadband floor (a sum of 40 sines up to 30 Hz, identical at both
+            // rates), so that every analysed bin holds power.
             let x: Vec<f32> = (0..(120.0 * fs) as usize)
                 .map(|n| {
                     let t = n as f64 / fs;
                     let f1 = 1.1 + 0.13 * i as f64;
-                    (20.0 * (2.0 * std::f64::consts::PI * f1 * t).sin() + 8.0 * (2.0 * std::f64::consts::PI * (7.0 + 0.3 * i as f64) * t + 0.5).sin()) as f32
+                    let floor: f64 = (1..=40).map(|k| (2.0 * std::f64::consts::PI * (0.75 * k as f64 + 0.01 * i as f64) * t + k as f64 * 1.7).sin()).sum();
+                    (20.0 * (2.0 * std::f64::consts::PI * f1 * t).sin() + 8.0 * (2.0 * std::f64::consts::PI * (7.0 + 0.3 * i as f64) * t + 0.5).sin() + 0.8 * floor) as f32
                 })
                 .collect();
             r.signals.push(Signal::new(format!("EEG {e}-Ref"), "uV", fs, x));

@@ -21,7 +21,9 @@ def _tree(nodes):
         raise ValueError("categorical splits are not supported by the eimfs evaluator")
     return {
         "feature": [-1 if l else int(f) for f, l in zip(nodes["feature_idx"], leaf)],
-        "threshold": [0.0 if l else float(t) for t, l in zip(nodes["num_threshold"], leaf)],
+        # scikit-learn splits "missing vs present" with an infinite threshold; JSON has no
+        # infinity, and the largest double decides the same for every finite value.
+        "threshold": [0.0 if l else float(np.clip(t, -np.finfo(np.float64).max, np.finfo(np.float64).max)) for t, l in zip(nodes["num_threshold"], leaf)],
         "left": [0 if l else int(v) for v, l in zip(nodes["left"], leaf)],
         "right": [0 if l else int(v) for v, l in zip(nodes["right"], leaf)],
         "value": [float(v) if l else 0.0 for v, l in zip(nodes["value"], leaf)],
@@ -60,5 +62,5 @@ def model_json(name, features, classifier, postprocess=None, training=None):
 
 def dump(model, path):
     with open(path, "w") as f:
-        json.dump(model, f, separators=(",", ":"))
+        json.dump(model, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
