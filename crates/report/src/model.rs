@@ -111,6 +111,14 @@ pub struct Summary {
     pub seizures_per_hour: Option<f64>,
     /// Montage the detector used.
     pub montage: Option<String>,
+    /// Derivations the detector used.
+    pub channels_used: Vec<String>,
+    /// Electrodes the detector found flat and left out.
+    pub flat_electrodes: Vec<String>,
+    /// The detector's model and sensitivity, in words.
+    pub detector: Option<String>,
+    /// The detector's warnings.
+    pub warnings: Vec<String>,
     /// The migration verdict.
     pub migration: Option<MigrationVerdict>,
 }
@@ -133,6 +141,9 @@ pub struct Span {
 pub struct MigrationVerdict {
     /// The verdict.
     pub migrating: bool,
+    /// The detector's verdict code (`migrating`, `not_migrating`, `insufficient_evidence`,
+    /// `no_seizures`), or `migrating` / `not_migrating` from a boolean.
+    pub verdict: String,
     /// The detector's own wording, if given.
     pub statement: Option<String>,
     /// Evidence items (name, value) as the detector gives them.
