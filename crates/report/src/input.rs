@@ -440,11 +440,15 @@ pub fn choose_examples(seizures: &[SeizureMap]) -> Vec<(usize, String)> {
     out
 }
 
-/// The window of an example: 10 s before the onset to 5 s after the end, at least 20 s and at
-/// most 60 s, inside the recording.
+/// The window of an example: from 10 s before the onset to 5 s after the end, at least 20 s;
+/// a longer seizure is cut at 45 s (a page a reader can still read, about 24 px per second) unless
+/// it moves to another region later, when the window extends to 15 s after the last change of
+/// region, up to 60 s. Inside the recording.
 pub fn example_window(s: &SeizureMap, duration: f64) -> (f64, f64) {
     let mut a = (s.onset - 10.0).max(0.0);
-    let mut b = (s.offset + 5.0).max(a + 20.0).min(a + 60.0);
+    let last_change = crate::plots::head::path_steps(s).iter().skip(1).map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+    let keep = (a + 45.0).max(last_change + 15.0);
+    let mut b = (s.offset + 5.0).min(keep).max(a + 20.0).min(a + 60.0);
     if b > duration {
         b = duration;
         a = (b - 20.0).max(0.0).min(a);
@@ -765,26 +769,20 @@ mod tests {
     #[test]
     fn windows() {
         let lt = Region::new(Lobe::Temporal, Hemisphere::Left);
-        assert_eq!(
-            example_window(&sz(1, 100.0, 130.0, &[lt]), 7200.0),
-            (90.0, 135.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 100.0, 105.0, &[lt]), 7200.0),
-            (90.0, 110.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 100.0, 400.0, &[lt]), 7200.0),
-            (90.0, 150.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 3.0, 20.0, &[lt]), 7200.0),
-            (0.0, 25.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 20.0, 29.0, &[lt]), 30.0),
-            (10.0, 30.0)
-        );
+        let rc = Region::new(Lobe::Central, Hemisphere::Right);
+        assert_eq!(example_window(&sz(1, 100.0, 130.0, &[lt]), 7200.0), (90.0, 135.0));
+        assert_eq!(example_window(&sz(1, 100.0, 105.0, &[lt]), 7200.0), (90.0, 110.0));
+        assert_eq!(example_window(&sz(1, 100.0, 400.0, &[lt]), 7200.0), (90.0, 135.0));
+        assert_eq!(example_window(&sz(1, 3.0, 20.0, &[lt]), 7200.0), (0.0, 25.0));
+        assert_eq!(example_window(&sz(1, 20.0, 29.0, &[lt]), 30.0), (10.0, 30.0));
+        // A change of region at 105 s: inside the first 45 s.
+        assert_eq!(example_window(&sz(1, 100.0, 400.0, &[lt, rc]), 7200.0), (90.0, 135.0));
+        // Later changes of region extend the window, up to 60 s.
+        let mut late = sz(1, 100.0, 400.0, &[lt, rc]);
+        late.visits[1].start = 128.0;
+        assert_eq!(example_window(&late, 7200.0), (90.0, 143.0));
+        late.visits[1].start = 190.0;
+        assert_eq!(example_window(&late, 7200.0), (90.0, 150.0));
     }
 
     #[test]

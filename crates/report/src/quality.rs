@@ -292,7 +292,7 @@ pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
                 ));
             } else if r < 0.25 {
                 p.push(format!(
-                    "low amplitude: {:.2} × the median channel ({:.1} µV SD), bridged or shorted?",
+                    "low amplitude: {:.2} × the median channel ({:.1} µV SD), bridged, shorted, or the reference electrode itself?",
                     r, c.median_sd
                 ));
             }
@@ -360,7 +360,7 @@ mod tests {
         );
         assert_eq!(
             v[4].problems,
-            vec!["low amplitude: 0.20 × the median channel (4.0 µV SD), bridged or shorted?"]
+            vec!["low amplitude: 0.20 × the median channel (4.0 µV SD), bridged, shorted, or the reference electrode itself?"]
         );
         assert_eq!(
             v[5].problems,

@@ -86,11 +86,12 @@ fn report_of_a_recording_with_detections_and_truth() {
     assert_eq!(ex.channels.len(), 18);
     assert_eq!(ex.channels[1].label, "F7-T3");
     assert!((ex.start - 112.0).abs() < 1e-9, "{}", ex.start);
-    assert_eq!(ex.channels[0].samples.len(), (60.0 * 256.0) as usize);
+    // 10 s before the onset, 45 s in all (the change of region at 140 s is inside).
+    assert_eq!(ex.channels[0].samples.len(), (45.0 * 256.0) as usize);
     let ictal = |label: &str| {
         let c = ex.channels.iter().find(|c| c.label == label).unwrap();
-        // 125–165 s: inside seizure 1 (window starts at 112 s).
-        rms(&c.samples[(13.0 * 256.0) as usize..(53.0 * 256.0) as usize])
+        // 145–155 s: inside seizure 1 in all its regions (window starts at 112 s).
+        rms(&c.samples[(33.0 * 256.0) as usize..(43.0 * 256.0) as usize])
     };
     // T3-T5: both ictal, in phase → small; F7-T3 and T5-O1 carry the rhythm; Fp2-F4 does not.
     assert!(ictal("F7-T3") > 80.0, "{}", ictal("F7-T3"));
