@@ -82,6 +82,11 @@ pub struct ChannelQuality {
     pub clipped_fraction: f64,
     /// Fraction of 10-s epochs whose SD exceeds 5 × the channel's median.
     pub artefact_epochs: f64,
+    /// 10-s epochs assessed (outside seizures).
+    pub epochs: usize,
+    /// Of those, epochs that are nearly flat: SD below 1 µV or below a tenth of the median
+    /// channel's SD (a disconnected electrode picks up only amplifier noise).
+    pub near_flat_epochs: usize,
     /// Median fraction of 1–70 Hz power at the mains frequency (50 or 60 Hz ± 1 Hz).
     pub mains_fraction: f64,
     /// Mains frequency found (50 or 60), if any power there.

@@ -43,17 +43,14 @@ fn report_of_a_recording_with_detections_and_truth() {
         .filter(|q| !q.problems.is_empty())
         .map(|q| (q.electrode, &q.problems))
         .collect();
-    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    assert_eq!(flagged.len(), 3, "{flagged:?}");
     assert_eq!(flagged[0].0, Some(Electrode::F8));
-    assert!(
-        flagged[0].1[0].starts_with("mains interference at 50 Hz"),
-        "{flagged:?}"
-    );
-    assert_eq!(flagged[1].0, Some(Electrode::O1));
-    assert_eq!(
-        flagged[1].1,
-        &vec!["flat for the whole recording (disconnected or bridged electrode?)".to_string()]
-    );
+    assert!(flagged[0].1[0].starts_with("mains interference at 50 Hz"), "{flagged:?}");
+    // 60 epochs, of which 9 overlap the detected seizures (122–175 s, 402–430 s); 300–360 s off.
+    assert_eq!(flagged[1].0, Some(Electrode::P4));
+    assert_eq!(flagged[1].1, &vec!["nearly flat in 6 of 51 10-s epochs (1 min 00 s): disconnected for a while?".to_string()]);
+    assert_eq!(flagged[2].0, Some(Electrode::O1));
+    assert_eq!(flagged[2].1, &vec!["flat for the whole recording (disconnected or bridged electrode?)".to_string()]);
     let seen = seen.into_inner().unwrap();
     assert_eq!(
         seen.iter()
