@@ -420,6 +420,20 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
             slot: 0,
             state,
             coupling_buf: vec![M::Coupling::zeros(); n],
+            noise_plan_start: {
+                let mut v = vec![0u32];
+                for b in 0..n / LANES {
+                    let cnt = (0..LANES).map(|l| noise_amp.get(b * LANES + l).map_or(0, |a| a.as_ref().iter().filter(|x| **x != 0.0).count())).sum::<usize>();
+                    v.push(v[b] + cnt as u32);
+                }
+                v
+            },
+            noise_plan: (0..n / LANES * LANES)
+                .flat_map(|i| {
+                    let a = noise_amp.get(i).copied().unwrap_or_else(M::State::zeros);
+                    (0..nvar).filter(move |&k| a.as_ref()[k] != 0.0).map(move |k| ((i % LANES) as u8, k as u16, a.as_ref()[k]))
+                })
+                .collect(),
             noise_amp: if stochastic { noise_amp } else { Vec::new() },
             rng,
             obs_rng,
@@ -464,6 +478,10 @@ pub struct Simulation<M: NodeModel, C: CouplingFunction> {
     state: Vec<M::State>,
     coupling_buf: Vec<M::Coupling>,
     noise_amp: Vec<M::State>,
+    /// Per block of LANES nodes: (lane, variable, amplitude) of the noisy variables in draw
+    /// order (`noise_plan_start[b]..noise_plan_start[b + 1]`).
+    noise_plan: Vec<(u8, u16, f64)>,
+    noise_plan_start: Vec<u32>,
     rng: NormalRng,
     obs_rng: NormalRng,
     obs: Vec<f64>,
@@ -674,10 +692,8 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             let mut acc = M::Coupling::zeros();
             for k in 0..ncv {
                 acc.as_mut()[k] = ae.as_ref()[k] + ao.as_ref()[k];
-                if let Some(s) = diffusive {
-                    if s != 0.0 {
-                        acc.as_mut()[k] -= s * xi.as_ref()[k] * self.row_wsum[i];
-                    }
+                if let Some(s) = diffusive.filter(|s| *s != 0.0) {
+                    acc.as_mut()[k] -= s * xi.as_ref()[k] * self.row_wsum[i];
                 }
             }
             let c = &mut self.coupling_buf[i];
@@ -748,7 +764,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         let n = self.n;
         // Work on locals: keeps the generator state in registers (no aliasing with the arrays).
         let mut rng = self.rng.clone();
-        let Simulation { model, state, coupling_buf, noise_amp, hist, hist32, obs, bounds, .. } = self;
+        let Simulation { model, state, coupling_buf, noise_amp, noise_plan, noise_plan_start, hist, hist32, obs, bounds, .. } = self;
         let model = &*model;
         let bounds = &bounds[..];
 
@@ -817,14 +833,9 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             let mut noise = <M::State as StateVec>::lanes_zeros();
             if NOISE {
                 // same draw order as the node-by-node path: node, then variable
-                for l in 0..LANES {
-                    let amp = &noise_amp[i0 + l];
-                    for k in 0..nvar {
-                        let a = amp.as_ref()[k];
-                        if a != 0.0 {
-                            noise.as_mut()[k][l] = a * rng.normal();
-                        }
-                    }
+                let (p0, p1) = (noise_plan_start[b] as usize, noise_plan_start[b + 1] as usize);
+                for &(l, k, a) in &noise_plan[p0..p1] {
+                    noise.as_mut()[k as usize][l as usize] = a * rng.normal();
                 }
             }
             let m = model.dfun_lanes(i0, &x, &c);

@@ -378,6 +378,7 @@ impl MonitorState {
     /// Consumes the observables `obs` (variable-major: `obs[o * n_nodes + node]`) of step `step`;
     /// emits a sample to `sink` when due.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn update<S: Sink + ?Sized>(
         &mut self,
         index: usize,
