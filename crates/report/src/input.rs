@@ -767,6 +767,24 @@ mod tests {
     }
 
     #[test]
+    fn display_montage_works_with_what_the_file_has() {
+        let all: Vec<String> = Electrode::ALL.iter().map(|e| format!("EEG {}-REF", e.modern_name())).collect();
+        let labels: Vec<&str> = all.iter().map(String::as_str).collect();
+        let (p, name) = display_plan(&labels).unwrap();
+        assert_eq!((p.derivations().len(), name.as_str()), (18, "double banana"));
+        // Without Fp2 the two derivations that need it are left out.
+        let no_fp2: Vec<&str> = labels.iter().copied().filter(|l| !l.contains("Fp2")).collect();
+        let (p, name) = display_plan(&no_fp2).unwrap();
+        assert_eq!(p.derivations().len(), 16);
+        assert!(name.contains("missing electrodes left out"), "{name}");
+        assert!(!p.labels().iter().any(|l| l.contains("Fp2")));
+        // A neonatal reduced array with fewer than 4 double-banana pairs: as recorded.
+        let few = ["EEG C3-REF", "EEG C4-REF", "EEG Cz-REF", "ECG EKG"];
+        let (p, name) = display_plan(&few).unwrap();
+        assert_eq!((p.derivations().len(), name.as_str()), (3, "as recorded"));
+    }
+
+    #[test]
     fn windows() {
         let lt = Region::new(Lobe::Temporal, Hemisphere::Left);
         let rc = Region::new(Lobe::Central, Hemisphere::Right);

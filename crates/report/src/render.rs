@@ -584,6 +584,8 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
             false_pos => false_pos,
             unmatched_truth => unmatched_truth,
             wrong_region => wrong_region,
+            truth_svg => Value::from_safe_string(timeline::timeline(rec.duration, &e.truth, None, None)),
+            truth_has_visits => e.truth.iter().any(|t| !t.visits.is_empty()),
         }
     });
 

@@ -151,6 +151,9 @@ fn report_of_a_recording_with_detections_and_truth() {
         "clock time of seizure 1"
     );
     assert_eq!(html.matches(r#"class="fig traces""#).count(), 2);
+    // The truth drawn as a second timeline in section 7, with its missed third seizure.
+    assert_eq!(html.matches(r#"class="fig timeline""#).count(), 2);
+    assert!(html.contains("Seizure 3 at 0:09:00, 15 s — L temporal"), "the missed true seizure on the truth timeline");
 }
 
 #[test]
