@@ -27,7 +27,7 @@ then bench/out/venv, created from ci/requirements.txt if needed) and builds eimf
 import os
 import sys
 
-# bench/ holds other scripts (e.g. signal.py) that would shadow standard modules.
+# bench/ holds other scripts that could shadow standard modules.
 _here = os.path.dirname(os.path.abspath(__file__))
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != _here]
 

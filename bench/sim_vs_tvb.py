@@ -28,7 +28,7 @@ writes to a temporary directory.
 import os
 import sys
 
-# bench/ holds other scripts (e.g. bench/signal.py) that would shadow standard modules: drop the
+# bench/ holds other scripts (none should be named like a standard module) that would shadow standard modules: drop the
 # script's own directory from the import path before importing anything else.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
