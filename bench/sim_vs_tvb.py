@@ -25,14 +25,20 @@ tvb-library and tvb-data are GPL-3: they are only installed into the bench venv 
 reads connectivity_76.zip at run time from the tvb-data install, and the gain matrix this script
 writes to a temporary directory.
 """
-import argparse
-import json
 import os
-import resource
-import subprocess
 import sys
-import tempfile
-import time
+
+# bench/ holds other scripts (none should be named like a standard module) that would shadow standard modules: drop the
+# script's own directory from the import path before importing anything else.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.environ.get("EIMFS_TVB_VENV", os.path.join(ROOT, "bench", ".venv-tvb"))

@@ -102,29 +102,16 @@ fn text(v: &Value, keys: &[&str]) -> Option<String> {
 }
 
 fn spans(v: Option<&Value>) -> Vec<Span> {
-    let Some(arr) = v.and_then(Value::as_array) else {
-        return Vec::new();
-    };
+    let Some(arr) = v.and_then(Value::as_array) else { return Vec::new() };
     arr.iter()
         .filter_map(|s| {
             let start = num(s, &["start", "onset", "start_s", "begin"])?;
             let end = num(s, &["end", "offset", "end_s", "stop"])?;
             let seizures = num(s, &["n_seizures", "seizures", "count", "n"])
                 .map(|x| x as usize)
-                .or_else(|| {
-                    s.get("seizures")
-                        .or(s.get("ids"))
-                        .or(s.get("seizure_ids"))
-                        .and_then(Value::as_array)
-                        .map(Vec::len)
-                });
-            let note = text(s, &["reason", "criterion", "note", "kind", "rule"]);
-            Some(Span {
-                start,
-                end,
-                seizures,
-                note,
-            })
+                .or_else(|| s.get("seizures").or(s.get("ids")).or(s.get("seizure_ids")).and_then(Value::as_array).map(Vec::len));
+            let note = ["criteria", "reason", "criterion", "note", "kind", "rule"].iter().find_map(|k| s.get(*k)).map(value_words);
+            Some(Span { start, end, seizures, note })
         })
         .collect()
 }
@@ -139,142 +126,159 @@ fn value_words(v: &Value) -> String {
             None => n.to_string(),
         },
         Value::String(s) => s.clone(),
-        Value::Array(a) if a.len() <= 12 => {
-            a.iter().map(value_words).collect::<Vec<_>>().join(", ")
-        }
+        Value::Array(a) if a.len() <= 12 => a.iter().map(value_words).collect::<Vec<_>>().join(", "),
         Value::Array(a) => format!("{} values", a.len()),
-        Value::Object(o) => o
-            .iter()
-            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_words(v)))
-            .collect::<Vec<_>>()
-            .join("; "),
+        Value::Object(o) => o.iter().filter(|(_, v)| !matches!(v, Value::Array(a) if a.len() > 12)).map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_words(v))).collect::<Vec<_>>().join("; "),
     }
 }
 
-/// Read the detector's summary (`<stem>_summary.json`). The reader is lenient about names
-/// (`clusters`, `status_epilepticus`, `migration` with `migrating` and `evidence`, totals)
-/// so that it follows the detector's format as it evolves; unknown keys are ignored.
+fn seconds_words(x: f64) -> String {
+    if x < 60.0 { format!("{} s", crate::svg::num(x, 0)) } else { crate::svg::duration_label(x) }
+}
+
+/// `median 15 s (IQR 9–22 s, n = 42)` from a `{n, median, p25, p75}` object.
+fn delays_words(v: &Value) -> Option<String> {
+    let n = num(v, &["n"])? as usize;
+    if n == 0 {
+        return Some("none".into());
+    }
+    let med = num(v, &["median"])?;
+    Some(match (num(v, &["p25"]), num(v, &["p75"])) {
+        (Some(a), Some(b)) if n > 2 => format!("median {} (IQR {}–{}, n = {n})", seconds_words(med), seconds_words(a), seconds_words(b)),
+        _ => format!("median {} (n = {n})", seconds_words(med)),
+    })
+}
+
+/// The evidence of a migration verdict, in words, in the order a reader needs it. Keys the
+/// detector writes are worded here; other keys are shown as they come.
+fn evidence(m: &Value) -> Vec<(String, String)> {
+    let Some(o) = m.as_object() else {
+        return match m {
+            Value::Array(a) => a.iter().map(|x| (String::new(), value_words(x))).collect(),
+            _ => Vec::new(),
+        };
+    };
+    let mut out = Vec::new();
+    let mut used: Vec<&str> = vec!["migrating", "is_migrating", "verdict", "statement", "text", "summary", "explanation", "reasons"];
+    if let Some(Value::Array(regs)) = o.get("onset_regions") {
+        let words: Vec<String> = regs
+            .iter()
+            .filter_map(|r| {
+                let reg = r.get("region").and_then(Value::as_str).and_then(Region::from_code)?;
+                Some(format!("{} {}", crate::style::region_short(reg), num(r, &["seizures", "count"]).unwrap_or(0.0)))
+            })
+            .collect();
+        out.push(("onsets per region".to_string(), if words.is_empty() { "none".into() } else { words.join(", ") }));
+        used.push("onset_regions");
+    }
+    if let Some(d) = num(m, &["distinct_onset_regions"]) {
+        out.push(("distinct onset regions".into(), format!("{d:.0}")));
+        used.push("distinct_onset_regions");
+    }
+    if let (Some(l), Some(r)) = (num(m, &["left_onsets"]), num(m, &["right_onsets"])) {
+        let mid = num(m, &["midline_onsets"]).unwrap_or(0.0);
+        out.push(("onsets left / right / midline".into(), format!("{l:.0} / {r:.0} / {mid:.0}")));
+        used.extend(["left_onsets", "right_onsets", "midline_onsets"]);
+    }
+    if let Some(b) = o.get("both_hemispheres").and_then(Value::as_bool) {
+        out.push(("onsets in both hemispheres".into(), if b { "yes" } else { "no" }.into()));
+        used.push("both_hemispheres");
+    }
+    if let Some(Value::Array(ids)) = o.get("moving_seizures") {
+        let list = if ids.len() <= 10 && !ids.is_empty() { format!(" (#{})", ids.iter().map(value_words).collect::<Vec<_>>().join(", #")) } else { String::new() };
+        out.push(("seizures moving within themselves".into(), format!("{}{list}", ids.len())));
+        used.push("moving_seizures");
+    }
+    if let Some(n) = num(m, &["seizures_switching_hemisphere"]) {
+        out.push(("seizures crossing to the other hemisphere".into(), format!("{n:.0}")));
+        used.push("seizures_switching_hemisphere");
+    }
+    if let Some(w) = o.get("within_seizure_delays").and_then(delays_words) {
+        out.push(("delays between new regions within a seizure".into(), w));
+        used.push("within_seizure_delays");
+    }
+    if let Some(w) = o.get("between_seizure_delays").and_then(delays_words) {
+        out.push(("delays between successive seizure onsets".into(), w));
+        used.push("between_seizure_delays");
+    }
+    if let Some(f) = num(m, &["onset_shift_fraction"]) {
+        out.push(("successive seizures starting in another region".into(), format!("{:.0} %", f * 100.0)));
+        used.push("onset_shift_fraction");
+    }
+    if let Some(Value::Object(ev)) = o.get("evidence") {
+        out.extend(ev.iter().map(|(k, v)| (k.replace('_', " "), value_words(v))));
+        used.push("evidence");
+    } else if let Some(Value::Array(ev)) = o.get("evidence") {
+        out.extend(ev.iter().map(|v| (String::new(), value_words(v))));
+        used.push("evidence");
+    }
+    for (k, v) in o {
+        if !used.contains(&k.as_str()) && !matches!(v, Value::Array(a) if a.len() > 12) {
+            out.push((k.replace('_', " "), value_words(v)));
+        }
+    }
+    out
+}
+
+/// Read the detector's summary (`<stem>_summary.json`, as `eimfs detect` writes it: burden,
+/// `clusters`, `status_epilepticus`, the `migration` verdict with its evidence, and what was
+/// analysed under `recording`). The reader is lenient about names so that it follows the
+/// detector's format as it evolves; unknown keys are ignored or shown as they come.
 pub fn parse_summary(src: &str, path: &Path) -> Result<Summary, Error> {
-    let v: Value = serde_json::from_str(src).map_err(|e| Error::Json {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let v: Value = serde_json::from_str(src).map_err(|e| Error::Json { path: path.to_path_buf(), message: e.to_string() })?;
     if !v.is_object() {
-        return Err(Error::Json {
-            path: path.to_path_buf(),
-            message: "expected a JSON object".into(),
-        });
+        return Err(Error::Json { path: path.to_path_buf(), message: "expected a JSON object".into() });
     }
     let burden = v.get("burden").unwrap_or(&v);
-    let status_v = [
-        "status_epilepticus",
-        "status_epilepticus_episodes",
-        "status",
-    ]
-    .iter()
-    .find_map(|k| burden.get(*k).or(v.get(*k)));
+    let rec = v.get("recording").unwrap_or(&Value::Null);
+    let status_v = ["status_epilepticus", "status_epilepticus_episodes", "status"].iter().find_map(|k| burden.get(*k).or(v.get(*k)));
     let status_v = status_v.map(|s| s.get("episodes").unwrap_or(s));
     let clusters_v = burden.get("clusters").or(v.get("clusters"));
     let clusters_list = clusters_v.map(|c| c.get("clusters").or(c.get("list")).unwrap_or(c));
     let rule = |obj: Option<&Value>, keys: &[&str]| -> Option<String> {
-        keys.iter()
-            .find_map(|k| burden.get(*k).or(v.get(*k)).map(value_words))
-            .or_else(|| obj.and_then(|o| text(o, &["rule", "definition"])))
+        keys.iter().find_map(|k| burden.get(*k).or(v.get(*k)).map(value_words)).or_else(|| obj.and_then(|o| text(o, &["rule", "definition"])))
     };
-    let migration = ["migration", "migration_verdict", "verdict"]
-        .iter()
-        .find_map(|k| v.get(*k))
-        .map(|m| {
-            let migrating = m
-                .get("migrating")
-                .or(m.get("is_migrating"))
-                .or(m.get("verdict"))
-                .map(|x| match x {
-                    Value::Bool(b) => *b,
-                    Value::String(s) => {
-                        let s = s.to_ascii_lowercase();
-                        s.contains("migrating") && !s.contains("not")
-                    }
-                    _ => false,
-                })
-                .unwrap_or(false);
-            let statement = text(m, &["statement", "text", "summary", "explanation"]);
-            let evidence = match m.get("evidence") {
-                Some(Value::Object(o)) => o
-                    .iter()
-                    .map(|(k, v)| (k.replace('_', " "), value_words(v)))
-                    .collect(),
-                Some(Value::Array(a)) => {
-                    a.iter().map(|x| (String::new(), value_words(x))).collect()
+    let strings = |x: Option<&Value>| -> Vec<String> { x.and_then(Value::as_array).map(|a| a.iter().map(value_words).collect()).unwrap_or_default() };
+    let migration = ["migration", "migration_verdict", "verdict"].iter().find_map(|k| v.get(*k)).map(|m| {
+        let code = match m.get("verdict").or(m.get("migrating")).or(m.get("is_migrating")) {
+            Some(Value::Bool(b)) => if *b { "migrating" } else { "not_migrating" }.to_string(),
+            Some(Value::String(s)) => s.to_ascii_lowercase().replace([' ', '-'], "_"),
+            _ => "unknown".to_string(),
+        };
+        let migrating = code == "migrating" || code == "yes" || code == "true";
+        let statement = text(m, &["statement", "text", "summary", "explanation"]).or_else(|| {
+            let r = strings(m.get("reasons"));
+            (!r.is_empty()).then(|| {
+                let mut t = r.join("; ");
+                if let Some(c) = t.get(..1) {
+                    t = c.to_uppercase() + &t[1..];
                 }
-                _ => m
-                    .as_object()
-                    .map(|o| {
-                        o.iter()
-                            .filter(|(k, _)| {
-                                ![
-                                    "migrating",
-                                    "is_migrating",
-                                    "verdict",
-                                    "statement",
-                                    "text",
-                                    "summary",
-                                    "explanation",
-                                ]
-                                .contains(&k.as_str())
-                            })
-                            .map(|(k, v)| (k.replace('_', " "), value_words(v)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            };
-            MigrationVerdict {
-                migrating,
-                statement,
-                evidence,
-            }
+                t + "."
+            })
         });
+        MigrationVerdict { migrating, verdict: code, statement, evidence: evidence(m) }
+    });
+    let model = text(rec, &["model"]);
+    let sens = text(rec, &["sensitivity"]).or_else(|| text(&v, &["sensitivity"]));
     Ok(Summary {
         clusters: spans(clusters_list),
-        cluster_rule: rule(
-            clusters_v,
-            &["cluster_rule", "cluster_definition", "cluster_gap_rule"],
-        ),
+        cluster_rule: rule(clusters_v, &["cluster_rule", "cluster_definition", "cluster_gap_rule"]),
         status_epilepticus: spans(status_v),
-        status_rule: rule(
-            status_v,
-            &[
-                "status_epilepticus_rule",
-                "status_epilepticus_definition",
-                "status_rule",
-            ],
-        ),
-        total_seizure_time: num(
-            burden,
-            &[
-                "total_seizure_time",
-                "total_seizure_seconds",
-                "total_seizure_time_s",
-            ],
-        ),
-        longest_seizure: num(
-            burden,
-            &[
-                "longest_seizure",
-                "longest_seizure_seconds",
-                "longest_seizure_s",
-            ],
-        )
-        .or_else(|| {
-            burden
-                .get("longest_seizure")
-                .and_then(|l| num(l, &["duration"]))
-        }),
-        seizures_per_hour: num(
-            burden,
-            &["seizures_per_hour", "rate_per_hour", "overall_rate"],
-        ),
-        montage: text(&v, &["montage"]),
+        status_rule: rule(status_v, &["status_epilepticus_definition", "status_epilepticus_rule", "status_rule"]),
+        total_seizure_time: num(burden, &["total_seizure_time", "total_seizure_seconds", "total_seizure_time_s"]),
+        longest_seizure: num(burden, &["longest_seizure", "longest_seizure_seconds", "longest_seizure_s"])
+            .or_else(|| burden.get("longest_seizure").and_then(|l| num(l, &["duration"]))),
+        seizures_per_hour: num(burden, &["seizures_per_hour", "rate_per_hour", "overall_rate"]),
+        montage: text(rec, &["montage"]).or_else(|| text(&v, &["montage"])),
+        channels_used: strings(rec.get("derivations").or(rec.get("channels"))),
+        flat_electrodes: strings(rec.get("flat_electrodes")),
+        detector: match (model, sens) {
+            (Some(m), Some(s)) => Some(format!("{m}, sensitivity {s}")),
+            (Some(m), None) => Some(m),
+            (None, Some(s)) => Some(format!("sensitivity {s}")),
+            (None, None) => None,
+        },
+        warnings: strings(rec.get("warnings")),
         migration,
     })
 }
@@ -436,11 +440,15 @@ pub fn choose_examples(seizures: &[SeizureMap]) -> Vec<(usize, String)> {
     out
 }
 
-/// The window of an example: 10 s before the onset to 5 s after the end, at least 20 s and at
-/// most 60 s, inside the recording.
+/// The window of an example: from 10 s before the onset to 5 s after the end, at least 20 s;
+/// a longer seizure is cut at 45 s (a page a reader can still read, about 24 px per second) unless
+/// it moves to another region later, when the window extends to 15 s after the last change of
+/// region, up to 60 s. Inside the recording.
 pub fn example_window(s: &SeizureMap, duration: f64) -> (f64, f64) {
     let mut a = (s.onset - 10.0).max(0.0);
-    let mut b = (s.offset + 5.0).max(a + 20.0).min(a + 60.0);
+    let last_change = crate::plots::head::path_steps(s).iter().skip(1).map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+    let keep = (a + 45.0).max(last_change + 15.0);
+    let mut b = (s.offset + 5.0).min(keep).max(a + 20.0).min(a + 60.0);
     if b > duration {
         b = duration;
         a = (b - 20.0).max(0.0).min(a);
@@ -759,28 +767,40 @@ mod tests {
     }
 
     #[test]
+    fn display_montage_works_with_what_the_file_has() {
+        let all: Vec<String> = Electrode::ALL.iter().map(|e| format!("EEG {}-REF", e.modern_name())).collect();
+        let labels: Vec<&str> = all.iter().map(String::as_str).collect();
+        let (p, name) = display_plan(&labels).unwrap();
+        assert_eq!((p.derivations().len(), name.as_str()), (18, "double banana"));
+        // Without Fp2 the two derivations that need it are left out.
+        let no_fp2: Vec<&str> = labels.iter().copied().filter(|l| !l.contains("Fp2")).collect();
+        let (p, name) = display_plan(&no_fp2).unwrap();
+        assert_eq!(p.derivations().len(), 16);
+        assert!(name.contains("missing electrodes left out"), "{name}");
+        assert!(!p.labels().iter().any(|l| l.contains("Fp2")));
+        // A neonatal reduced array with fewer than 4 double-banana pairs: as recorded.
+        let few = ["EEG C3-REF", "EEG C4-REF", "EEG Cz-REF", "ECG EKG"];
+        let (p, name) = display_plan(&few).unwrap();
+        assert_eq!((p.derivations().len(), name.as_str()), (3, "as recorded"));
+    }
+
+    #[test]
     fn windows() {
         let lt = Region::new(Lobe::Temporal, Hemisphere::Left);
-        assert_eq!(
-            example_window(&sz(1, 100.0, 130.0, &[lt]), 7200.0),
-            (90.0, 135.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 100.0, 105.0, &[lt]), 7200.0),
-            (90.0, 110.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 100.0, 400.0, &[lt]), 7200.0),
-            (90.0, 150.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 3.0, 20.0, &[lt]), 7200.0),
-            (0.0, 25.0)
-        );
-        assert_eq!(
-            example_window(&sz(1, 20.0, 29.0, &[lt]), 30.0),
-            (10.0, 30.0)
-        );
+        let rc = Region::new(Lobe::Central, Hemisphere::Right);
+        assert_eq!(example_window(&sz(1, 100.0, 130.0, &[lt]), 7200.0), (90.0, 135.0));
+        assert_eq!(example_window(&sz(1, 100.0, 105.0, &[lt]), 7200.0), (90.0, 110.0));
+        assert_eq!(example_window(&sz(1, 100.0, 400.0, &[lt]), 7200.0), (90.0, 135.0));
+        assert_eq!(example_window(&sz(1, 3.0, 20.0, &[lt]), 7200.0), (0.0, 25.0));
+        assert_eq!(example_window(&sz(1, 20.0, 29.0, &[lt]), 30.0), (10.0, 30.0));
+        // A change of region at 105 s: inside the first 45 s.
+        assert_eq!(example_window(&sz(1, 100.0, 400.0, &[lt, rc]), 7200.0), (90.0, 135.0));
+        // Later changes of region extend the window, up to 60 s.
+        let mut late = sz(1, 100.0, 400.0, &[lt, rc]);
+        late.visits[1].start = 128.0;
+        assert_eq!(example_window(&late, 7200.0), (90.0, 143.0));
+        late.visits[1].start = 190.0;
+        assert_eq!(example_window(&late, 7200.0), (90.0, 150.0));
     }
 
     #[test]
@@ -795,43 +815,61 @@ mod tests {
                           "evidence": {"distinct_onset_regions": 4, "both_hemispheres": true, "median_delay_s": 21.5}}
         }"#;
         let s = parse_summary(text, Path::new("x_summary.json")).unwrap();
-        assert_eq!(
-            s.clusters,
-            vec![Span {
-                start: 100.0,
-                end: 900.0,
-                seizures: Some(5),
-                note: None
-            }]
-        );
-        assert_eq!(
-            s.status_epilepticus[0].note.as_deref(),
-            Some("≥ 30 min of seizure in 1 h")
-        );
-        assert_eq!(
-            s.cluster_rule.as_deref(),
-            Some("seizures less than 10 min apart, at least 3")
-        );
-        assert_eq!(
-            (s.total_seizure_time, s.longest_seizure, s.seizures_per_hour),
-            (Some(840.0), Some(130.0), Some(6.5))
-        );
+        assert_eq!(s.clusters, vec![Span { start: 100.0, end: 900.0, seizures: Some(5), note: None }]);
+        assert_eq!(s.status_epilepticus[0].note.as_deref(), Some("≥ 30 min of seizure in 1 h"));
+        assert_eq!(s.cluster_rule.as_deref(), Some("seizures less than 10 min apart, at least 3"));
+        assert_eq!((s.total_seizure_time, s.longest_seizure, s.seizures_per_hour), (Some(840.0), Some(130.0), Some(6.5)));
         let m = s.migration.unwrap();
         assert!(m.migrating);
+        assert_eq!(m.evidence, vec![("both hemispheres".into(), "yes".into()), ("distinct onset regions".into(), "4".into()), ("median delay s".into(), "21.50".into())]);
+        let err = parse_summary("[1]", Path::new("bad.json")).unwrap_err().to_string();
+        assert!(err.contains("bad.json") && err.contains("expected a JSON object"), "{err}");
+    }
+
+    #[test]
+    fn summary_reader_reads_the_detector_format() {
+        // The shape `eimfs detect` writes (eimfs-detect `Summary` plus `recording`).
+        let text = r#"{"seizure_count": 3, "hours": 2.0, "seizures_per_hour": 1.5, "hourly": [],
+            "total_seizure_seconds": 150.0, "seizure_fraction": 0.02, "longest_seizure_id": 2, "longest_seizure_seconds": 70.0,
+            "median_seizure_seconds": 50.0, "overlapping_seizures": 0, "generalised_seizures": 0,
+            "cluster_rule": "chained while each starts < 10 min after the end of all earlier ones; >= 3 seizures",
+            "clusters": [{"start": 10.0, "end": 900.0, "seizures": 3, "ids": [1,2,3], "median_interval": 300.0}],
+            "status_epilepticus_definition": "a single seizure >= 5 min, or >= 30 min of seizures within 60 min",
+            "status_epilepticus": [{"start": 4000.0, "end": 4400.0, "criteria": ["single seizure >= 5 min"], "seizure_seconds": 400.0, "ids": [4]}],
+            "migration": {"verdict": "not_migrating", "reasons": ["a single onset region (L-temporal)", "no seizure moves"],
+                "onset_regions": [{"region": "L-temporal", "seizures": 3}], "distinct_onset_regions": 1,
+                "left_onsets": 3, "right_onsets": 0, "midline_onsets": 0, "both_hemispheres": false, "moving_seizures": [],
+                "seizures_switching_hemisphere": 0,
+                "within_seizure_delays": {"n": 0, "median": null, "p25": null, "p75": null, "values": []},
+                "between_seizure_delays": {"n": 2, "median": 420.0, "p25": 400.0, "p75": 440.0, "values": [400.0, 440.0]},
+                "onset_shift_fraction": 0.0},
+            "recording": {"file": "x.edf", "montage": "double-banana", "derivations": ["Fp1-F7", "F7-T3"],
+                "flat_electrodes": ["O1 (EEG O1-Ref)"], "model": "eimfs-detect-1", "sensitivity": "default", "warnings": []}}"#;
+        let s = parse_summary(text, Path::new("x_summary.json")).unwrap();
+        assert_eq!(s.clusters, vec![Span { start: 10.0, end: 900.0, seizures: Some(3), note: None }]);
+        assert_eq!(s.status_epilepticus[0].note.as_deref(), Some("single seizure >= 5 min"));
+        assert_eq!(s.status_rule.as_deref(), Some("a single seizure >= 5 min, or >= 30 min of seizures within 60 min"));
+        assert_eq!((s.total_seizure_time, s.longest_seizure, s.seizures_per_hour), (Some(150.0), Some(70.0), Some(1.5)));
+        assert_eq!((s.montage.as_deref(), s.channels_used.len(), s.flat_electrodes.len()), (Some("double-banana"), 2, 1));
+        assert_eq!(s.detector.as_deref(), Some("eimfs-detect-1, sensitivity default"));
+        let m = s.migration.unwrap();
+        assert!(!m.migrating);
+        assert_eq!(m.verdict, "not_migrating");
+        assert_eq!(m.statement.as_deref(), Some("A single onset region (L-temporal); no seizure moves."));
+        let ev: Vec<(&str, &str)> = m.evidence.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         assert_eq!(
-            m.evidence,
+            ev,
             vec![
-                ("both hemispheres".into(), "yes".into()),
-                ("distinct onset regions".into(), "4".into()),
-                ("median delay s".into(), "21.50".into())
+                ("onsets per region", "L temporal 3"),
+                ("distinct onset regions", "1"),
+                ("onsets left / right / midline", "3 / 0 / 0"),
+                ("onsets in both hemispheres", "no"),
+                ("seizures moving within themselves", "0"),
+                ("seizures crossing to the other hemisphere", "0"),
+                ("delays between new regions within a seizure", "none"),
+                ("delays between successive seizure onsets", "median 7 min 00 s (n = 2)"),
+                ("successive seizures starting in another region", "0 %"),
             ]
-        );
-        let err = parse_summary("[1]", Path::new("bad.json"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("bad.json") && err.contains("expected a JSON object"),
-            "{err}"
         );
     }
 }

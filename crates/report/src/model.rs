@@ -82,6 +82,11 @@ pub struct ChannelQuality {
     pub clipped_fraction: f64,
     /// Fraction of 10-s epochs whose SD exceeds 5 × the channel's median.
     pub artefact_epochs: f64,
+    /// 10-s epochs assessed (outside seizures).
+    pub epochs: usize,
+    /// Of those, epochs that are nearly flat: SD below 1 µV or below a tenth of the median
+    /// channel's SD (a disconnected electrode picks up only amplifier noise).
+    pub near_flat_epochs: usize,
     /// Median fraction of 1–70 Hz power at the mains frequency (50 or 60 Hz ± 1 Hz).
     pub mains_fraction: f64,
     /// Mains frequency found (50 or 60), if any power there.
@@ -111,6 +116,14 @@ pub struct Summary {
     pub seizures_per_hour: Option<f64>,
     /// Montage the detector used.
     pub montage: Option<String>,
+    /// Derivations the detector used.
+    pub channels_used: Vec<String>,
+    /// Electrodes the detector found flat and left out.
+    pub flat_electrodes: Vec<String>,
+    /// The detector's model and sensitivity, in words.
+    pub detector: Option<String>,
+    /// The detector's warnings.
+    pub warnings: Vec<String>,
     /// The migration verdict.
     pub migration: Option<MigrationVerdict>,
 }
@@ -133,6 +146,9 @@ pub struct Span {
 pub struct MigrationVerdict {
     /// The verdict.
     pub migrating: bool,
+    /// The detector's verdict code (`migrating`, `not_migrating`, `insufficient_evidence`,
+    /// `no_seizures`), or `migrating` / `not_migrating` from a boolean.
+    pub verdict: String,
     /// The detector's own wording, if given.
     pub statement: Option<String>,
     /// Evidence items (name, value) as the detector gives them.

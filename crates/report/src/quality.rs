@@ -13,6 +13,7 @@
 //! | clipped | ≥ 0.1 % of samples at the digital limits |
 //! | high amplitude | median epoch SD > 4 × the median over EEG channels |
 //! | low amplitude | median epoch SD < 0.25 × the median over EEG channels (and not flat) |
+//! | nearly flat | ≥ 1 % of epochs with SD < max(1 µV, 0.1 × the median channel's SD): a disconnected electrode that records only amplifier noise |
 //! | intermittent artefact | > 5 % of epochs with SD > 5 × the channel's own median |
 //! | mains | median share of the 1–70 Hz power within ± 1 Hz of 50 or 60 Hz > 30 % |
 //! | high-frequency noise | median share of the 0.5–70 Hz power above 30 Hz > 35 % (muscle, electrode) |
@@ -208,12 +209,21 @@ pub fn assess(
     }
     accs.iter_mut().for_each(|a| a.finish(&excluded));
 
+    let medians: Vec<f64> = eeg
+        .iter()
+        .zip(&accs)
+        .filter(|((i, _), _)| stats[*i].flat_fraction.is_nan() || stats[*i].flat_fraction < 0.9)
+        .map(|(_, a)| median(&a.sds))
+        .filter(|m| *m > 0.0)
+        .collect();
+    let floor = (0.1 * median(&medians)).max(1.0);
     let mut out: Vec<ChannelQuality> = eeg
         .iter()
         .zip(&accs)
         .map(|((i, name), a)| {
             let st = &stats[*i];
             let med = median(&a.sds);
+            let near_flat = a.sds.iter().filter(|s| **s < floor).count();
             let artefact = if a.sds.is_empty() || med.is_nan() || med <= 0.0 {
                 0.0
             } else {
@@ -247,6 +257,8 @@ pub fn assess(
                     0.0
                 },
                 artefact_epochs: artefact,
+                epochs: a.sds.len(),
+                near_flat_epochs: near_flat,
                 mains_fraction,
                 mains_hz,
                 high_frequency_fraction: median(&a.hf),
@@ -277,6 +289,17 @@ pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
                 crate::svg::duration_label(c.flat_fraction * duration)
             ));
         }
+        let near = c.near_flat_epochs as f64 / c.epochs.max(1) as f64;
+        if c.flat_fraction < 0.9 && near >= 0.9 {
+            p.push("nearly flat for the whole recording (disconnected electrode?)".to_string());
+        } else if c.flat_fraction < 0.9 && near >= 0.01 {
+            p.push(format!(
+                "nearly flat in {} of {} 10-s epochs ({}): disconnected for a while?",
+                c.near_flat_epochs,
+                c.epochs,
+                crate::svg::duration_label(c.near_flat_epochs as f64 * EPOCH)
+            ));
+        }
         if c.clipped_fraction >= 0.001 {
             p.push(format!(
                 "clipped at the amplifier limits in {} of samples",
@@ -292,7 +315,7 @@ pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
                 ));
             } else if r < 0.25 {
                 p.push(format!(
-                    "low amplitude: {:.2} × the median channel ({:.1} µV SD), bridged or shorted?",
+                    "low amplitude: {:.2} × the median channel ({:.1} µV SD), bridged, shorted, or the reference electrode itself?",
                     r, c.median_sd
                 ));
             }
@@ -351,16 +374,19 @@ mod tests {
         v[6].mains_hz = 50.0;
         v[7].flat_fraction = 0.05;
         v[7].artefact_epochs = 0.2;
+        v[1].epochs = 720;
+        v[1].near_flat_epochs = 60;
         v[2].high_frequency_fraction = 0.5;
         flag(&mut v, 7200.0);
-        assert!(v[0].problems.is_empty() && v[1].problems.is_empty());
+        assert!(v[0].problems.is_empty());
+        assert_eq!(v[1].problems, vec!["nearly flat in 60 of 720 10-s epochs (10 min 00 s): disconnected for a while?"]);
         assert_eq!(
             v[3].problems,
             vec!["high amplitude: 5.0 × the median channel (100 µV SD), poor contact?"]
         );
         assert_eq!(
             v[4].problems,
-            vec!["low amplitude: 0.20 × the median channel (4.0 µV SD), bridged or shorted?"]
+            vec!["low amplitude: 0.20 × the median channel (4.0 µV SD), bridged, shorted, or the reference electrode itself?"]
         );
         assert_eq!(
             v[5].problems,

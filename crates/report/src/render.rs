@@ -296,7 +296,10 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
     let verdict = summary.and_then(|s| s.migration.as_ref());
     let (verdict_text, verdict_class) = match verdict {
         Some(v) if v.migrating => ("Migrating focal seizures", "yes"),
-        Some(_) => ("No migrating focal seizures", "no"),
+        Some(v) if v.verdict == "insufficient_evidence" => ("Not enough seizures to judge migration", "na"),
+        Some(v) if v.verdict == "no_seizures" => ("No seizures, no migration", "no"),
+        Some(v) if v.verdict == "not_migrating" || v.verdict == "no" || v.verdict == "false" => ("No migrating focal seizures", "no"),
+        Some(_) => ("Migration verdict not understood", "na"),
         None => ("No verdict (no detector summary)", "na"),
     };
 
@@ -337,7 +340,7 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
                 num(rec.duration, 1)
             ),
         ),
-        kv("EEG channels", format!("{eeg} at {}", rates.join(", "))),
+        kv("EEG channels", if eeg == 0 { "none".to_string() } else { format!("{eeg} at {}", rates.join(", ")) }),
         kv(
             "10-20 electrodes",
             if rec.missing_electrodes.is_empty() {
@@ -370,10 +373,21 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
     {
         rec_rows.push(kv("detection montage", m));
     }
-    rec_rows.push(kv(
-        "montage of the EEG examples",
-        rec.display_montage.clone(),
-    ));
+    if let Some(s) = summary {
+        if !s.channels_used.is_empty() {
+            rec_rows.push(kv(format!("channels used by detection ({})", s.channels_used.len()), s.channels_used.join(", ")));
+        }
+        if !s.flat_electrodes.is_empty() {
+            rec_rows.push(kv("left out by the detector (flat)", s.flat_electrodes.join(", ")));
+        }
+        if let Some(d) = &s.detector {
+            rec_rows.push(kv("detector", d.clone()));
+        }
+        if !s.warnings.is_empty() {
+            rec_rows.push(kv("detector warnings", s.warnings.join("; ")));
+        }
+    }
+    rec_rows.push(kv("montage of the EEG examples", rec.display_montage.clone()));
     if !rec.gaps.is_empty() {
         rec_rows.push(kv(
             "gaps (EDF+D)",
@@ -570,6 +584,8 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
             false_pos => false_pos,
             unmatched_truth => unmatched_truth,
             wrong_region => wrong_region,
+            truth_svg => Value::from_safe_string(timeline::timeline(rec.duration, &e.truth, None, None)),
+            truth_has_visits => e.truth.iter().any(|t| !t.visits.is_empty()),
         }
     });
 

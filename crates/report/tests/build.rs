@@ -43,17 +43,14 @@ fn report_of_a_recording_with_detections_and_truth() {
         .filter(|q| !q.problems.is_empty())
         .map(|q| (q.electrode, &q.problems))
         .collect();
-    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    assert_eq!(flagged.len(), 3, "{flagged:?}");
     assert_eq!(flagged[0].0, Some(Electrode::F8));
-    assert!(
-        flagged[0].1[0].starts_with("mains interference at 50 Hz"),
-        "{flagged:?}"
-    );
-    assert_eq!(flagged[1].0, Some(Electrode::O1));
-    assert_eq!(
-        flagged[1].1,
-        &vec!["flat for the whole recording (disconnected or bridged electrode?)".to_string()]
-    );
+    assert!(flagged[0].1[0].starts_with("mains interference at 50 Hz"), "{flagged:?}");
+    // 60 epochs, of which 9 overlap the detected seizures (122–175 s, 402–430 s); 300–360 s off.
+    assert_eq!(flagged[1].0, Some(Electrode::P4));
+    assert_eq!(flagged[1].1, &vec!["nearly flat in 6 of 51 10-s epochs (1 min 00 s): disconnected for a while?".to_string()]);
+    assert_eq!(flagged[2].0, Some(Electrode::O1));
+    assert_eq!(flagged[2].1, &vec!["flat for the whole recording (disconnected or bridged electrode?)".to_string()]);
     let seen = seen.into_inner().unwrap();
     assert_eq!(
         seen.iter()
@@ -86,11 +83,12 @@ fn report_of_a_recording_with_detections_and_truth() {
     assert_eq!(ex.channels.len(), 18);
     assert_eq!(ex.channels[1].label, "F7-T3");
     assert!((ex.start - 112.0).abs() < 1e-9, "{}", ex.start);
-    assert_eq!(ex.channels[0].samples.len(), (60.0 * 256.0) as usize);
+    // 10 s before the onset, 45 s in all (the change of region at 140 s is inside).
+    assert_eq!(ex.channels[0].samples.len(), (45.0 * 256.0) as usize);
     let ictal = |label: &str| {
         let c = ex.channels.iter().find(|c| c.label == label).unwrap();
-        // 125–165 s: inside seizure 1 (window starts at 112 s).
-        rms(&c.samples[(13.0 * 256.0) as usize..(53.0 * 256.0) as usize])
+        // 145–155 s: inside seizure 1 in all its regions (window starts at 112 s).
+        rms(&c.samples[(33.0 * 256.0) as usize..(43.0 * 256.0) as usize])
     };
     // T3-T5: both ictal, in phase → small; F7-T3 and T5-O1 carry the rhythm; Fp2-F4 does not.
     assert!(ictal("F7-T3") > 80.0, "{}", ictal("F7-T3"));
@@ -153,6 +151,9 @@ fn report_of_a_recording_with_detections_and_truth() {
         "clock time of seizure 1"
     );
     assert_eq!(html.matches(r#"class="fig traces""#).count(), 2);
+    // The truth drawn as a second timeline in section 7, with its missed third seizure.
+    assert_eq!(html.matches(r#"class="fig timeline""#).count(), 2);
+    assert!(html.contains("Seizure 3 at 0:09:00, 15 s — L temporal"), "the missed true seizure on the truth timeline");
 }
 
 #[test]

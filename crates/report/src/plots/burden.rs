@@ -202,7 +202,7 @@ pub fn burden(
             yr(*t) + 4.0,
             Anchor::End,
             r#"class="tick""#,
-            &svg::num(*t, 1),
+            &svg::num(*t, 2),
         );
     }
     s.text(
@@ -302,13 +302,9 @@ pub fn burden(
             axis + 3.0,
             &format!(r#"stroke="{}""#, style::AXIS),
         );
-        s.text(
-            x_of(t),
-            axis + 14.0,
-            Anchor::Middle,
-            r#"class="tick""#,
-            &svg::time_label(t, duration),
-        );
+        let label = svg::time_label(t, duration);
+        let anchor = if x_of(t) + label.len() as f64 * 3.2 > WIDTH - 2.0 { Anchor::End } else { Anchor::Middle };
+        s.text(x_of(t), axis + 14.0, anchor, r#"class="tick""#, &label);
     }
     s.text(
         LEFT + pw / 2.0,

@@ -287,13 +287,9 @@ pub fn timeline(
                 oy + axis_y + 3.0,
                 &format!(r#"stroke="{}""#, style::AXIS),
             );
-            s.text(
-                x,
-                oy + axis_y + 13.0,
-                Anchor::Middle,
-                r#"class="tick""#,
-                &svg::time_label(*t, duration),
-            );
+            let label = svg::time_label(*t, duration);
+            let anchor = if x + label.len() as f64 * 3.2 > WIDTH - 2.0 { Anchor::End } else { Anchor::Middle };
+            s.text(x, oy + axis_y + 13.0, anchor, r#"class="tick""#, &label);
         }
         s.line(
             LEFT,

@@ -53,26 +53,30 @@ pub fn decimate(x: &[f32], columns: usize) -> Vec<(usize, f32)> {
     out
 }
 
-/// The µV value of one channel spacing: the 98th percentile of |amplitude| over all channels,
-/// rounded up to a value of [`SCALES`] (so ictal discharges fill their row and a little more, as
-/// on a clinical page, and background stays readable).
+/// The µV value of one channel spacing: six times the background's standard deviation (the
+/// median over channels of the SD before the onset, or of the whole page when the onset is
+/// less than 3 s in), rounded up to a value of [`SCALES`]. Background then fills about a third
+/// of its row and ictal discharges, typically 3–10 times larger, stand out and may reach into
+/// the neighbouring rows, as on a clinical page.
 pub fn scale(ex: &ExampleSeizure) -> f64 {
-    let mut all: Vec<f32> = ex
+    let pre = ((ex.seizure.onset - ex.start) * ex.fs).floor();
+    let sds: Vec<f64> = ex
         .channels
         .iter()
-        .flat_map(|c| c.samples.iter().step_by(4).map(|v| v.abs()))
+        .filter(|c| !c.samples.is_empty())
+        .map(|c| {
+            let n = if pre >= 3.0 * ex.fs { (pre as usize).min(c.samples.len()) } else { c.samples.len() };
+            let x = &c.samples[..n];
+            let m = x.iter().map(|v| *v as f64).sum::<f64>() / n as f64;
+            (x.iter().map(|v| (*v as f64 - m).powi(2)).sum::<f64>() / n as f64).sqrt()
+        })
         .collect();
-    if all.is_empty() {
+    let sd = crate::quality::median(&sds);
+    if !(sd.is_finite() && sd > 0.0) {
         return 100.0;
     }
-    let k = ((all.len() as f64 * 0.98) as usize).min(all.len() - 1);
-    let (_, p, _) = all.select_nth_unstable_by(k, |a, b| a.total_cmp(b));
-    let target = (*p as f64) * 1.2;
-    SCALES
-        .iter()
-        .copied()
-        .find(|s| *s >= target)
-        .unwrap_or(SCALES[SCALES.len() - 1])
+    let target = 6.0 * sd;
+    SCALES.iter().copied().find(|s| *s >= target).unwrap_or(SCALES[SCALES.len() - 1])
 }
 
 /// Extra space before a channel that starts a new chain of the double banana (the rows whose
@@ -170,7 +174,7 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     let k = ROW / uv;
     let cols = pw.round() as usize;
     s.group(&format!(
-        r##"clip-path="url(#{clip_id})" stroke="#111" stroke-width="0.7" stroke-linejoin="round""##
+        r##"clip-path="url(#{clip_id})" stroke="#111" stroke-width="0.6" stroke-linejoin="round""##
     ));
     for (c, yc) in ex.channels.iter().zip(&ys) {
         let pts: Vec<(f64, f64)> = decimate(&c.samples, cols)
@@ -221,44 +225,28 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
             );
         }
     };
+    // Changes of region less than 1.5 s apart share one line and one label.
+    let mut groups: Vec<(usize, f64, Vec<(eimfs_core::Region, f64)>)> = Vec::new();
     for (i, (reg, start, delay)) in steps.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if i > 0 && g.0 > 0 && start - g.1 < 1.5 => g.2.push((*reg, *delay)),
+            _ => groups.push((i, *start, vec![(*reg, *delay)])),
+        }
+    }
+    for (i, start, regs) in &groups {
         if *start < ex.start || *start > ex.start + dur {
             continue;
         }
         let x = x_of(*start);
-        let colour = style::region_stroke(*reg);
-        if i == 0 {
-            s.line(
-                x,
-                TOP - 6.0,
-                x,
-                bottom,
-                &format!(r#"stroke="{}" stroke-width="1.6""#, style::STATUS),
-            );
-            put_label(
-                &mut s,
-                x,
-                &format!("onset: {}", style::region_name(*reg)),
-                style::STATUS,
-            );
+        let reg = regs[0].0;
+        if *i == 0 {
+            s.line(x, TOP - 6.0, x, bottom, &format!(r#"stroke="{}" stroke-width="1.6""#, style::STATUS));
+            put_label(&mut s, x, &format!("onset: {}", style::region_name(reg)), style::STATUS);
         } else {
-            s.line(
-                x,
-                TOP - 6.0,
-                x,
-                bottom,
-                &format!(r#"stroke="{colour}" stroke-width="1.3" stroke-dasharray="5 3""#),
-            );
-            put_label(
-                &mut s,
-                x,
-                &format!(
-                    "→ {} (+{} s)",
-                    style::region_name(*reg),
-                    svg::num(*delay, 0)
-                ),
-                colour,
-            );
+            let colour = style::region_stroke(reg);
+            s.line(x, TOP - 6.0, x, bottom, &format!(r#"stroke="{colour}" stroke-width="1.3" stroke-dasharray="5 3""#));
+            let names: Vec<String> = regs.iter().map(|(r, _)| style::region_name(*r)).collect();
+            put_label(&mut s, x, &format!("→ {} (+{} s)", names.join(", "), svg::num(regs[0].1, 0)), colour);
         }
     }
     let end = ex.seizure.offset;
@@ -353,9 +341,10 @@ mod tests {
         let rc = Region::new(Lobe::Central, Hemisphere::Right);
         let fs = 64.0;
         let n = (30.0 * fs) as usize;
+        // 10 µV background for the 10 s before the onset (SD 7.07 µV), then the discharge.
         let wave = |amp: f32| {
             (0..n)
-                .map(|i| amp * (i as f32 * 0.5).sin())
+                .map(|i| if (i as f64) < 10.0 * fs { 10.0 } else { amp } * (i as f32 * 0.5).sin())
                 .collect::<Vec<f32>>()
         };
         let ex = ExampleSeizure {
@@ -401,11 +390,12 @@ mod tests {
                 },
             ],
         };
-        assert_eq!(scale(&ex), 100.0);
+        // 6 × 7.07 µV = 42.4 µV → 50 µV per channel spacing.
+        assert_eq!(scale(&ex), 50.0);
         let out = traces(&ex, "x1");
         assert!(out.contains(">onset: left temporal</text>"), "{out}");
         assert!(out.contains(">→ right central (+8 s)</text>"), "{out}");
-        assert!(out.contains(">100 µV</text>"));
+        assert!(out.contains(">50 µV</text>"));
         assert!(out.contains(">end</text>"));
         // F7-T3 shaded for the left temporal visit, C4-P4 for the right central one.
         assert_eq!(out.matches(r##"fill-opacity="0.22""##).count(), 2);

@@ -97,9 +97,9 @@ pub fn detected_seizures() -> Vec<SeizureMap> {
     v
 }
 
-fn amplitude(e: Electrode, t: f64) -> f64 {
+fn amplitude(truth: &[SeizureMap], e: Electrode, t: f64) -> f64 {
     // Ictal rhythm where the truth says, 3 Hz, 150 µV.
-    for s in true_seizures() {
+    for s in truth {
         for v in &s.visits {
             if t >= v.start
                 && t < v.end
@@ -117,9 +117,10 @@ fn amplitude(e: Electrode, t: f64) -> f64 {
 }
 
 /// The recording: 19 referential channels (`EEG Fp1-Ref`…) plus ECG; O1 flat (disconnected),
-/// F8 with 50 Hz mains interference.
+/// F8 with 50 Hz mains interference, P4 off (amplifier noise only) from 300 to 360 s.
 pub fn recording(seed: u64) -> Recording {
     let mut rng = Rng::new(seed);
+    let truth = true_seizures();
     let n = (DURATION * FS) as usize;
     let mut rec = Recording {
         start: chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
@@ -139,7 +140,11 @@ pub fn recording(seed: u64) -> Recording {
                 } else {
                     0.0
                 };
-                *v = (b + mains + amplitude(e, t)) as f32;
+                *v = (b + mains + amplitude(&truth, e, t)) as f32;
+                // P4 comes off from 300 to 360 s: amplifier noise only.
+                if e == Electrode::P4 && (300.0..360.0).contains(&t) {
+                    *v = (0.3 * rng.normal()) as f32;
+                }
             }
         }
         rec.signals.push(Signal::new(

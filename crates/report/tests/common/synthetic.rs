@@ -197,8 +197,13 @@ pub fn summary(seizures: &[SeizureMap], duration: f64) -> Summary {
         longest_seizure: None,
         seizures_per_hour: Some(seizures.len() as f64 * 3600.0 / duration),
         montage: Some("double-banana".into()),
+        channels_used: Vec::new(),
+        flat_electrodes: Vec::new(),
+        detector: Some("synthetic".into()),
+        warnings: Vec::new(),
         migration: Some(MigrationVerdict {
             migrating: true,
+            verdict: "migrating".into(),
             statement: Some("Focal seizures arise independently in several regions of both hemispheres and move between them.".into()),
             evidence: vec![
                 ("distinct onset regions".into(), onsets.len().to_string()),

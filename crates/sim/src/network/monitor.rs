@@ -375,7 +375,7 @@ impl MonitorState {
         }
     }
 
-    /// Consumes the observables `obs` (node-major: `obs[node * n_obs + o]`) of step `step`;
+    /// Consumes the observables `obs` (variable-major: `obs[o * n_nodes + node]`) of step `step`;
     /// emits a sample to `sink` when due.
     #[inline]
     #[allow(clippy::too_many_arguments)]
@@ -385,7 +385,6 @@ impl MonitorState {
         step: u64,
         dt: f64,
         obs: &[f64],
-        n_obs: usize,
         n_nodes: usize,
         rng: &mut super::rng::NormalRng,
         sink: &mut S,
@@ -394,20 +393,14 @@ impl MonitorState {
         match self.kind {
             Kind::Raw => {
                 for (v, &o) in self.info.voi.iter().enumerate() {
-                    let row = &mut self.out[v * n_nodes..(v + 1) * n_nodes];
-                    for (node, r) in row.iter_mut().enumerate() {
-                        *r = obs[node * n_obs + o];
-                    }
+                    self.out[v * n_nodes..(v + 1) * n_nodes].copy_from_slice(&obs[o * n_nodes..(o + 1) * n_nodes]);
                 }
                 sink.record(index, step as f64 * dt, &self.out);
             }
             Kind::SubSample => {
                 if step.is_multiple_of(p) {
                     for (v, &o) in self.info.voi.iter().enumerate() {
-                        let row = &mut self.out[v * n_nodes..(v + 1) * n_nodes];
-                        for (node, r) in row.iter_mut().enumerate() {
-                            *r = obs[node * n_obs + o];
-                        }
+                        self.out[v * n_nodes..(v + 1) * n_nodes].copy_from_slice(&obs[o * n_nodes..(o + 1) * n_nodes]);
                     }
                     sink.record(index, step as f64 * dt, &self.out);
                 }
@@ -415,8 +408,8 @@ impl MonitorState {
             Kind::TemporalAverage | Kind::Projection => {
                 for (v, &o) in self.info.voi.iter().enumerate() {
                     let row = &mut self.acc[v * n_nodes..(v + 1) * n_nodes];
-                    for (node, a) in row.iter_mut().enumerate() {
-                        *a += obs[node * n_obs + o];
+                    for (a, x) in row.iter_mut().zip(&obs[o * n_nodes..(o + 1) * n_nodes]) {
+                        *a += x;
                     }
                 }
                 if step.is_multiple_of(p) {

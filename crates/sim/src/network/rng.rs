@@ -5,7 +5,7 @@
 //! Marsaglia & Tsang as modified by Doornik (2005, "An improved ziggurat method to generate normal
 //! random samples": independent bits for the layer index and the uniform, which removes the
 //! correlation of the original). The layer tables are computed once with the deterministic
-//! [`detmath`](super::detmath) functions and the sampler itself uses only IEEE-754 arithmetic and
+//! [`super::detmath`] functions and the sampler itself uses only IEEE-754 arithmetic and
 //! those functions, so a given seed yields bit-identical normal streams on every machine.
 //!
 //! Per draw: one 64-bit output; its top 53 bits give a uniform u in [−1, 1), its low 7 bits the

@@ -7,7 +7,7 @@ resampling 256 -> 200 Hz. Each figure is the median of REPEATS rounds (default 5
 eimfs then scipy, so both see the same machine load. eimfs runs through the
 `signal_bench` example (built with --release); outputs are checked against scipy's.
 
-    python3 bench/signal.py [REPEATS]       # uses /work/venv or the current python's scipy
+    python3 bench/signal_speed.py [REPEATS]       # uses /work/venv or the current python's scipy
 
 The last line is the headline ratio (sosfiltfilt): `eimfs/scipy: X` (scipy CPU time / eimfs CPU time).
 """
