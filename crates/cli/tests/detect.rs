@@ -108,10 +108,13 @@ fn every_helsinki_clip() {
             let max = v[1..].iter().cloned().fold(0.0, f64::max);
             assert!((v[0] - max).abs() < 1e-9, "{stem} second {i}: overall {} max {max}", v[0]);
         }
-        // Events: SzCORE header, recording duration 30 s, the file's start time.
+        // Events: SzCORE header, recording duration 30 s, the file's start time (EDF header bytes 168-183).
         let ev = eimfs_core::EventsFile::read(out.path().join(format!("{stem}_events.tsv"))).unwrap();
         assert_eq!(ev.recording_duration, Some(30.0));
-        assert_eq!(ev.date_time.map(|d| d.to_string()), Some("2026-11-21 05:03:32".into()));
+        let header = std::fs::read(clip).unwrap();
+        let (date, time) = (std::str::from_utf8(&header[168..176]).unwrap(), std::str::from_utf8(&header[176..184]).unwrap());
+        let start = format!("20{}-{}-{} {}:{}:{}", &date[6..8], &date[3..5], &date[0..2], &time[0..2], &time[3..5], &time[6..8]);
+        assert_eq!(ev.date_time.map(|d| d.to_string()), Some(start), "{stem}");
         // JSON: average-referenced derivations of the 19 EEG channels but the flat one (the
         // recording reference, Cz or Fz, in 8 clips); ECG and respiration ignored.
         let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
