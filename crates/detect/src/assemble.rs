@@ -20,18 +20,22 @@
 //!    neighbour recruits it. Seizures shorter than `min_seizure_seconds` (ACNS: 10 s) are
 //!    dropped. This is the grouping the simulator applies to its ground truth with the network's
 //!    connections (`eimfs-sim` truth), on scalp regions instead of network nodes.
-//! 5. **Onset refinement.** Window features blur the onset by a few seconds; the onset region is
-//!    the region of the earliest stretch, ties broken by the earliest one-second rise of line
-//!    length over the channel's background (a Page–Hinkley-like first sustained crossing, as the
-//!    epileptogenicity index of Bartolomei et al., Brain 2008, does with its energy ratio), then
-//!    by probability. The onset electrodes are that region's electrodes whose rise is within 1 s
-//!    of the earliest.
+//! 5. **Onset.** Window features blur the onset by a few seconds, and the smoothed probabilities
+//!    of regions that light up together cross their threshold a few seconds apart; so the onset
+//!    region is not simply the first stretch. Among the regions whose stretches start within
+//!    [`ONSET_SPREAD`] s of the seizure's onset, the onset electrode is the one whose one-second
+//!    line length rises most over its own background from [`ONSET_LOOKBACK`] s before the onset
+//!    to [`ONSET_WINDOW`] s after it (the
+//!    electrode nearest to the source sees the largest ictal amplitude; line length relative to
+//!    background as in the energy ratio of the epileptogenicity index, Bartolomei et al., Brain
+//!    2008); its region is the onset region, and the region's other electrodes within
+//!    [`ONSET_ELECTRODE_MARGIN`] of it are onset electrodes too.
 //! 6. **Map.** Visits (region, start, end) in order of start, hemisphere switches, overlaps with
 //!    other seizures (by id) and generalisation (at some moment ≥ 60 % of the recorded lateral
 //!    regions of each hemisphere active at once). Midline stretches (Fz, Cz, Pz) are attributed to
-//!    the mesial cortex of one hemisphere: the side whose electrodes are more involved, the lobe of
-//!    the leading midline electrode (Fz frontal, Cz central, Pz parietal); only a perfectly
-//!    symmetric stretch stays `midline`. The per-second probability table keeps its `midline`
+//!    the mesial cortex of one hemisphere (the lobe of the leading midline electrode: Fz frontal,
+//!    Cz central, Pz parietal), the side by the paradoxical lateralisation of mesial sources (see
+//!    `lateralise`); only a perfectly symmetric stretch stays `midline`. The per-second probability table keeps its `midline`
 //!    column.
 
 use eimfs_core::{Electrode, Hemisphere, Lobe, Region, RegionVisit, SeizureMap};
@@ -42,11 +46,20 @@ use crate::pipeline::Analysis;
 /// A stretch continues a seizure when a neighbouring region of it is ictal at the stretch's start
 /// or stopped less than this many seconds before (stretch ends are smoothed estimates).
 pub const JOIN_TOLERANCE: f64 = 2.0;
-/// Threshold on the one-second line-length rise (`log10` ratio to background, ≈ ×1.6) for onset
-/// refinement.
-pub const ONSET_RISE: f32 = 0.2;
-/// Seconds before a stretch searched for its refined onset.
-pub const ONSET_LOOKBACK: usize = 8;
+/// Seconds from a seizure's onset over which its onset electrode is chosen (the loudest rise of
+/// line length over the electrode's own background).
+pub const ONSET_WINDOW: usize = 6;
+/// Seconds before a seizure's (smoothed) onset included in the onset window: the smoothed
+/// probability crosses its threshold a second or two after the first ictal second, which in
+/// many seizures carries the largest, most focal discharge.
+pub const ONSET_LOOKBACK: usize = 3;
+/// Region stretches starting at most this many seconds after a seizure's onset are candidates for
+/// its onset region (the smoothed probabilities of regions that light up together cross their
+/// threshold a few seconds apart).
+pub const ONSET_SPREAD: usize = 5;
+/// Electrodes of the onset region whose rise is within this much (`log10`, ≈ ×1.26) of the
+/// loudest are onset electrodes too.
+pub const ONSET_ELECTRODE_MARGIN: f32 = 0.1;
 /// Fraction of each hemisphere's recorded lateral regions active at once that makes a seizure
 /// generalised.
 pub const GENERALISED_FRACTION: f64 = 0.6;
@@ -64,6 +77,9 @@ pub struct Probabilities {
     pub overall: Vec<f32>,
     /// Per electrode and second: line-length rise over background (unsmoothed).
     pub onset_activity: Vec<Option<Vec<f32>>>,
+    /// Per second: products of each midline electrode with its parasagittal neighbours
+    /// ([`Analysis::midline_products`](crate::pipeline::Analysis::midline_products)).
+    pub midline_products: Vec<[[f32; 2]; 3]>,
 }
 
 /// Centred moving average of odd width `w`, ignoring NaN (NaN stays NaN).
@@ -149,14 +165,17 @@ pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
         })
         .collect();
     let overall = (0..n).map(|s| region.iter().flatten().fold(f32::NAN, |m, p| nan_max(m, p[s]))).collect();
-    Probabilities { electrode, region, overall, onset_activity }
+    Probabilities { electrode, region, overall, onset_activity, midline_products: a.midline_products.clone() }
 }
 
 /// One region's ictal stretch `[start, end)` in seconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stretch {
-    /// Region.
+    /// Region the stretch is attributed to: the scalp region, except for midline stretches,
+    /// attributed to the mesial cortex of one hemisphere ([`lateralise`]).
     pub region: Region,
+    /// Scalp region whose electrodes showed the stretch (`midline` for Fz, Cz, Pz).
+    pub scalp: Region,
     /// First ictal second.
     pub start: usize,
     /// One past the last ictal second.
@@ -271,7 +290,7 @@ fn best_seizure(seizures: &[Building], st: &Stretch) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None; // (seizure, start of the recruiting stretch)
     for (i, s) in seizures.iter().enumerate() {
         for x in &s.stretches {
-            if x.region != st.region && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE {
+            if x.scalp != st.scalp && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE {
                 if best.is_none_or(|(_, l)| x.start > l) {
                     best = Some((i, x.start));
                 }
@@ -279,15 +298,6 @@ fn best_seizure(seizures: &[Building], st: &Stretch) -> Option<usize> {
         }
     }
     best.map(|b| b.0)
-}
-
-/// First second in `[from, to)` where `x` rises above `thr` and stays above for 3 of the next 4
-/// seconds.
-fn first_sustained(x: &[f32], from: usize, to: usize, thr: f32) -> Option<usize> {
-    let to = to.min(x.len());
-    (from..to).find(|&s| {
-        x[s] >= thr && (s..(s + 4).min(x.len())).filter(|&k| x[k] >= thr).count() >= 3.min(x.len() - s)
-    })
 }
 
 /// Assemble seizure maps from the aggregated probabilities.
@@ -299,7 +309,14 @@ pub fn seizures(p: &Probabilities, pp: &PostProcess, shift: f64) -> Vec<SeizureM
         let Some(rp) = rp else { continue };
         for (a, b) in stretches(rp, on, off, pp.gap_close_seconds, pp.min_region_seconds) {
             let mean = rp[a..b].iter().filter(|v| !v.is_nan()).sum::<f32>() / (b - a) as f32;
-            all.push(Stretch { region: Region::ALL[ri], start: a, end: b, mean });
+            let scalp = Region::ALL[ri];
+            let mut st = Stretch { region: scalp, scalp, start: a, end: b, mean };
+            if scalp.lobe == Lobe::Midline {
+                // Attributed to one hemisphere before grouping, so that a midline stretch joins
+                // only the seizures next to its own side and lobe.
+                st.region = lateralise(p, &st, None, a.saturating_sub(ONSET_LOOKBACK), (a + ONSET_WINDOW).min(b));
+            }
+            all.push(st);
         }
     }
     let groups = group(all);
@@ -330,59 +347,59 @@ pub fn seizures(p: &Probabilities, pp: &PostProcess, shift: f64) -> Vec<SeizureM
 }
 
 fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> SeizureMap {
-    // Refined onset per region among the stretches starting first (within 2 s of the onset).
-    let first_start = onset;
-    let candidates: Vec<&Stretch> = g.iter().filter(|s| s.start <= first_start + 2).collect();
-    let refined = |e: Electrode, s: &Stretch| -> Option<usize> {
+    // Onset: among the regions whose stretches start within ONSET_SPREAD s of the seizure's
+    // onset, the electrode with the largest rise of line length over its own background from
+    // ONSET_LOOKBACK s before to ONSET_WINDOW s after the onset (the electrode nearest to the source sees the largest ictal
+    // amplitude); its region is the onset region.
+    let w_start = onset.saturating_sub(ONSET_LOOKBACK);
+    let w_end = (onset + ONSET_WINDOW).min(offset).max(onset + 1);
+    let rise = |e: Electrode| -> Option<f32> {
         let x = p.onset_activity[e.index()].as_ref()?;
-        first_sustained(x, s.start.saturating_sub(ONSET_LOOKBACK), (s.start + 4).min(s.end), ONSET_RISE)
+        let v: Vec<f32> = x[w_start..w_end.min(x.len())].iter().copied().filter(|v| !v.is_nan()).collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
     };
-    let early_mean = |e: Electrode, s: &Stretch| -> f32 {
+    let early_mean = |e: Electrode| -> f32 {
         let Some(x) = p.electrode[e.index()].as_ref() else { return 0.0 };
-        let end = (s.start + 5).min(s.end);
-        let v: Vec<f32> = x[s.start..end].iter().copied().filter(|v| !v.is_nan()).collect();
+        let v: Vec<f32> = x[onset..w_end.min(x.len())].iter().copied().filter(|v| !v.is_nan()).collect();
         if v.is_empty() { 0.0 } else { v.iter().sum::<f32>() / v.len() as f32 }
     };
-    let mut best: Option<(&Stretch, usize, f32)> = None;
-    for s in &candidates {
-        let t = s.region.electrodes().filter_map(|e| refined(e, s)).min().unwrap_or(s.start + ONSET_LOOKBACK);
-        let t = t.min(s.start + ONSET_LOOKBACK);
-        let m = s.region.electrodes().map(|e| early_mean(e, s)).fold(0.0, f32::max);
-        let better = match best {
-            None => true,
-            Some((b, bt, bm)) => (s.start, t) < (b.start, bt) || ((s.start, t) == (b.start, bt) && m > bm),
-        };
-        if better {
-            best = Some((s, t, m));
+    let mut best: Option<(&Stretch, Electrode, f32, f32)> = None; // (stretch, electrode, rise, probability)
+    for s in g.iter().filter(|s| s.start <= onset + ONSET_SPREAD) {
+        for e in s.scalp.electrodes().filter(|e| p.electrode[e.index()].is_some()) {
+            let (r, m) = (rise(e).unwrap_or(f32::NEG_INFINITY), early_mean(e));
+            let better = match best {
+                None => true,
+                Some((bs, _, br, bm)) => r > br || (r == br && (m > bm || (m == bm && s.start < bs.start))),
+            };
+            if better {
+                best = Some((s, e, r, m));
+            }
         }
     }
-    let (onset_stretch, _, _) = best.expect("at least one stretch starts first");
-    let region = onset_stretch.region;
-    // Onset electrodes: earliest rise within 1 s; else the most probable electrode.
-    let times: Vec<(Electrode, Option<usize>, f32)> =
-        region.electrodes().filter(|e| p.electrode[e.index()].is_some()).map(|e| (e, refined(e, onset_stretch), early_mean(e, onset_stretch))).collect();
-    let t_min = times.iter().filter_map(|t| t.1).min();
-    let mut onset_electrodes: Vec<Electrode> = match t_min {
-        Some(t0) => times.iter().filter(|t| t.1.is_some_and(|t1| t1 <= t0 + 1)).map(|t| t.0).collect(),
-        None => Vec::new(),
+    let (onset_stretch, onset_electrode, best_rise, _) = match best {
+        Some(b) => b,
+        // No analysed electrode in the first stretches (cannot happen for stretches built from
+        // electrode probabilities): the first stretch and its first electrode.
+        None => (&g[0], g[0].region.electrodes().next().expect("regions have electrodes"), f32::NEG_INFINITY, 0.0),
     };
-    if onset_electrodes.is_empty() {
-        if let Some(t) = times.iter().max_by(|a, b| a.2.total_cmp(&b.2)) {
-            onset_electrodes.push(t.0);
+    let mut onset_electrodes: Vec<Electrode> = vec![onset_electrode];
+    if best_rise.is_finite() {
+        for e in onset_stretch.scalp.electrodes() {
+            if e != onset_electrode && rise(e).is_some_and(|r| r >= best_rise - ONSET_ELECTRODE_MARGIN) {
+                onset_electrodes.push(e);
+            }
         }
     }
-    let (region, hemisphere) = if region.hemisphere == Hemisphere::Midline {
-        let r = lateralise(p, onset_stretch);
-        (r, r.hemisphere)
+    let region = if onset_stretch.scalp.lobe == Lobe::Midline {
+        lateralise(p, onset_stretch, Some(onset_electrode), w_start, w_end)
     } else {
-        (region, region.hemisphere)
+        onset_stretch.region
     };
-    let onset_key = (onset_stretch.region, onset_stretch.start);
-    let mut visits: Vec<RegionVisit> = g
-        .iter()
-        .map(|s| RegionVisit { region: if s.region.lobe == Lobe::Midline { lateralise(p, s) } else { s.region }, start: s.start as f64, end: s.end as f64 })
-        .collect();
-    let onset_visit = g.iter().position(|s| (s.region, s.start) == onset_key).expect("the onset stretch is in its group");
+    let hemisphere = region.hemisphere;
+    let onset_index = g.iter().position(|s| std::ptr::eq(s, onset_stretch)).expect("the onset stretch is in its group");
+    let mut visits: Vec<RegionVisit> = g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
+    visits[onset_index].region = region;
+    let onset_visit = onset_index;
     let onset_visit = visits[onset_visit].clone();
     visits.sort_by(|a, b| {
         let ka = if *a == onset_visit { 0 } else { 1 };
@@ -409,46 +426,55 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
     }
 }
 
-/// The lateral region of a midline stretch. The cortex under Fz, Cz and Pz is the mesial surface
-/// of one hemisphere or the other. The lobe is that of the most probable midline electrode (Fz
-/// frontal, Cz central, Pz parietal); the side is the one whose parasagittal neighbour of that
-/// electrode (F3/F4, C3/C4, P3/P4) shows the larger rise of line length over its background in
-/// the stretch's first 10 s (a mesial source lies nearer to its own side's electrodes), then the
-/// larger probability. Stays midline when both sides are equal.
-fn lateralise(p: &Probabilities, s: &Stretch) -> Region {
+/// The lateral region of a midline stretch over seconds `[a, b)`. The cortex under Fz, Cz and Pz
+/// is the mesial surface of one hemisphere or the other. The lobe is that of the midline electrode
+/// given (the onset electrode), else of the most probable one (Fz frontal, Cz central, Pz
+/// parietal).
+///
+/// The side follows the **paradoxical lateralisation** of mesial sources: the mesial cortex faces
+/// the midline, so its dipole points up and towards the *other* hemisphere, whose parasagittal
+/// electrode (F3/F4, C3/C4, P3/P4) follows the midline electrode's signal more closely than the
+/// electrode over the source does (Cruse et al., Arch Neurol 1982, for the foot area; Adelman et
+/// al., Epilepsia 1982, for parasagittal discharges). The side is the one whose parasagittal
+/// electrode has the *smaller* in-phase product with the midline signal over the seconds
+/// ([`Analysis::midline_products`](crate::pipeline::Analysis::midline_products)). Without those
+/// products (bipolar montages, flat electrodes) the side whose parasagittal electrode is the more
+/// probable is taken. Stays midline when both sides are equal.
+fn lateralise(p: &Probabilities, s: &Stretch, midline: Option<Electrode>, a: usize, b: usize) -> Region {
+    let (a, b) = (a.min(p.overall.len()), b.min(p.overall.len()));
+    let peak = |e: Electrode, from: usize, to: usize| -> f32 {
+        p.electrode[e.index()].as_ref().map(|x| x[from..to.max(from)].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
+    };
     let end5 = (s.start + 5).min(s.end);
-    let peak = |e: Electrode| -> f32 {
-        p.electrode[e.index()].as_ref().map(|x| x[s.start..end5].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
+    let m = midline.filter(|e| e.region().lobe == Lobe::Midline).unwrap_or_else(|| {
+        [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|x, y| peak(*x, s.start, end5).total_cmp(&peak(*y, s.start, end5))).expect("three")
+    });
+    let k = crate::pipeline::MIDLINE_PAIRS.iter().position(|t| t.0 == m).expect("a midline electrode");
+    let (_, left, right) = crate::pipeline::MIDLINE_PAIRS[k];
+    let lobe = match m {
+        Electrode::Fz => Lobe::Frontal,
+        Electrode::Cz => Lobe::Central,
+        _ => Lobe::Parietal,
     };
-    let best = [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|a, b| peak(*a).total_cmp(&peak(*b))).expect("three");
-    let (lobe, left, right) = match best {
-        Electrode::Fz => (Lobe::Frontal, Electrode::F3, Electrode::F4),
-        Electrode::Cz => (Lobe::Central, Electrode::C3, Electrode::C4),
-        _ => (Lobe::Parietal, Electrode::P3, Electrode::P4),
-    };
-    let end10 = (s.start + 10).min(s.end);
-    let rise = |e: Electrode| -> Option<f32> {
-        let x = p.onset_activity[e.index()].as_ref()?;
-        let v: Vec<f32> = x[s.start..end10].iter().copied().filter(|v| !v.is_nan()).collect();
-        (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
-    };
-    let side = match (rise(left), rise(right)) {
-        (Some(l), Some(r)) if (l - r).abs() > 1e-3 => {
-            if l > r {
-                Hemisphere::Left
-            } else {
-                Hemisphere::Right
-            }
+    let (mut sl, mut sr, mut n) = (0.0f64, 0.0f64, 0usize);
+    for pr in &p.midline_products[a..b.max(a)] {
+        let [l, r] = pr[k];
+        if !l.is_nan() && !r.is_nan() {
+            sl += l as f64;
+            sr += r as f64;
+            n += 1;
         }
-        _ => {
-            let (l, r) = (peak(left), peak(right));
-            if (l - r).abs() < 1e-6 {
-                Hemisphere::Midline
-            } else if l > r {
-                Hemisphere::Left
-            } else {
-                Hemisphere::Right
-            }
+    }
+    let side = if n > 0 && sl != sr {
+        if sl > sr { Hemisphere::Right } else { Hemisphere::Left }
+    } else {
+        let (l, r) = (peak(left, a, b), peak(right, a, b));
+        if (l - r).abs() < 1e-6 {
+            Hemisphere::Midline
+        } else if l > r {
+            Hemisphere::Left
+        } else {
+            Hemisphere::Right
         }
     };
     if side == Hemisphere::Midline { s.region } else { Region::new(lobe, side) }
@@ -480,7 +506,7 @@ mod tests {
     }
 
     fn st(code: &str, start: usize, end: usize) -> Stretch {
-        Stretch { region: reg(code), start, end, mean: 0.8 }
+        Stretch { region: reg(code), scalp: reg(code), start, end, mean: 0.8 }
     }
 
     #[test]
@@ -568,7 +594,7 @@ mod tests {
             })
             .collect();
         let overall = (0..n).map(|s| region.iter().map(|r| r.as_ref().unwrap()[s]).fold(0.0, f32::max)).collect();
-        Probabilities { electrode, region, overall, onset_activity: onset }
+        Probabilities { electrode, region, overall, onset_activity: onset, midline_products: vec![[[f32::NAN; 2]; 3]; n] }
     }
 
     #[test]
@@ -627,6 +653,50 @@ mod tests {
         assert_eq!(maps[0].onset_hemisphere, Hemisphere::Right);
         assert_eq!(maps[0].onset_electrodes, vec![Cz]);
         assert!(maps[0].visits.iter().all(|v| v.region.hemisphere == Hemisphere::Right), "{:?}", maps[0].visits);
+    }
+
+    #[test]
+    fn mesial_sources_are_lateralised_paradoxically() {
+        use Electrode::*;
+        // Fz leads; over its first 6 s F4 follows the Fz signal (in-phase product 40 per second)
+        // more than F3 does (−10): the mesial source faces the midline, so it lies under the
+        // left hemisphere. Without the products, the more probable parasagittal electrode (F4)
+        // decides.
+        let mut p = probabilities(300, &[(Fz, vec![(100, 140, 0.9)]), (F4, vec![(104, 140, 0.6)])]);
+        let maps = seizures(&p, &PostProcess::default(), 0.0);
+        assert_eq!((maps[0].onset_regions.clone(), maps[0].onset_electrodes.clone()), (vec![reg("R-frontal")], vec![Fz]));
+        for s in 100..106 {
+            p.midline_products[s][0] = [-10.0, 40.0];
+        }
+        let maps = seizures(&p, &PostProcess::default(), 0.0);
+        assert_eq!(maps[0].onset_regions, vec![reg("L-frontal")]);
+        assert_eq!(maps[0].onset_hemisphere, Hemisphere::Left);
+        assert_eq!(maps[0].onset_electrodes, vec![Fz]);
+        // The other way round: right.
+        for s in 100..106 {
+            p.midline_products[s][0] = [40.0, -10.0];
+        }
+        assert_eq!(seizures(&p, &PostProcess::default(), 0.0)[0].onset_regions, vec![reg("R-frontal")]);
+    }
+
+    #[test]
+    fn the_onset_electrode_is_the_loudest_rise_not_the_first_crossing() {
+        use Electrode::*;
+        // O1's probability crosses first (100 s) but its line length barely rises (0.5 over the
+        // first 6 s vs 1.2 at T3, which crosses at 103 s, within ONSET_SPREAD): left temporal.
+        let mut p = probabilities(300, &[(O1, vec![(100, 140, 0.9)]), (T3, vec![(103, 150, 0.9)])]);
+        for s in 100..110 {
+            p.onset_activity[T3.index()].as_mut().unwrap()[s] = 1.2;
+        }
+        let maps = seizures(&p, &PostProcess::default(), 0.0);
+        assert_eq!(maps.len(), 1);
+        assert_eq!((maps[0].onset, maps[0].onset_regions.clone(), maps[0].onset_electrodes.clone()), (100.0, vec![reg("L-temporal")], vec![T3]));
+        // Starting 6 s later it is too late to be the onset.
+        let mut q = probabilities(300, &[(O1, vec![(100, 140, 0.9)]), (T3, vec![(106, 150, 0.9)])]);
+        for s in 100..110 {
+            q.onset_activity[T3.index()].as_mut().unwrap()[s] = 1.2;
+        }
+        assert_eq!(seizures(&q, &PostProcess::default(), 0.0)[0].onset_regions, vec![reg("L-occipital")]);
     }
 
     #[test]

@@ -69,6 +69,12 @@ pub struct Analysis {
     /// Per derivation and second: `log10` of that second's line length over the background line
     /// length (for onset refinement); NaN where there is no data.
     pub onset_activity: Vec<Vec<f32>>,
+    /// Per second: products of the midline electrodes' signals with their parasagittal
+    /// neighbours ([`MIDLINE_PAIRS`]), for lateralising sources under the midline: for pair `k`,
+    /// `[Σ l·m, Σ r·m]` over the second (samples at the analysis rate, each second's mean
+    /// removed). NaN when the montage has no single-electrode derivation of the three (bipolar),
+    /// or one of them is flat.
+    pub midline_products: Vec<[[f32; 2]; 3]>,
     /// Electrodes left out as flat (with their file label).
     pub flat_electrodes: Vec<(Electrode, String)>,
     /// Recoverable problems (from the reader and the analysis).
@@ -76,6 +82,11 @@ pub struct Analysis {
     /// All feature rows (`n_seconds × derivations × NF`, NaN where no data) when asked for.
     pub features: Option<Vec<f32>>,
 }
+
+/// The midline electrodes with their left and right parasagittal neighbours (Fz: F3, F4; Cz:
+/// C3, C4; Pz: P3, P4).
+pub const MIDLINE_PAIRS: [(Electrode, Electrode, Electrode); 3] =
+    [(Electrode::Fz, Electrode::F3, Electrode::F4), (Electrode::Cz, Electrode::C3, Electrode::C4), (Electrode::Pz, Electrode::P3, Electrode::P4)];
 
 /// Options of [`analyse`].
 #[derive(Clone, Debug, Default)]
@@ -330,6 +341,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         derivations: setup.derivations.clone(),
         probability: vec![vec![f32::NAN; n_seconds]; n_deriv],
         onset_activity: vec![vec![f32::NAN; n_seconds]; n_deriv],
+        midline_products: vec![[[f32::NAN; 2]; 3]; n_seconds],
         flat_electrodes: setup.flat.clone(),
         warnings: f.warnings().to_vec(),
         features: options.keep_features.then(|| vec![f32::NAN; n_seconds * n_deriv * NF]),
@@ -488,6 +500,30 @@ fn process_blocks(
                     .collect()
             })
             .collect();
+        // Midline products (see `Analysis::midline_products`), from the single-electrode
+        // derivations of the montage.
+        let s0 = derivs[0].first_block + derivs[0].blocks.len();
+        let single = |e: Electrode| setup.derivations.iter().position(|d| d.used && d.electrodes == [e]);
+        for (k_pair, &(m, l, r)) in MIDLINE_PAIRS.iter().enumerate() {
+            let (Some(dm), Some(dl), Some(dr)) = (single(m), single(l), single(r)) else { continue };
+            for j in 0..k {
+                let s = s0 + j;
+                if s >= n_seconds || deriv_flat[dm][j] || deriv_flat[dl][j] || deriv_flat[dr][j] {
+                    continue;
+                }
+                let block = |d: usize| &buf[d][j * BLOCK..(j + 1) * BLOCK];
+                let mean = |x: &[f32]| x.iter().sum::<f32>() / BLOCK as f32;
+                let (xm, xl, xr) = (block(dm), block(dl), block(dr));
+                let (mm, ml, mr) = (mean(xm), mean(xl), mean(xr));
+                let (mut pl, mut pr) = (0.0f32, 0.0f32);
+                for i in 0..BLOCK {
+                    let c = xm[i] - mm;
+                    pl += (xl[i] - ml) * c;
+                    pr += (xr[i] - mr) * c;
+                }
+                out.midline_products[s][k_pair] = [pl, pr];
+            }
+        }
         derivs.par_iter_mut().zip(buf.par_iter()).enumerate().for_each(|(d, (ds, x))| {
             let s0 = ds.first_block + ds.blocks.len();
             for j in 0..k {
