@@ -1,0 +1,120 @@
+//! The node (neural mass) model interface of the network engine.
+
+use std::fmt::Debug;
+
+/// A fixed-size vector of `f64`: the state of one node (`[f64; NVAR]`) or its coupling values
+/// (`[f64; NCVAR]`). Implemented for every `[f64; N]`; the engine is monomorphised over `N`, so
+/// its per-node loops are unrolled and free of bounds checks.
+pub trait StateVec:
+    Copy + AsRef<[f64]> + AsMut<[f64]> + Debug + Send + Sync + PartialEq + 'static
+{
+    /// Number of components.
+    const LEN: usize;
+    /// All components zero.
+    fn zeros() -> Self;
+    /// Copies `s` (which must have `LEN` elements) into a new vector.
+    ///
+    /// # Panics
+    /// If `s.len() != LEN`.
+    fn from_slice(s: &[f64]) -> Self;
+}
+
+impl<const N: usize> StateVec for [f64; N] {
+    const LEN: usize = N;
+    #[inline(always)]
+    fn zeros() -> Self {
+        [0.0; N]
+    }
+    #[inline]
+    fn from_slice(s: &[f64]) -> Self {
+        let mut v = [0.0; N];
+        v.copy_from_slice(s);
+        v
+    }
+}
+
+/// A bound on one state variable, applied by the integrators after the predictor and after the
+/// corrector, as TVB does with a model's `state_variable_boundaries` (values below `lo` are set to
+/// `lo`, above `hi` to `hi`; use ±∞ for a one-sided bound).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StateBound {
+    /// Index of the bounded state variable.
+    pub var: usize,
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound.
+    pub hi: f64,
+}
+
+/// A node model: the local dynamics of one region (a neural mass), evaluated by the network
+/// engine for every node at every integration stage.
+///
+/// The model owns its per-node parameters (heterogeneity: e.g. one excitability per node) and
+/// receives the node index in each call. The engine is generic over the model (no dynamic
+/// dispatch in the step loop); keep these methods small and `#[inline]`.
+///
+/// # TVB correspondence
+/// - `State` = one column of TVB's state array (`state_variables`), `STATE_NAMES` its names.
+/// - [`coupling_source`](NodeModel::coupling_source) = the values kept in the delay history and
+///   sent to other nodes. For TVB models it returns the `cvar` state variables (Epileptor: `x1`,
+///   `x2`). A model may return any function of its state (e.g. a Wendling-type mass returns its
+///   pyramidal membrane potential `y1 − y2 − y3`, or its firing rate), which TVB can only express
+///   with a special coupling function.
+/// - [`dfun`](NodeModel::dfun) = TVB's `dfun` for one node, with `coupling[k]` the output of the
+///   coupling function for coupling variable `k` (TVB's `coupling[k, node]`).
+/// - Observables = TVB's `variables_of_interest` (what monitors record).
+/// - Noise amplitudes (TVB `nsig`) are set on the simulation ([`super::Noise`]), not on the model,
+///   as in TVB where they belong to the integrator's noise.
+///
+/// # Example: a linear two-variable oscillator
+/// ```
+/// use eimfs_sim::network::{NodeModel, StateBound};
+/// struct Osc { omega: Vec<f64> }
+/// impl NodeModel for Osc {
+///     type State = [f64; 2];
+///     type Coupling = [f64; 1];
+///     const STATE_NAMES: &'static [&'static str] = &["u", "v"];
+///     fn n_nodes(&self) -> usize { self.omega.len() }
+///     fn coupling_source(&self, _node: usize, x: &[f64; 2]) -> [f64; 1] { [x[0]] }
+///     fn dfun(&self, node: usize, x: &[f64; 2], c: &[f64; 1]) -> [f64; 2] {
+///         let w = self.omega[node];
+///         [x[1], -w * w * x[0] + c[0]]
+///     }
+///     fn n_observables(&self) -> usize { 1 }
+///     fn observable_names(&self) -> Vec<String> { vec!["u".into()] }
+///     fn observe(&self, _node: usize, x: &[f64; 2], out: &mut [f64]) { out[0] = x[0]; }
+/// }
+/// ```
+pub trait NodeModel {
+    /// The state of one node, `[f64; NVAR]`.
+    type State: StateVec;
+    /// The coupling values of one node, `[f64; NCVAR]` (what it sends and what it receives).
+    type Coupling: StateVec;
+    /// Names of the state variables, in order (`STATE_NAMES.len() == State::LEN`).
+    const STATE_NAMES: &'static [&'static str];
+
+    /// Number of nodes the model holds parameters for (must equal the connectivity's size).
+    fn n_nodes(&self) -> usize;
+
+    /// The values this node puts into the delay history (TVB: its `cvar` state variables).
+    fn coupling_source(&self, node: usize, x: &Self::State) -> Self::Coupling;
+
+    /// Time derivative of the state of node `node` given its state and its afferent coupling
+    /// (already passed through the coupling function).
+    fn dfun(&self, node: usize, x: &Self::State, coupling: &Self::Coupling) -> Self::State;
+
+    /// Bounds applied to state variables by the integrator (default: none, as for TVB's
+    /// Epileptor). Read once when the simulation is built.
+    fn bounds(&self) -> Vec<StateBound> {
+        Vec::new()
+    }
+
+    /// Number of observables (TVB: variables of interest) computed by [`observe`](Self::observe).
+    fn n_observables(&self) -> usize;
+
+    /// Names of the observables (for output headers).
+    fn observable_names(&self) -> Vec<String>;
+
+    /// Computes the observables of one node into `out` (`out.len() == n_observables()`).
+    fn observe(&self, node: usize, x: &Self::State, out: &mut [f64]);
+}

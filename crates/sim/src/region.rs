@@ -1,0 +1,304 @@
+//! Level 3: the region (neural-mass) model — Wendling et al. 2002 with the KCNT1 variant's
+//! population gains and three activity-dependent slow processes.
+//!
+//! # Why Wendling 2002
+//! Its four populations are the ones KCNT1 gain of function acts on differently: pyramidal cells
+//! (and excitatory interneurons), **slow dendrite-targeting inhibition** (SST-like, gain `B`) and
+//! **fast soma-targeting inhibition** (PV-like, gain `G`). Lowering `B` moves it from background
+//! activity through sporadic spikes to sustained rhythmic spike discharges (the 3–6 Hz ictal
+//! rhythm) and further to fast activity (Wendling et al., Eur J Neurosci 2002, 15:1499), so the
+//! level-2 finding (SST firing falls most) maps onto the parameter that controls seizures in this
+//! model. The Epileptor (Jirsa 2014) has an abstract excitability `x0` instead; it is available
+//! in [`crate::epileptor`] for TVB comparisons.
+//!
+//! # Equations (time in seconds here; the engine integrates in ms)
+//! ```text
+//! v_P = y1 − y2 − y3 − u                        pyramidal membrane potential (mV)
+//! S_X(v) = ρ_X · 2e0 / (1 + exp(r (v0 − v)))    population rate, ρ_X from level 2
+//! A' = A (1 − δ_D D)                            excitatory gain under the network depression D
+//! γ  = max(0, 1 − χ cl − χ_s cs)                 GABA_A efficacy (Cl⁻ loading)
+//! ÿ0 = A' a S_P(v_P)                − 2a ẏ0 − a² y0
+//! ÿ1 = A' a (p + C2 S_P(C1 y0 − u)) − 2a ẏ1 − a² y1
+//! ÿ2 = γ B b C4 S_S(C3 y0)          − 2b ẏ2 − b² y2
+//! ÿ3 = γ G g C7 S_F(C5 y0 − C6 y4)  − 2g ẏ3 − g² y3
+//! ÿ4 = B b S_S(C3 y0)               − 2b ẏ4 − b² y4
+//! ṙ  = (S_P(v_P) − r) / τ_r                       smoothed pyramidal rate
+//! h  = max(0, r − θ) / (2e0 − θ)                 ictal drive (0 in background)
+//! ċl = k_cl h (1 − cl) − cl / τ_cl                fast Cl⁻ loading: seizures sustain themselves
+//! ṅa = J h − R (φ(na) − φ(na_eq))                population Na⁺ (φ of the Compte pump)
+//! u  = κ (g_KNa(na) − g_KNa(na_eq))              K_Na adaptation of the variant's channel (mV)
+//! ċs = k_s h (1 − cs) − cs / τ_s                  slow Cl⁻ load (minutes): seizures beget seizures
+//! p  = p̄ + σ ξ(t) + K Σ_j w_ij S_P,j(t − τ_ij)   input: noise and other regions
+//! ```
+//! `D` is a network-level variable (see [`crate::dynamic`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::cells::{CellType, PopulationEffect};
+use crate::channel::{KnaChannel, SodiumPump};
+
+/// Number of state variables of one region.
+pub const NVAR: usize = 14;
+/// Index of the smoothed pyramidal rate `r` in the state.
+pub const IX_RATE: usize = 10;
+/// Index of the fast Cl⁻ load `cl`.
+pub const IX_CL: usize = 11;
+/// Index of the population Na⁺ concentration `na` (mM).
+pub const IX_NA: usize = 12;
+/// Index of the slow Cl⁻ load `cs`.
+pub const IX_CS: usize = 13;
+/// Names of the state variables.
+pub const STATE_NAMES: [&str; NVAR] = ["y0", "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8", "y9", "rate", "cl", "na", "cs"];
+
+/// Parameters shared by all regions (units: s, mV, s⁻¹, mM).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegionParams {
+    /// Excitatory synaptic rate constant a, s⁻¹ (Wendling 2002: 100).
+    pub a: f64,
+    /// Slow (dendritic) inhibitory rate constant b, s⁻¹ (50).
+    pub b: f64,
+    /// Fast (somatic) inhibitory rate constant g, s⁻¹ (500).
+    pub g: f64,
+    /// Excitatory synaptic gain A, mV (5).
+    pub a_gain: f64,
+    /// Slow inhibitory synaptic gain B of the wild-type infant cortex, mV.
+    pub b_gain: f64,
+    /// Fast inhibitory synaptic gain G, mV (15).
+    pub g_gain: f64,
+    /// Connectivity constant C (135); C1 = C, C2 = 0.8C, C3 = C4 = 0.25C, C5 = 0.3C, C6 = 0.1C,
+    /// C7 = 0.8C.
+    pub c: f64,
+    /// Half of the maximal firing rate e0, s⁻¹ (2.5).
+    pub e0: f64,
+    /// Sigmoid threshold v0, mV (6).
+    pub v0: f64,
+    /// Sigmoid slope r, mV⁻¹ (0.56).
+    pub r: f64,
+    /// Mean afferent input p̄, pulses/s (Wendling: 90).
+    pub p_mean: f64,
+    /// SD of the afferent input as Wendling's white noise sampled at 512 Hz, pulses/s (30).
+    pub p_sd: f64,
+    /// Time constant of the smoothed rate, s.
+    pub tau_rate: f64,
+    /// Rate threshold θ of the ictal drive, s⁻¹.
+    pub theta: f64,
+    /// Fast Cl⁻ loading rate k_cl, s⁻¹.
+    pub cl_load: f64,
+    /// Fast Cl⁻ recovery τ_cl, s.
+    pub cl_tau: f64,
+    /// GABA_A efficacy lost per unit fast Cl⁻ load χ.
+    pub cl_gaba: f64,
+    /// Na⁺ loading J at full ictal drive, mM/s.
+    pub na_load: f64,
+    /// Population pump: maximal rate R, mM/s (the Compte pump's shape φ and equilibrium).
+    pub na_pump: f64,
+    /// K_Na adaptation κ, mV per mS/cm² of extra K_Na conductance.
+    pub kna_mv: f64,
+    /// Slow Cl⁻ loading rate k_s, s⁻¹.
+    pub cs_load: f64,
+    /// Slow Cl⁻ recovery τ_s, s.
+    pub cs_tau: f64,
+    /// GABA_A efficacy lost per unit slow Cl⁻ load χ_s.
+    pub cs_gaba: f64,
+    /// Excitatory gain lost per unit network depression δ_D.
+    pub depression_gain: f64,
+}
+
+impl Default for RegionParams {
+    fn default() -> Self {
+        RegionParams {
+            a: 100.0,
+            b: 50.0,
+            g: 500.0,
+            a_gain: 5.0,
+            b_gain: 44.0,
+            g_gain: 15.0,
+            c: 135.0,
+            e0: 2.5,
+            v0: 6.0,
+            r: 0.56,
+            p_mean: 90.0,
+            p_sd: 30.0,
+            tau_rate: 1.0,
+            theta: 0.4,
+            cl_load: 40.0,
+            cl_tau: 3.0,
+            cl_gaba: 0.5,
+            na_load: 2.0,
+            na_pump: 0.54,
+            kna_mv: 100.0,
+            cs_load: 0.05,
+            cs_tau: 600.0,
+            cs_gaba: 0.2,
+            depression_gain: 0.3,
+        }
+    }
+}
+
+/// Population gains of one variant (ratios of variant to wild-type population rates at the
+/// operating point, [`crate::cells::population_effects`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gains {
+    /// Pyramidal (and excitatory interneuron) output gain ρ_P.
+    pub pyramidal: f64,
+    /// SST-like slow inhibitory output gain ρ_S.
+    pub sst: f64,
+    /// PV-like fast inhibitory output gain ρ_F.
+    pub pv: f64,
+}
+
+impl Gains {
+    /// The wild type: all gains 1.
+    pub const UNITY: Gains = Gains { pyramidal: 1.0, sst: 1.0, pv: 1.0 };
+
+    /// Gains from the level-2 population effects.
+    pub fn from_effects(effects: &[PopulationEffect]) -> Gains {
+        let get = |c: CellType| effects.iter().find(|e| e.cell == c).map(|e| e.gain).unwrap_or(1.0);
+        Gains { pyramidal: get(CellType::Pyramidal), sst: get(CellType::Sst), pv: get(CellType::Pv) }
+    }
+}
+
+/// Per-region quantities.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeParams {
+    /// Mean afferent input p̄ of this region, pulses/s (heterogeneous excitability).
+    pub p_mean: f64,
+    /// Scale of the slow inhibitory gain of this region (heterogeneity, 1 = mean).
+    pub b_scale: f64,
+}
+
+/// The region model for a network of regions.
+#[derive(Clone, Debug)]
+pub struct RegionModel {
+    /// Shared parameters.
+    pub params: RegionParams,
+    /// Variant gains.
+    pub gains: Gains,
+    /// The variant's K_Na channel (under the drug).
+    pub kna: KnaChannel,
+    /// Na⁺ pump shape (equilibrium and half-saturation of Compte 2003).
+    pub pump: SodiumPump,
+    /// Per-node parameters.
+    pub nodes: Vec<NodeParams>,
+    /// Global coupling K: pulses/s of input per (weight × pulses/s of source rate).
+    pub coupling_gain: f64,
+    /// Network depression D (set by the driver between blocks).
+    pub depression: f64,
+    g_kna_eq: f64,
+    phi_eq: f64,
+}
+
+#[inline(always)]
+fn sigmoid(v: f64, two_e0: f64, v0: f64, r: f64) -> f64 {
+    two_e0 / (1.0 + libm::exp(r * (v0 - v)))
+}
+
+impl RegionModel {
+    /// A model of `nodes` regions.
+    pub fn new(params: RegionParams, gains: Gains, kna: KnaChannel, nodes: Vec<NodeParams>, coupling_gain: f64) -> RegionModel {
+        let pump = SodiumPump::default();
+        let g_kna_eq = kna.conductance(pump.na_eq);
+        let x3 = pump.na_eq.powi(3);
+        let phi_eq = x3 / (x3 + pump.k_pump.powi(3));
+        RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, g_kna_eq, phi_eq }
+    }
+
+    /// Number of regions.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when there is no region.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// A resting initial state (background activity, [Na] at equilibrium, no Cl⁻ load).
+    pub fn resting_state(&self) -> [f64; NVAR] {
+        let mut x = [0.0; NVAR];
+        x[IX_NA] = self.pump.na_eq;
+        x[IX_RATE] = 0.2;
+        x
+    }
+
+    /// K_Na adaptation u (mV) at population [Na] `na`.
+    #[inline]
+    pub fn adaptation_mv(&self, na: f64) -> f64 {
+        let k = &self.kna;
+        // w∞ with the Hill term through exp/ln (deterministic libm).
+        let act = 1.0 / (1.0 + libm::exp(k.hill * libm::log(k.na_half / na.max(1e-6))));
+        let g = k.g * k.w_max * (k.open_fraction + (1.0 - k.open_fraction) * act);
+        self.params.kna_mv * (g - self.g_kna_eq)
+    }
+
+    /// Pyramidal population rate S_P (s⁻¹) of a node in state `x`: what it sends to other regions.
+    #[inline]
+    pub fn pyramidal_rate(&self, x: &[f64; NVAR]) -> f64 {
+        let p = &self.params;
+        let u = self.adaptation_mv(x[IX_NA]);
+        self.gains.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, 2.0 * p.e0, p.v0, p.r)
+    }
+
+    /// Time derivatives per **millisecond** of node `node` given the afferent coupling input
+    /// `coupling` (pulses/s, already weighted and summed).
+    #[inline]
+    pub fn derivatives(&self, node: usize, x: &[f64; NVAR], coupling: f64) -> [f64; NVAR] {
+        let p = &self.params;
+        let nd = &self.nodes[node];
+        let gn = &self.gains;
+        let two_e0 = 2.0 * p.e0;
+        let (c1, c2, c3, c4, c5, c6, c7) = (p.c, 0.8 * p.c, 0.25 * p.c, 0.25 * p.c, 0.3 * p.c, 0.1 * p.c, 0.8 * p.c);
+        let u = self.adaptation_mv(x[IX_NA]);
+        let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
+        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - p.cs_gaba * x[IX_CS]).max(0.0);
+        let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
+        let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
+        let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
+        let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
+        let input = nd.p_mean + self.coupling_gain * coupling;
+        let b_gain = p.b_gain * nd.b_scale;
+        let (a, b, g) = (p.a, p.b, p.g);
+        let h = ((x[IX_RATE] - p.theta) / (two_e0 - p.theta)).max(0.0);
+        let na = x[IX_NA];
+        let phi = na * na * na / (na * na * na + self.pump.k_pump.powi(3));
+        let d = [
+            x[5],
+            x[6],
+            x[7],
+            x[8],
+            x[9],
+            a_gain * a * s_p - 2.0 * a * x[5] - a * a * x[0],
+            a_gain * a * (input + c2 * s_e) - 2.0 * a * x[6] - a * a * x[1],
+            gaba * b_gain * b * c4 * s_s - 2.0 * b * x[7] - b * b * x[2],
+            gaba * p.g_gain * g * c7 * s_f - 2.0 * g * x[8] - g * g * x[3],
+            b_gain * b * s_s - 2.0 * b * x[9] - b * b * x[4],
+            (s_p - x[IX_RATE]) / p.tau_rate,
+            p.cl_load * h * (1.0 - x[IX_CL]) - x[IX_CL] / p.cl_tau,
+            p.na_load * h - p.na_pump * (phi - self.phi_eq),
+            p.cs_load * h * (1.0 - x[IX_CS]) - x[IX_CS] / p.cs_tau,
+        ];
+        let mut out = [0.0; NVAR];
+        for k in 0..NVAR {
+            out[k] = d[k] * 1e-3;
+        }
+        out
+    }
+
+    /// Additive noise intensity (TVB `nsig`, per ms) on `y6` of `node` that reproduces Wendling's
+    /// input noise of SD `p_sd` sampled at 512 Hz: the increment of ẏ1 over dt (ms) is
+    /// `A' a σ √(dt/1000)` with σ² = p_sd²/512.
+    pub fn noise_nsig(&self, _node: usize) -> f64 {
+        let p = &self.params;
+        let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
+        let sigma = p.p_sd / 512f64.sqrt();
+        let amp = a_gain * p.a * sigma; // per √s
+        // engine increment √(2 nsig dt_ms) = amp √(dt_ms / 1000)
+        amp * amp / 2000.0
+    }
+
+    /// LFP proxy y1 − y2 − y3 (mV), the Wendling model's EEG signal.
+    #[inline]
+    pub fn lfp(x: &[f64; NVAR]) -> f64 {
+        x[1] - x[2] - x[3]
+    }
+}
