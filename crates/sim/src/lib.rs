@@ -35,6 +35,7 @@ pub mod cells;
 pub mod channel;
 pub mod connectivity;
 pub mod cortex;
+pub mod dynamic;
 pub mod epileptor;
 mod error;
 pub mod head;

@@ -24,13 +24,20 @@
 //! ÿ4 = B b S_S(C3 y0)               − 2b ẏ4 − b² y4
 //! ṙ  = (S_P(v_P) − r) / τ_r                       smoothed pyramidal rate
 //! h  = max(0, r − θ) / (2e0 − θ)                 ictal drive (0 in background)
-//! ċl = k_cl h (1 − cl) − cl / τ_cl                fast Cl⁻ loading: seizures sustain themselves
+//! ċl = k_cl (h + κ_ff H) (1 − cl) − cl / τ_cl     fast Cl⁻ loading: seizures sustain themselves
+//!                                               and invade (H = Σ_j w_ij h_j(t − τ_ij))
 //! ṅa = J h − R (φ(na) − φ(na_eq))                population Na⁺ (φ of the Compte pump)
 //! u  = κ (g_KNa(na) − g_KNa(na_eq))              K_Na adaptation of the variant's channel (mV)
 //! ċs = k_s h (1 − cs) − cs / τ_s                  slow Cl⁻ load (minutes): seizures beget seizures
-//! p  = p̄ + σ ξ(t) + K Σ_j w_ij S_P,j(t − τ_ij)   input: noise and other regions
+//! ξ̇  = −ξ/τ_ξ + √(2/τ_ξ) s_ξ η(t)               input fluctuation (τ_ξ = 2 ms)
+//! ζ̇  = −ζ/τ_ζ + √(2/τ_ζ) s_ζ η'(t)              slow excitability fluctuation (τ_ζ = 20 s)
+//! p  = p̄ + ξ + ζ + K Σ_j w_ij S_P,j(t − τ_ij)    input: noise and other regions
 //! ```
-//! `D` is a network-level variable (see [`crate::dynamic`]).
+//! The input fluctuation is Wendling's white input noise (SD 30 pulses/s at 512 Hz, i.e. a
+//! spectral density σ² = 30²/512) made an Ornstein–Uhlenbeck process with the same low-frequency
+//! density (`s_ξ² = σ²/(2τ_ξ)`), so that it enters through `p` and is scaled by A' like the input.
+//! with `p̄` raised by `ΔP_E · E`. `D` and `E` are network-level variables (see
+//! [`crate::dynamic`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +45,7 @@ use crate::cells::{CellType, PopulationEffect};
 use crate::channel::{KnaChannel, SodiumPump};
 
 /// Number of state variables of one region.
-pub const NVAR: usize = 14;
+pub const NVAR: usize = 16;
 /// Index of the smoothed pyramidal rate `r` in the state.
 pub const IX_RATE: usize = 10;
 /// Index of the fast Cl⁻ load `cl`.
@@ -47,8 +54,14 @@ pub const IX_CL: usize = 11;
 pub const IX_NA: usize = 12;
 /// Index of the slow Cl⁻ load `cs`.
 pub const IX_CS: usize = 13;
+/// Index of the input fluctuation ξ (pulses/s).
+pub const IX_XI: usize = 14;
+/// Index of the slow excitability fluctuation ζ (pulses/s).
+pub const IX_ZETA: usize = 15;
 /// Names of the state variables.
-pub const STATE_NAMES: [&str; NVAR] = ["y0", "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8", "y9", "rate", "cl", "na", "cs"];
+pub const STATE_NAMES: [&str; NVAR] = ["y0", "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8", "y9", "rate", "cl", "na", "cs", "xi", "zeta"];
+/// Correlation time of the input fluctuation ξ, s.
+pub const TAU_XI: f64 = 0.002;
 
 /// Parameters shared by all regions (units: s, mV, s⁻¹, mM).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,6 +115,17 @@ pub struct RegionParams {
     pub cs_gaba: f64,
     /// Excitatory gain lost per unit network depression δ_D.
     pub depression_gain: f64,
+    /// Extra input at full network facilitation E = 1, pulses/s.
+    pub facilitation_input: f64,
+    /// SD of the slow fluctuation ζ of each region's input (state-dependent excitability),
+    /// pulses/s.
+    pub zeta_sd: f64,
+    /// Correlation time of ζ, s.
+    pub zeta_tau: f64,
+    /// Feedforward Cl⁻ loading by afferent ictal activity κ_ff (per unit weighted ictal drive of
+    /// the other regions): the collapse of feedforward inhibitory restraint that lets a seizure
+    /// invade a neighbour after a delay.
+    pub ff_load: f64,
 }
 
 impl Default for RegionParams {
@@ -131,9 +155,18 @@ impl Default for RegionParams {
             cs_tau: 600.0,
             cs_gaba: 0.2,
             depression_gain: 0.3,
+            ff_load: 0.05,
+            facilitation_input: 8.0,
+            zeta_sd: 4.0,
+            zeta_tau: 20.0,
         }
     }
 }
+
+/// Loss of GABA_A efficacy at full scenario forcing.
+pub const FORCING_GABA: f64 = 0.45;
+/// Extra input at full scenario forcing, pulses/s.
+pub const FORCING_INPUT: f64 = 30.0;
 
 /// Population gains of one variant (ratios of variant to wild-type population rates at the
 /// operating point, [`crate::cells::population_effects`]).
@@ -184,6 +217,11 @@ pub struct RegionModel {
     pub coupling_gain: f64,
     /// Network depression D (set by the driver between blocks).
     pub depression: f64,
+    /// Network facilitation E (set by the driver between blocks).
+    pub facilitation: f64,
+    /// Per-node forcing in \[0, 1\] (scenario mode; 0 in the dynamic mode): extra input and
+    /// loss of GABA_A efficacy that drive the region into its ictal state.
+    pub forcing: Vec<f64>,
     g_kna_eq: f64,
     phi_eq: f64,
 }
@@ -200,7 +238,8 @@ impl RegionModel {
         let g_kna_eq = kna.conductance(pump.na_eq);
         let x3 = pump.na_eq.powi(3);
         let phi_eq = x3 / (x3 + pump.k_pump.powi(3));
-        RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, g_kna_eq, phi_eq }
+        let n = nodes.len();
+        RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, facilitation: 0.0, forcing: vec![0.0; n], g_kna_eq, phi_eq }
     }
 
     /// Number of regions.
@@ -239,10 +278,17 @@ impl RegionModel {
         self.gains.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, 2.0 * p.e0, p.v0, p.r)
     }
 
+    /// Ictal drive h = max(0, r − θ)/(2e0 − θ) of a node in state `x` (0 in background).
+    #[inline]
+    pub fn ictal_drive(&self, x: &[f64; NVAR]) -> f64 {
+        let p = &self.params;
+        ((x[IX_RATE] - p.theta) / (2.0 * p.e0 - p.theta)).max(0.0)
+    }
+
     /// Time derivatives per **millisecond** of node `node` given the afferent coupling input
     /// `coupling` (pulses/s, already weighted and summed).
     #[inline]
-    pub fn derivatives(&self, node: usize, x: &[f64; NVAR], coupling: f64) -> [f64; NVAR] {
+    pub fn derivatives(&self, node: usize, x: &[f64; NVAR], coupling: &[f64; 2]) -> [f64; NVAR] {
         let p = &self.params;
         let nd = &self.nodes[node];
         let gn = &self.gains;
@@ -250,12 +296,13 @@ impl RegionModel {
         let (c1, c2, c3, c4, c5, c6, c7) = (p.c, 0.8 * p.c, 0.25 * p.c, 0.25 * p.c, 0.3 * p.c, 0.1 * p.c, 0.8 * p.c);
         let u = self.adaptation_mv(x[IX_NA]);
         let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
-        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - p.cs_gaba * x[IX_CS]).max(0.0);
+        let f = self.forcing[node];
+        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - p.cs_gaba * x[IX_CS] - FORCING_GABA * f).max(0.0);
         let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
         let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
         let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
-        let input = nd.p_mean + self.coupling_gain * coupling;
+        let input = nd.p_mean + x[IX_XI] + x[IX_ZETA] + p.facilitation_input * self.facilitation + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
         let b_gain = p.b_gain * nd.b_scale;
         let (a, b, g) = (p.a, p.b, p.g);
         let h = ((x[IX_RATE] - p.theta) / (two_e0 - p.theta)).max(0.0);
@@ -273,9 +320,11 @@ impl RegionModel {
             gaba * p.g_gain * g * c7 * s_f - 2.0 * g * x[8] - g * g * x[3],
             b_gain * b * s_s - 2.0 * b * x[9] - b * b * x[4],
             (s_p - x[IX_RATE]) / p.tau_rate,
-            p.cl_load * h * (1.0 - x[IX_CL]) - x[IX_CL] / p.cl_tau,
+            p.cl_load * (h + p.ff_load * coupling[1]) * (1.0 - x[IX_CL]) - x[IX_CL] / p.cl_tau,
             p.na_load * h - p.na_pump * (phi - self.phi_eq),
             p.cs_load * h * (1.0 - x[IX_CS]) - x[IX_CS] / p.cs_tau,
+            -x[IX_XI] / TAU_XI,
+            -x[IX_ZETA] / p.zeta_tau,
         ];
         let mut out = [0.0; NVAR];
         for k in 0..NVAR {
@@ -284,16 +333,19 @@ impl RegionModel {
         out
     }
 
-    /// Additive noise intensity (TVB `nsig`, per ms) on `y6` of `node` that reproduces Wendling's
-    /// input noise of SD `p_sd` sampled at 512 Hz: the increment of ẏ1 over dt (ms) is
-    /// `A' a σ √(dt/1000)` with σ² = p_sd²/512.
-    pub fn noise_nsig(&self, _node: usize) -> f64 {
+    /// Additive noise intensity (TVB `nsig`, per ms) of the input fluctuation ξ: the engine adds
+    /// `√(2 nsig dt)` N(0,1) per step (dt in ms), and `√(2/τ_ξ) s_ξ √(dt/1000)` is needed.
+    pub fn zeta_nsig(&self) -> f64 {
         let p = &self.params;
-        let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
-        let sigma = p.p_sd / 512f64.sqrt();
-        let amp = a_gain * p.a * sigma; // per √s
-        // engine increment √(2 nsig dt_ms) = amp √(dt_ms / 1000)
-        amp * amp / 2000.0
+        // increment √(2/τ) s √(dt/1000) = √(2 nsig dt)  ⇒  nsig = s² / (τ · 1000)
+        p.zeta_sd * p.zeta_sd / (p.zeta_tau * 1000.0)
+    }
+
+    /// Additive noise intensity of the fast input fluctuation ξ (see [`RegionModel::xi_nsig`]).
+    pub fn xi_nsig(&self) -> f64 {
+        let sigma2 = self.params.p_sd * self.params.p_sd / 512.0;
+        let s2 = sigma2 / (2.0 * TAU_XI);
+        s2 / (TAU_XI * 1000.0)
     }
 
     /// LFP proxy y1 − y2 − y3 (mV), the Wendling model's EEG signal.
@@ -302,3 +354,54 @@ impl RegionModel {
         x[1] - x[2] - x[3]
     }
 }
+
+impl crate::network::NodeModel for RegionModel {
+    type State = [f64; NVAR];
+    type Coupling = [f64; 2];
+    const STATE_NAMES: &'static [&'static str] = &STATE_NAMES;
+
+    fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    #[inline]
+    fn coupling_source(&self, _node: usize, x: &[f64; NVAR]) -> [f64; 2] {
+        [self.pyramidal_rate(x), self.ictal_drive(x)]
+    }
+
+    #[inline]
+    fn dfun(&self, node: usize, x: &[f64; NVAR], coupling: &[f64; 2]) -> [f64; NVAR] {
+        self.derivatives(node, x, coupling)
+    }
+
+    fn bounds(&self) -> Vec<crate::network::StateBound> {
+        use crate::network::StateBound;
+        vec![
+            StateBound { var: IX_CL, lo: 0.0, hi: 1.0 },
+            StateBound { var: IX_CS, lo: 0.0, hi: 1.0 },
+            StateBound { var: IX_NA, lo: 1.0, hi: f64::INFINITY },
+        ]
+    }
+
+    fn n_observables(&self) -> usize {
+        N_OBS
+    }
+
+    fn observable_names(&self) -> Vec<String> {
+        OBS_NAMES.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[inline]
+    fn observe(&self, _node: usize, x: &[f64; NVAR], out: &mut [f64]) {
+        out[0] = Self::lfp(x);
+        out[1] = x[IX_RATE];
+        out[2] = x[IX_NA];
+        out[3] = x[IX_CL];
+        out[4] = x[IX_CS];
+    }
+}
+
+/// Number of observables recorded per region.
+pub const N_OBS: usize = 5;
+/// Observables: LFP proxy (mV), smoothed pyramidal rate (s⁻¹), [Na] (mM), fast and slow Cl⁻ load.
+pub const OBS_NAMES: [&str; N_OBS] = ["lfp", "rate", "na", "cl", "cs"];

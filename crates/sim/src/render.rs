@@ -1,0 +1,138 @@
+//! Level 5d: from region activity to scalp EEG channels (µV).
+//!
+//! Each region is a current dipole whose moment is
+//!
+//! ```text
+//! q_i(t) = Q · (LFP_i(t) − LFP_i,rest) + b_i(t)        (nA·m)
+//! ```
+//!
+//! with LFP the neural-mass signal y1 − y2 − y3 (mV), `Q` = [`Q_NAM_PER_MV`] and `b_i` the
+//! background source ([`crate::background`]). The 19 referential channels are `V = G q` with the
+//! lead field `G` (µV per nA·m), then a first-order high-pass at 0.3 Hz (the amplifier's), then
+//! artefacts and sensor noise ([`crate::artefacts`]).
+//!
+//! `Q`: a sustained ictal discharge of the Wendling model has an LFP SD of ≈ 5 mV; with Q = 40
+//! nA·m/mV the dipole of a seizing region is ≈ 200 nA·m (a few cm² of cortex at ~1 nA·m/mm²),
+//! which gives ictal rhythms of 100–300 µV at the nearest electrode, the amplitude of infant
+//! electrographic seizures.
+//!
+//! # Which channels a seizure involves
+//! For each seizure and electrode, the RMS over the seizure of the part of the signal that comes
+//! from the seizure's ictal regions (their dipoles during their ictal episodes, through the lead
+//! field) is compared with the RMS of everything else (background, other regions, noise). The
+//! electrode is involved when the seizure's part is at least [`DOMINANCE`] times the rest: the
+//! seizure dominates that channel. The onset electrodes are always included.
+
+use eimfs_core::Electrode;
+
+use crate::dynamic::RegionTraces;
+use crate::head::LeadField;
+use crate::truth::Episode;
+
+/// Dipole moment per mV of neural-mass LFP, nA·m/mV.
+pub const Q_NAM_PER_MV: f64 = 40.0;
+/// Amplifier high-pass corner, Hz.
+pub const HIGHPASS_HZ: f64 = 0.3;
+/// Ratio of a seizure's own RMS to the rest above which it dominates a channel.
+pub const DOMINANCE: f64 = 1.0;
+
+/// The resting LFP of each region: its median over the recording (mV).
+pub fn resting_lfp(tr: &RegionTraces) -> Vec<f64> {
+    tr.lfp
+        .iter()
+        .map(|x| {
+            let mut v: Vec<f32> = x.iter().step_by(16).cloned().collect();
+            if v.is_empty() {
+                return 0.0;
+            }
+            let mid = v.len() / 2;
+            v.select_nth_unstable_by(mid, |a, b| a.total_cmp(b));
+            v[mid] as f64
+        })
+        .collect()
+}
+
+/// Render the 19 referential channels (µV, before artefacts) from region traces and a
+/// background generator. Returns channels in [`Electrode::ALL`] order.
+pub fn render(tr: &RegionTraces, lf: &LeadField, bg: &mut crate::background::Background) -> Vec<Vec<f32>> {
+    let n = tr.n_regions();
+    let len = tr.lfp.first().map(|v| v.len()).unwrap_or(0);
+    let rest = resting_lfp(tr);
+    let mut out = vec![vec![0.0f32; len]; 19];
+    let mut src = vec![0.0; n];
+    let mut b = vec![0.0; n];
+    // High-pass state per channel: y[k] = α (y[k−1] + x[k] − x[k−1]).
+    let alpha = 1.0 / (1.0 + 2.0 * std::f64::consts::PI * HIGHPASS_HZ / tr.fs);
+    let mut hp_y = [0.0f64; 19];
+    let mut hp_x = [0.0f64; 19];
+    for k in 0..len {
+        bg.next(&mut b);
+        for i in 0..n {
+            src[i] = Q_NAM_PER_MV * (tr.lfp[i][k] as f64 - rest[i]) + b[i];
+        }
+        for e in 0..19 {
+            let row = &lf.gain[e * n..(e + 1) * n];
+            let mut v = 0.0;
+            for i in 0..n {
+                v += row[i] * src[i];
+            }
+            let y = if k == 0 { 0.0 } else { alpha * (hp_y[e] + v - hp_x[e]) };
+            hp_y[e] = y;
+            hp_x[e] = v;
+            out[e][k] = y as f32;
+        }
+    }
+    out
+}
+
+/// Channels a seizure dominates (see the module docs), given the final channel data (µV).
+pub fn involved_channels(tr: &RegionTraces, lf: &LeadField, data: &[Vec<f32>], episodes: &[Episode], onset_electrodes: &[Electrode]) -> Vec<Electrode> {
+    let n = tr.n_regions();
+    let fs = tr.fs;
+    let len = data.first().map(|d| d.len()).unwrap_or(0);
+    let on = episodes.iter().map(|e| e.start).fold(f64::INFINITY, f64::min);
+    let off = episodes.iter().map(|e| e.end).fold(f64::NEG_INFINITY, f64::max);
+    let (i0, i1) = (((on * fs) as usize).min(len), ((off * fs).ceil() as usize).min(len));
+    if i1 <= i0 + 1 {
+        return onset_electrodes.to_vec();
+    }
+    let rest = resting_lfp(tr);
+    let mut own_ss = [0.0f64; 19];
+    let mut other_ss = [0.0f64; 19];
+    let mut own_mean = [0.0f64; 19];
+    let mut other_mean = [0.0f64; 19];
+    let m = (i1 - i0) as f64;
+    let mut own = vec![0.0f64; 19 * (i1 - i0)];
+    for k in i0..i1 {
+        let t = k as f64 / fs;
+        for ep in episodes.iter().filter(|ep| ep.start <= t && t < ep.end) {
+            let q = Q_NAM_PER_MV * (tr.lfp[ep.region][k] as f64 - rest[ep.region]);
+            for e in 0..19 {
+                own[e * (i1 - i0) + (k - i0)] += lf.gain[e * n + ep.region] * q;
+            }
+        }
+    }
+    for e in 0..19 {
+        for k in i0..i1 {
+            let s = own[e * (i1 - i0) + (k - i0)];
+            let o = data[e][k] as f64 - s;
+            own_mean[e] += s / m;
+            other_mean[e] += o / m;
+        }
+        for k in i0..i1 {
+            let s = own[e * (i1 - i0) + (k - i0)];
+            let o = data[e][k] as f64 - s;
+            own_ss[e] += (s - own_mean[e]).powi(2);
+            other_ss[e] += (o - other_mean[e]).powi(2);
+        }
+    }
+    let mut out: Vec<Electrode> = onset_electrodes.to_vec();
+    for el in Electrode::ALL {
+        let e = el.index();
+        if own_ss[e] >= DOMINANCE * DOMINANCE * other_ss[e] && !out.contains(&el) {
+            out.push(el);
+        }
+    }
+    out.sort();
+    out
+}
