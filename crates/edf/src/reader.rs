@@ -1,0 +1,701 @@
+//! The memory-mapped reader.
+
+use std::fs::File;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDateTime};
+use eimfs_core::{Annotation, Recording, Signal};
+use memmap2::Mmap;
+use rayon::prelude::*;
+
+use crate::decode::Sample;
+use crate::error::{Error, Result};
+use crate::header::{self, FileType, Header, SignalHeader};
+use crate::tal;
+
+/// Bytes decoded per parallel task in whole-file paths.
+const BLOCK_BYTES: usize = 4 << 20;
+/// Requests smaller than this are decoded on the calling thread.
+const PAR_MIN_BYTES: usize = 8 << 20;
+/// Requests at least this large release the mapped pages they have read (bounded RSS).
+const RELEASE_MIN_BYTES: usize = 32 << 20;
+/// Annotation parse problems reported individually; the rest are counted.
+const MAX_TAL_WARNINGS: usize = 20;
+
+/// A gap between two data records of an EDF+D/BDF+D file.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Gap {
+    /// Start of the gap in seconds from the recording start (end of the record before it).
+    pub start: f64,
+    /// Length of the gap in seconds.
+    pub duration: f64,
+    /// Index of the first data record after the gap.
+    pub before_record: usize,
+}
+
+/// A block of consecutive data records decoded by [`EdfFile::chunks`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chunk {
+    /// The data records in this chunk.
+    pub records: Range<usize>,
+    /// Start of the first record in seconds from the recording start (see
+    /// [`EdfFile::record_starts`]; differs from `records.start × record_duration` after a gap
+    /// in EDF+D).
+    pub start: f64,
+    /// Physical samples, one vector per requested channel, in request order.
+    pub data: Vec<Vec<f32>>,
+}
+
+/// An open EDF, EDF+ (C or D), BDF or BDF+ file.
+///
+/// The file is opened read-only and memory-mapped; samples are decoded on request straight into
+/// caller buffers. Annotations (all annotation signals, all TALs) and the record start times are
+/// parsed when the file is opened. Problems that do not prevent reading (record count `-1`,
+/// truncated last record, malformed TALs, ...) are collected in [`EdfFile::warnings`].
+///
+/// Channel indices in this API count data signals only (annotation signals are not channels),
+/// in file order, from 0.
+///
+/// The mapping assumes nobody truncates the file while it is open (as with any memory map, that
+/// would end the process with SIGBUS).
+#[derive(Debug)]
+pub struct EdfFile {
+    path: PathBuf,
+    mmap: Mmap,
+    header: Header,
+    /// Data signals (copies of the header entries, in file order).
+    signals: Vec<SignalHeader>,
+    /// Header indices of the annotation signals.
+    annotation_signals: Vec<usize>,
+    n_records: usize,
+    /// Time-keeping TAL of the first record, ns after the header start time.
+    start_offset_ns: i64,
+    /// Record start times in ns from `start()`, for discontinuous files.
+    record_starts_ns: Option<Vec<i64>>,
+    annotations: Vec<Annotation>,
+    warnings: Vec<String>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |cause| Error::Io {
+        path: path.to_path_buf(),
+        cause,
+    }
+}
+
+impl EdfFile {
+    /// Open and check a file, parse its header, annotations and record times.
+    pub fn open(path: impl AsRef<Path>) -> Result<EdfFile> {
+        let path = path.as_ref();
+        let mut file = File::open(path).map_err(io(path))?;
+        let size = file.metadata().map_err(io(path))?.len();
+        let mut head = Vec::with_capacity(header::FIXED);
+        (&mut file)
+            .take(header::FIXED as u64)
+            .read_to_end(&mut head)
+            .map_err(io(path))?;
+        let mut warnings = Vec::new();
+        if head.len() >= header::FIXED {
+            // Read the signal headers too (size known from the fixed header, checked by `parse`).
+            if let Some(ns) = header::parse_int(&head[252..256]).filter(|&n| n > 0 && n < 1 << 20) {
+                let want = header::FIXED as u64 * ns as u64;
+                (&mut file)
+                    .take(want)
+                    .read_to_end(&mut head)
+                    .map_err(io(path))?;
+            }
+        }
+        let header = header::parse(path, &head, size, &mut warnings)?;
+        // SAFETY: the file is opened read-only and never written through this mapping; see the
+        // type documentation about concurrent truncation.
+        let mmap = unsafe { Mmap::map(&file) }.map_err(io(path))?;
+
+        let rb = header.record_bytes as u64;
+        let data_bytes = size - header.header_bytes as u64;
+        let complete = (data_bytes / rb) as usize;
+        let trailing = data_bytes % rb;
+        let h = header.n_records_header;
+        let n_records = if h < 0 {
+            warnings.push(format!(
+                "number of data records is -1 (the recorder did not close the file?): reading the {complete} complete records in the file"
+            ));
+            complete
+        } else if (h as u64) > complete as u64 {
+            warnings.push(format!(
+                "the header announces {h} data records of {rb} bytes but the file ({size} bytes) holds only {complete} complete records: the file is truncated; reading the {complete} complete records"
+            ));
+            complete
+        } else {
+            if (h as usize) < complete {
+                warnings.push(format!(
+                    "the file holds {complete} complete data records but the header announces {h}: ignoring the {} bytes after record {h}",
+                    data_bytes - h as u64 * rb
+                ));
+            }
+            h as usize
+        };
+        if trailing != 0 && n_records == complete {
+            warnings.push(format!(
+                "{trailing} bytes after the last complete data record (an incomplete record of {rb} bytes) are ignored"
+            ));
+        }
+
+        let signals: Vec<SignalHeader> = header.data_signals().cloned().collect();
+        let annotation_signals: Vec<usize> = header
+            .signals
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_annotation)
+            .map(|(i, _)| i)
+            .collect();
+
+        let mut f = EdfFile {
+            path: path.to_path_buf(),
+            mmap,
+            header,
+            signals,
+            annotation_signals,
+            n_records,
+            start_offset_ns: 0,
+            record_starts_ns: None,
+            annotations: Vec::new(),
+            warnings,
+        };
+        f.read_annotations();
+        Ok(f)
+    }
+
+    /// Parse every annotation signal of every record: annotations, time-keeping, gaps.
+    fn read_annotations(&mut self) {
+        if self.annotation_signals.is_empty() || self.n_records == 0 {
+            return;
+        }
+        let hb = self.header.header_bytes;
+        let rb = self.header.record_bytes;
+        let sb = self.header.file_type.sample_bytes();
+        let dur = self.header.record_duration_ns;
+        let mut tk: Vec<Option<i64>> = Vec::with_capacity(self.n_records);
+        let mut raw = Vec::new();
+        let mut tal_warnings = 0usize;
+        let mut warnings = Vec::new();
+        let window = (RELEASE_MIN_BYTES / rb).max(1);
+        for r in 0..self.n_records {
+            let rec = &self.mmap[hb + r * rb..hb + (r + 1) * rb];
+            let mut first_tk = None;
+            for (k, &si) in self.annotation_signals.iter().enumerate() {
+                let s = &self.header.signals[si];
+                let bytes = &rec[s.record_offset..s.record_offset + s.samples_per_record * sb];
+                let base = hb + r * rb + s.record_offset;
+                let mut warn = |o: usize, m: String| {
+                    tal_warnings += 1;
+                    if tal_warnings <= MAX_TAL_WARNINGS {
+                        warnings.push(format!(
+                            "data record {r}, annotation signal {} (byte {}): {m}",
+                            k + 1,
+                            base + o
+                        ));
+                    }
+                };
+                let parsed = tal::parse(bytes, k == 0, &mut warn);
+                if k == 0 {
+                    first_tk = parsed.timekeeping_ns;
+                }
+                raw.extend(parsed.annotations);
+            }
+            tk.push(first_tk);
+            if (r + 1) % window == 0 {
+                self.release(r + 1 - window..r + 1);
+            }
+        }
+        self.release(self.n_records - self.n_records % window..self.n_records);
+        if tal_warnings > MAX_TAL_WARNINGS {
+            warnings.push(format!(
+                "... and {} more annotation problems",
+                tal_warnings - MAX_TAL_WARNINGS
+            ));
+        }
+
+        // Record start times from the time-keeping TALs.
+        let start = tk[0].unwrap_or(0);
+        self.start_offset_ns = start;
+        if !(0..1_000_000_000).contains(&start) {
+            warnings.push(format!(
+                "the first data record starts {} s after the header start time (EDF+ expects less than 1 s)",
+                tal::format_seconds(start, false)
+            ));
+        }
+        let mut mismatches = 0usize;
+        if self.header.file_type.is_discontinuous() {
+            let mut starts = Vec::with_capacity(self.n_records);
+            let mut prev: Option<i64> = None;
+            for (r, t) in tk.iter().enumerate() {
+                let s = match (t, prev) {
+                    (Some(t), _) => t - start,
+                    (None, Some(p)) => p + dur,
+                    (None, None) => 0,
+                };
+                if let Some(p) = prev
+                    && s < p + dur
+                {
+                    mismatches += 1;
+                    if mismatches <= 5 {
+                        warnings.push(format!(
+                            "data record {r} starts at {} s, before the end of record {} ({} s): records overlap or are out of order",
+                            tal::format_seconds(s, false),
+                            r - 1,
+                            tal::format_seconds(p + dur, false)
+                        ));
+                    }
+                }
+                starts.push(s);
+                prev = Some(s);
+            }
+            self.record_starts_ns = Some(starts);
+        } else if self.header.file_type.is_plus() {
+            for (r, t) in tk.iter().enumerate() {
+                if let Some(t) = t {
+                    let expected = start + r as i64 * dur;
+                    if *t != expected {
+                        mismatches += 1;
+                        if mismatches <= 5 {
+                            warnings.push(format!(
+                                "{} data record {r} has time-keeping TAL {} s, expected {} s for a continuous file; read as continuous",
+                                self.header.file_type,
+                                tal::format_seconds(*t, false),
+                                tal::format_seconds(expected, false)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if mismatches > 5 {
+            warnings.push(format!("... {} record start problems in all", mismatches));
+        }
+
+        let mut annotations: Vec<Annotation> = raw
+            .into_iter()
+            .map(|a| Annotation {
+                onset: (a.onset_ns - start) as f64 / 1e9,
+                duration: a.duration_ns.map(|d| d as f64 / 1e9),
+                text: a.text,
+                channel: a.channel,
+            })
+            .collect();
+        annotations.sort_by(|a, b| a.onset.total_cmp(&b.onset));
+        self.annotations = annotations;
+        self.warnings.extend(warnings);
+    }
+
+    /// The path the file was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parsed header (all signals, annotation signals included).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// EDF, EDF+C, EDF+D, BDF, BDF+C or BDF+D.
+    pub fn file_type(&self) -> FileType {
+        self.header.file_type
+    }
+
+    /// Recoverable problems found while opening (the library never prints).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The data signals (annotation signals excluded), in file order. Channel `i` of the read
+    /// functions is `signals()[i]`.
+    pub fn signals(&self) -> &[SignalHeader] {
+        &self.signals
+    }
+
+    /// Number of complete data records that are read (see [`EdfFile::warnings`] when it differs
+    /// from the header).
+    pub fn n_records(&self) -> usize {
+        self.n_records
+    }
+
+    /// Duration of a data record in seconds.
+    pub fn record_duration(&self) -> f64 {
+        self.header.record_duration
+    }
+
+    /// Start date and time of the first sample: the header start plus the EDF+ sub-second offset
+    /// of the first data record's time-keeping annotation.
+    pub fn start(&self) -> NaiveDateTime {
+        self.header.start + Duration::nanoseconds(self.start_offset_ns)
+    }
+
+    /// The EDF+ start offset: the first record's time-keeping TAL in seconds (0 for plain EDF).
+    pub fn start_offset(&self) -> f64 {
+        self.start_offset_ns as f64 / 1e9
+    }
+
+    /// Start of every data record in seconds from [`EdfFile::start`]. For continuous files
+    /// `i × record_duration`; for EDF+D/BDF+D the time-keeping annotations.
+    pub fn record_starts(&self) -> Vec<f64> {
+        match &self.record_starts_ns {
+            Some(s) => s.iter().map(|&t| t as f64 / 1e9).collect(),
+            None => (0..self.n_records)
+                .map(|r| (r as i64 * self.header.record_duration_ns) as f64 / 1e9)
+                .collect(),
+        }
+    }
+
+    /// Start of data record `r` in nanoseconds from [`EdfFile::start`].
+    pub(crate) fn record_start_ns(&self, r: usize) -> i64 {
+        match &self.record_starts_ns {
+            Some(s) => s[r],
+            None => r as i64 * self.header.record_duration_ns,
+        }
+    }
+
+    /// True when record start times are not `i × record_duration` (EDF+D with gaps).
+    pub fn has_gaps(&self) -> bool {
+        !self.gaps().is_empty()
+    }
+
+    /// The gaps between data records (EDF+D/BDF+D); empty for continuous files.
+    pub fn gaps(&self) -> Vec<Gap> {
+        let Some(s) = &self.record_starts_ns else {
+            return Vec::new();
+        };
+        let dur = self.header.record_duration_ns;
+        s.windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[1] > w[0] + dur)
+            .map(|(i, w)| Gap {
+                start: (w[0] + dur) as f64 / 1e9,
+                duration: (w[1] - w[0] - dur) as f64 / 1e9,
+                before_record: i + 1,
+            })
+            .collect()
+    }
+
+    /// Time span in seconds from the start to the end of the last record (gaps included).
+    pub fn duration(&self) -> f64 {
+        if self.n_records == 0 {
+            return 0.0;
+        }
+        (self.record_start_ns(self.n_records - 1) + self.header.record_duration_ns) as f64 / 1e9
+    }
+
+    /// All annotations of all annotation signals, sorted by onset; onsets in seconds from
+    /// [`EdfFile::start`]. Time-keeping annotations are not included.
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.annotations
+    }
+
+    /// Samples of channel `channel` in the records that are read.
+    pub fn n_samples(&self, channel: usize) -> usize {
+        self.signals[channel].samples_per_record * self.n_records
+    }
+
+    /// Check channel indices.
+    pub(crate) fn check_channels(&self, channels: &[usize]) -> Result<()> {
+        for &c in channels {
+            if c >= self.signals.len() {
+                return Err(Error::Argument(format!(
+                    "{}: channel {c} out of range: the file has {} data signals (indices 0-{})",
+                    self.path.display(),
+                    self.signals.len(),
+                    self.signals.len().saturating_sub(1)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Check a read request.
+    fn check(&self, channels: &[usize], records: &Range<usize>, lens: &[usize]) -> Result<()> {
+        if records.start > records.end || records.end > self.n_records {
+            return Err(Error::Argument(format!(
+                "{}: records {}..{} out of range: the file has {} data records",
+                self.path.display(),
+                records.start,
+                records.end,
+                self.n_records
+            )));
+        }
+        if lens.len() != channels.len() {
+            return Err(Error::Argument(format!(
+                "{}: {} output buffers for {} channels",
+                self.path.display(),
+                lens.len(),
+                channels.len()
+            )));
+        }
+        self.check_channels(channels)?;
+        for (k, (&c, &len)) in channels.iter().zip(lens).enumerate() {
+            let s = &self.signals[c];
+            let want = s.samples_per_record * records.len();
+            if len != want {
+                return Err(Error::Argument(format!(
+                    "{}: output buffer {k} (channel {c} \"{}\") has {len} samples, expected {} per record × {} records = {want}",
+                    self.path.display(),
+                    s.label,
+                    s.samples_per_record,
+                    records.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Decode physical values (`gain × digital + offset`, the EDFlib/pyedflib convention; digital
+    /// values outside the digital range are not clamped) of `channels` over `records` into `out`,
+    /// one buffer per channel of exactly `samples_per_record × records.len()` samples.
+    ///
+    /// Large requests are decoded in parallel and release the file pages they have read, so the
+    /// process keeps only the output in memory.
+    pub fn read_physical(
+        &self,
+        channels: &[usize],
+        records: Range<usize>,
+        out: &mut [&mut [f32]],
+    ) -> Result<()> {
+        let lens: Vec<usize> = out.iter().map(|o| o.len()).collect();
+        self.check(channels, &records, &lens)?;
+        let release = records.len() * self.header.record_bytes >= RELEASE_MIN_BYTES;
+        self.decode(channels, records, out, release);
+        Ok(())
+    }
+
+    /// Like [`EdfFile::read_physical`] but the raw digital values (i32, sign-extended for BDF).
+    pub fn read_digital(
+        &self,
+        channels: &[usize],
+        records: Range<usize>,
+        out: &mut [&mut [i32]],
+    ) -> Result<()> {
+        let lens: Vec<usize> = out.iter().map(|o| o.len()).collect();
+        self.check(channels, &records, &lens)?;
+        let release = records.len() * self.header.record_bytes >= RELEASE_MIN_BYTES;
+        self.decode(channels, records, out, release);
+        Ok(())
+    }
+
+    /// Decode (checked by the caller), in parallel blocks when large.
+    fn decode<T: Sample>(
+        &self,
+        channels: &[usize],
+        records: Range<usize>,
+        out: &mut [&mut [T]],
+        release: bool,
+    ) {
+        let rb = self.header.record_bytes;
+        if records.len() * rb < PAR_MIN_BYTES || rayon::current_num_threads() < 2 {
+            self.decode_seq(channels, records.clone(), out);
+            if release {
+                self.release(records);
+            }
+            return;
+        }
+        let block = (BLOCK_BYTES / rb).max(1);
+        let nblocks = records.len().div_ceil(block);
+        let mut per_block: Vec<Vec<&mut [T]>> = (0..nblocks)
+            .map(|_| Vec::with_capacity(channels.len()))
+            .collect();
+        for (o, &c) in out.iter_mut().zip(channels) {
+            let spr = self.signals[c].samples_per_record;
+            for (b, piece) in o.chunks_mut(spr * block).enumerate() {
+                per_block[b].push(piece);
+            }
+        }
+        per_block
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(b, mut pieces)| {
+                let r0 = records.start + b * block;
+                let r1 = (r0 + block).min(records.end);
+                self.decode_seq(channels, r0..r1, &mut pieces);
+                if release {
+                    self.release(r0..r1);
+                }
+            });
+    }
+
+    fn decode_seq<T: Sample>(
+        &self,
+        channels: &[usize],
+        records: Range<usize>,
+        out: &mut [&mut [T]],
+    ) {
+        let hb = self.header.header_bytes;
+        let rb = self.header.record_bytes;
+        let bdf = self.header.file_type.is_bdf();
+        let sb = self.header.file_type.sample_bytes();
+        let params: Vec<(usize, usize, f64, f64)> = channels
+            .iter()
+            .map(|&c| {
+                let s = &self.signals[c];
+                (s.record_offset, s.samples_per_record, s.gain(), s.offset())
+            })
+            .collect();
+        for (k, r) in records.clone().enumerate() {
+            let rec = &self.mmap[hb + r * rb..hb + (r + 1) * rb];
+            for (o, &(off, spr, g, b)) in out.iter_mut().zip(&params) {
+                T::decode(
+                    &rec[off..off + spr * sb],
+                    bdf,
+                    g,
+                    b,
+                    &mut o[k * spr..(k + 1) * spr],
+                );
+            }
+        }
+    }
+
+    /// Bytes of data record `r` (all signals).
+    pub(crate) fn record_bytes(&self, r: usize) -> &[u8] {
+        let hb = self.header.header_bytes;
+        let rb = self.header.record_bytes;
+        &self.mmap[hb + r * rb..hb + (r + 1) * rb]
+    }
+
+    /// Drop the mapped pages that lie entirely inside `records` from this process's memory
+    /// (they stay in the page cache and are mapped again if read again).
+    pub(crate) fn release(&self, records: Range<usize>) {
+        if records.is_empty() {
+            return;
+        }
+        const PAGE: usize = 4096;
+        let hb = self.header.header_bytes;
+        let rb = self.header.record_bytes;
+        let a = (hb + records.start * rb).div_ceil(PAGE) * PAGE;
+        let b = ((hb + records.end * rb) / PAGE) * PAGE;
+        if b > a {
+            // SAFETY: read-only shared file mapping and no reference into this range outlives the
+            // caller's decode: pages are simply read again from the file if touched.
+            let _ = unsafe {
+                self.mmap
+                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
+            };
+        }
+    }
+
+    /// Iterate over the file in chunks of `records_per_chunk` data records (the last may be
+    /// shorter), decoding physical values of `channels`. Memory stays bounded by one chunk: the
+    /// mapped pages of each chunk are released after decoding.
+    pub fn chunks(&self, channels: &[usize], records_per_chunk: usize) -> Result<Chunks<'_>> {
+        self.check_channels(channels)?;
+        if records_per_chunk == 0 {
+            return Err(Error::Argument(
+                "records_per_chunk must be at least 1".into(),
+            ));
+        }
+        Ok(Chunks {
+            file: self,
+            channels: channels.to_vec(),
+            next: 0,
+            per: records_per_chunk,
+        })
+    }
+
+    /// A number of records per chunk that makes chunks of about `bytes` of file data.
+    pub fn records_per_chunk(&self, bytes: usize) -> usize {
+        (bytes / self.header.record_bytes).max(1)
+    }
+
+    /// Read the whole file into memory: every data signal in physical units (one `f32` per
+    /// sample) plus annotations. For EDF+D files with gaps each record is placed at its start time
+    /// and the gaps are filled with 0.0 (see [`EdfFile::gaps`]); continuous files are decoded as
+    /// they are. Uses all cores; memory is the output only.
+    pub fn read_recording(&self) -> Result<Recording> {
+        let n = self.n_records;
+        let all: Vec<usize> = (0..self.signals.len()).collect();
+        let mut bufs: Vec<Vec<f32>> = self
+            .signals
+            .iter()
+            .map(|s| vec![0.0f32; s.samples_per_record * n])
+            .collect();
+        {
+            let mut outs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| b.as_mut_slice()).collect();
+            let release = n * self.header.record_bytes >= RELEASE_MIN_BYTES;
+            self.decode(&all, 0..n, &mut outs, release);
+        }
+        if self.has_gaps() {
+            let starts: Vec<i64> = (0..n).map(|r| self.record_start_ns(r)).collect();
+            for (b, s) in bufs.iter_mut().zip(&self.signals) {
+                let spr = s.samples_per_record;
+                let pos = |r: usize| ((starts[r] as f64 / 1e9) * s.fs).round() as usize;
+                let total = if n == 0 { 0 } else { pos(n - 1) + spr };
+                let mut placed = vec![0.0f32; total];
+                for r in 0..n {
+                    let p = pos(r);
+                    let end = (p + spr).min(total);
+                    placed[p..end].copy_from_slice(&b[r * spr..r * spr + (end - p)]);
+                }
+                *b = placed;
+            }
+        }
+        let signals = self
+            .signals
+            .iter()
+            .zip(bufs)
+            .map(|(s, samples)| Signal {
+                label: s.label.clone(),
+                unit: s.unit.clone(),
+                fs: s.fs,
+                samples,
+                transducer: s.transducer.clone(),
+                prefilter: s.prefilter.clone(),
+            })
+            .collect();
+        Ok(Recording {
+            start: Some(self.start()),
+            patient: self.header.patient.clone(),
+            recording: self.header.recording.clone(),
+            signals,
+            annotations: self.annotations.clone(),
+        })
+    }
+}
+
+/// Iterator over chunks of data records: see [`EdfFile::chunks`].
+#[derive(Debug)]
+pub struct Chunks<'a> {
+    file: &'a EdfFile,
+    channels: Vec<usize>,
+    next: usize,
+    per: usize,
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        let f = self.file;
+        if self.next >= f.n_records {
+            return None;
+        }
+        let r0 = self.next;
+        let r1 = (r0 + self.per).min(f.n_records);
+        self.next = r1;
+        let mut data: Vec<Vec<f32>> = self
+            .channels
+            .iter()
+            .map(|&c| vec![0.0f32; f.signals[c].samples_per_record * (r1 - r0)])
+            .collect();
+        {
+            let mut outs: Vec<&mut [f32]> = data.iter_mut().map(|d| d.as_mut_slice()).collect();
+            f.decode(&self.channels, r0..r1, &mut outs, true);
+        }
+        Some(Chunk {
+            records: r0..r1,
+            start: f.record_start_ns(r0) as f64 / 1e9,
+            data,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.file.n_records - self.next).div_ceil(self.per);
+        (left, Some(left))
+    }
+}
