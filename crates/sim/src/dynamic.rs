@@ -14,9 +14,9 @@
 //! Ḋ = k_D · mean_i h_i − D / τ_D
 //! ```
 //!
-//! and the **network facilitation** `E`, a faster (τ_E ≈ 8 min) activity-dependent increase of
-//! the input to every region after seizures, the "seizures beget seizures" feedback that turns
-//! single seizures into clusters:
+//! and the **network facilitation** `E`, a faster (τ_E = 10 min) activity-dependent increase of
+//! the input to every region that acts after a delay of 90 s (post-ictal changes develop over
+//! minutes), the "seizures beget seizures" feedback that turns single seizures into clusters:
 //!
 //! ```text
 //! Ė = k_E · mean_i h_i · (1 − E) − E / τ_E
@@ -60,6 +60,9 @@ pub struct NetworkParams {
     pub facilitation_load: f64,
     /// Facilitation decay τ_E, s.
     pub facilitation_tau: f64,
+    /// Delay before the facilitation acts, s (post-ictal changes develop over minutes; the delay
+    /// keeps the facilitation from feeding the very seizure that loads it).
+    pub facilitation_lag: f64,
 }
 
 impl Default for NetworkParams {
@@ -67,12 +70,13 @@ impl Default for NetworkParams {
         NetworkParams {
             region: RegionParams::default(),
             coupling: 2.0,
-            heterogeneity: 6.0,
-            depression_load: 0.05,
+            heterogeneity: 4.0,
+            depression_load: 0.028,
             depression_tau: 2400.0,
             depression_initial: 0.0,
-            facilitation_load: 1.0,
-            facilitation_tau: 480.0,
+            facilitation_load: 0.15,
+            facilitation_tau: 600.0,
+            facilitation_lag: 90.0,
         }
     }
 }
@@ -268,8 +272,9 @@ pub fn run(
     let mut done = 0usize;
     let mut d = params.depression_initial;
     let mut e = 0.0f64;
+    let mut e_hist: Vec<f64> = Vec::new();
     let theta = params.region.theta;
-    let two_e0 = 2.0 * params.region.e0;
+    let rate_ictal = params.region.rate_ictal;
     let mut slow_count = 0usize;
     let mut slow = SlowAcc { sample: 0, count: 0, acc: vec![0.0; 4 * n] };
     while done < n_samples {
@@ -288,18 +293,21 @@ pub fn run(
         done += m;
         // Network depression from the current smoothed rates.
         let st = sim.state();
-        let mean_h: f64 = st.iter().map(|x| ((x[IX_RATE] - theta) / (two_e0 - theta)).max(0.0)).sum::<f64>() / n as f64;
+        let mean_h: f64 = st.iter().map(|x| ((x[IX_RATE] - theta) / (rate_ictal - theta)).clamp(0.0, 1.0)).sum::<f64>() / n as f64;
         let dt_block = m as f64 / fs;
         d += dt_block * (params.depression_load * mean_h - d / params.depression_tau);
         d = d.max(0.0);
         e += dt_block * (params.facilitation_load * mean_h * (1.0 - e) - e / params.facilitation_tau);
         e = e.clamp(0.0, 1.0);
+        e_hist.push(e);
+        let lag_blocks = (params.facilitation_lag / BLOCK_S).round() as usize;
+        let e_eff = if e_hist.len() > lag_blocks { e_hist[e_hist.len() - 1 - lag_blocks] } else { 0.0 };
         sim.model_mut().depression = d;
-        sim.model_mut().facilitation = e;
+        sim.model_mut().facilitation = e_eff;
         let new_slow = out.rate[0].len();
         while slow_count < new_slow {
             out.depression.push(d as f32);
-            out.facilitation.push(e as f32);
+            out.facilitation.push(sim.model().facilitation as f32);
             slow_count += 1;
         }
         progress(done as f64 / fs);

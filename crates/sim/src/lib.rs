@@ -31,6 +31,8 @@
 
 #![warn(missing_docs)]
 
+pub mod artefacts;
+pub mod background;
 pub mod cells;
 pub mod channel;
 pub mod connectivity;
@@ -40,7 +42,12 @@ pub mod epileptor;
 mod error;
 pub mod head;
 pub mod network;
+pub mod output;
 pub mod region;
+pub mod render;
 pub mod rng;
+pub mod scenario;
+pub mod sweep;
+pub mod truth;
 
 pub use error::{Error, Result};

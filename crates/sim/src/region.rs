@@ -16,14 +16,14 @@
 //! v_P = y1 − y2 − y3 − u                        pyramidal membrane potential (mV)
 //! S_X(v) = ρ_X · 2e0 / (1 + exp(r (v0 − v)))    population rate, ρ_X from level 2
 //! A' = A (1 − δ_D D)                            excitatory gain under the network depression D
-//! γ  = max(0, 1 − χ cl − χ_s cs)                 GABA_A efficacy (Cl⁻ loading)
+//! γ  = max(0, 1 − χ cl)                          GABA_A efficacy (fast Cl⁻ load)
 //! ÿ0 = A' a S_P(v_P)                − 2a ẏ0 − a² y0
 //! ÿ1 = A' a (p + C2 S_P(C1 y0 − u)) − 2a ẏ1 − a² y1
 //! ÿ2 = γ B b C4 S_S(C3 y0)          − 2b ẏ2 − b² y2
 //! ÿ3 = γ G g C7 S_F(C5 y0 − C6 y4)  − 2g ẏ3 − g² y3
 //! ÿ4 = B b S_S(C3 y0)               − 2b ẏ4 − b² y4
 //! ṙ  = (S_P(v_P) − r) / τ_r                       smoothed pyramidal rate
-//! h  = max(0, r − θ) / (2e0 − θ)                 ictal drive (0 in background)
+//! h  = clamp((r − θ) / (r_ict − θ), 0, 1)         ictal drive (0 in background, 1 in seizures)
 //! ċl = k_cl (h + κ_ff H) (1 − cl) − cl / τ_cl     fast Cl⁻ loading: seizures sustain themselves
 //!                                               and invade (H = Σ_j w_ij h_j(t − τ_ij))
 //! ṅa = J h − R (φ(na) − φ(na_eq))                population Na⁺ (φ of the Compte pump)
@@ -31,7 +31,7 @@
 //! ċs = k_s h (1 − cs) − cs / τ_s                  slow Cl⁻ load (minutes): seizures beget seizures
 //! ξ̇  = −ξ/τ_ξ + √(2/τ_ξ) s_ξ η(t)               input fluctuation (τ_ξ = 2 ms)
 //! ζ̇  = −ζ/τ_ζ + √(2/τ_ζ) s_ζ η'(t)              slow excitability fluctuation (τ_ζ = 20 s)
-//! p  = p̄ + ξ + ζ + K Σ_j w_ij S_P,j(t − τ_ij)    input: noise and other regions
+//! p  = p̄ + ξ + ζ + ΔP_s cs + ΔP_E E + K Σ_j w_ij S_P,j(t − τ_ij)   input
 //! ```
 //! The input fluctuation is Wendling's white input noise (SD 30 pulses/s at 512 Hz, i.e. a
 //! spectral density σ² = 30²/512) made an Ornstein–Uhlenbeck process with the same low-frequency
@@ -111,8 +111,11 @@ pub struct RegionParams {
     pub cs_load: f64,
     /// Slow Cl⁻ recovery τ_s, s.
     pub cs_tau: f64,
-    /// GABA_A efficacy lost per unit slow Cl⁻ load χ_s.
-    pub cs_gaba: f64,
+    /// Extra input per unit slow load, pulses/s (the lasting depolarising effect of the
+    /// seizure-induced Cl⁻ load on pyramidal cells).
+    pub cs_input: f64,
+    /// Smoothed rate at which the ictal drive reaches 1, s⁻¹.
+    pub rate_ictal: f64,
     /// Excitatory gain lost per unit network depression δ_D.
     pub depression_gain: f64,
     /// Extra input at full network facilitation E = 1, pulses/s.
@@ -135,28 +138,29 @@ impl Default for RegionParams {
             b: 50.0,
             g: 500.0,
             a_gain: 5.0,
-            b_gain: 44.0,
+            b_gain: 88.0,
             g_gain: 15.0,
             c: 135.0,
             e0: 2.5,
             v0: 6.0,
             r: 0.56,
-            p_mean: 90.0,
+            p_mean: 98.0,
             p_sd: 30.0,
             tau_rate: 1.0,
             theta: 0.4,
-            cl_load: 40.0,
+            cl_load: 10.0,
             cl_tau: 3.0,
             cl_gaba: 0.5,
-            na_load: 2.0,
+            na_load: 0.25,
             na_pump: 0.54,
             kna_mv: 100.0,
-            cs_load: 0.05,
+            cs_load: 0.01,
             cs_tau: 600.0,
-            cs_gaba: 0.2,
-            depression_gain: 0.3,
-            ff_load: 0.05,
-            facilitation_input: 8.0,
+            cs_input: 10.0,
+            rate_ictal: 1.0,
+            depression_gain: 0.5,
+            ff_load: 0.06,
+            facilitation_input: 6.0,
             zeta_sd: 4.0,
             zeta_tau: 20.0,
         }
@@ -282,7 +286,7 @@ impl RegionModel {
     #[inline]
     pub fn ictal_drive(&self, x: &[f64; NVAR]) -> f64 {
         let p = &self.params;
-        ((x[IX_RATE] - p.theta) / (2.0 * p.e0 - p.theta)).max(0.0)
+        ((x[IX_RATE] - p.theta) / (p.rate_ictal - p.theta)).clamp(0.0, 1.0)
     }
 
     /// Time derivatives per **millisecond** of node `node` given the afferent coupling input
@@ -297,15 +301,15 @@ impl RegionModel {
         let u = self.adaptation_mv(x[IX_NA]);
         let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
         let f = self.forcing[node];
-        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - p.cs_gaba * x[IX_CS] - FORCING_GABA * f).max(0.0);
+        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - FORCING_GABA * f).max(0.0);
         let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
         let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
         let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
-        let input = nd.p_mean + x[IX_XI] + x[IX_ZETA] + p.facilitation_input * self.facilitation + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
+        let input = nd.p_mean + x[IX_XI] + x[IX_ZETA] + p.cs_input * x[IX_CS] + p.facilitation_input * self.facilitation + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
         let b_gain = p.b_gain * nd.b_scale;
         let (a, b, g) = (p.a, p.b, p.g);
-        let h = ((x[IX_RATE] - p.theta) / (two_e0 - p.theta)).max(0.0);
+        let h = ((x[IX_RATE] - p.theta) / (p.rate_ictal - p.theta)).clamp(0.0, 1.0);
         let na = x[IX_NA];
         let phi = na * na * na / (na * na * na + self.pump.k_pump.powi(3));
         let d = [
