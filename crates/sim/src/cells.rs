@@ -344,7 +344,7 @@ impl Neuron {
     /// (subthreshold Na⁺ entry and any open K_Na settle), then a step of `step_ms`. Returns the
     /// number of spikes during the step and the final [Na]ᵢ.
     pub fn step_response(&self, i_app: f64, rest_ms: f64, step_ms: f64) -> (usize, f64) {
-        let dt = 0.02;
+        let dt = CELL_DT_MS;
         let mut s = self.initial_state();
         let n_rest = (rest_ms / dt).round() as usize;
         for _ in 0..n_rest {
@@ -371,7 +371,7 @@ impl Neuron {
 
     /// Resting [Na]ᵢ and membrane potential after 2 s without input.
     pub fn resting(&self) -> (f64, f64) {
-        let dt = 0.02;
+        let dt = CELL_DT_MS;
         let mut s = self.initial_state();
         for _ in 0..(F_I_REST_MS / dt) as usize {
             self.step(&mut s, 0.0, dt);
@@ -418,6 +418,9 @@ impl Neuron {
     }
 }
 
+/// Integration step of the cell models, ms.
+pub const CELL_DT_MS: f64 = 0.025;
+
 /// Duration at rest before the current step of the f–I protocol, ms.
 pub const F_I_REST_MS: f64 = 2000.0;
 /// Duration of the current step of the f–I protocol, ms.
@@ -454,7 +457,19 @@ pub fn fi_curve(cell: CellType, variant: &Variant, drug: Quinidine, currents: &[
 
 /// Currents (µA/cm²) at which the f–I curves of the population mapping are evaluated.
 pub fn mapping_currents() -> Vec<f64> {
-    (0..=64).map(|i| i as f64 * 0.25).collect()
+    (0..=32).map(|i| i as f64 * 0.5).collect()
+}
+
+/// Wild-type rates on [`mapping_currents`] per cell type, computed once per process.
+fn wild_type_rates(cell: CellType) -> &'static [f64] {
+    use std::sync::OnceLock;
+    static CACHE: [OnceLock<Vec<f64>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let k = CellType::ALL.iter().position(|c| *c == cell).expect("cell type");
+    CACHE[k].get_or_init(|| {
+        use rayon::prelude::*;
+        let wt = Neuron::new(cell, &Variant::wild_type(), Quinidine::none());
+        mapping_currents().par_iter().map(|&i| wt.rate(i)).collect()
+    })
 }
 
 /// SD of the input current across a population, µA/cm²: neurons of one population receive
@@ -531,9 +546,8 @@ pub fn population_effects(variant: &Variant, drug: Quinidine) -> Vec<PopulationE
     CellType::ALL
         .iter()
         .map(|&cell| {
-            let wt = Neuron::new(cell, &Variant::wild_type(), Quinidine::none());
             let var = Neuron::new(cell, variant, drug);
-            let r_wt: Vec<f64> = currents.par_iter().map(|&i| wt.rate(i)).collect();
+            let r_wt: Vec<f64> = wild_type_rates(cell).to_vec();
             let r_var: Vec<f64> = currents.par_iter().map(|&i| var.rate(i)).collect();
             let target = operating_rate(cell);
             let (mut lo, mut hi) = (-4.0 * POPULATION_INPUT_SD, currents[currents.len() - 1]);

@@ -5,8 +5,8 @@
 //! Heun stochastic integration, delayed coupling through the pyramidal rates (`Linear` coupling),
 //! a temporal-average monitor at the output rate. The run is cut into blocks of
 //! [`BLOCK_S`] seconds; between blocks the driver updates the **network depression** `D`, the one
-//! brain-wide slow variable (an adenosine-like, activity-dependent inhibition of excitatory
-//! transmission that builds up with each seizure and decays over tens of minutes; adenosine is
+//! brain-wide slow variable (an adenosine-like, activity-dependent reduction of the excitatory
+//! drive of every region that builds up with each seizure and decays over tens of minutes; adenosine is
 //! released during seizures and is an endogenous anticonvulsant: During & Spencer, Ann Neurol
 //! 1992; Boison, Neuropharmacology 2005):
 //!
@@ -70,11 +70,11 @@ impl Default for NetworkParams {
         NetworkParams {
             region: RegionParams::default(),
             coupling: 2.0,
-            heterogeneity: 4.0,
-            depression_load: 0.028,
+            heterogeneity: 2.5,
+            depression_load: 0.09,
             depression_tau: 2400.0,
             depression_initial: 0.0,
-            facilitation_load: 0.15,
+            facilitation_load: 0.3,
             facilitation_tau: 600.0,
             facilitation_lag: 90.0,
         }

@@ -15,10 +15,9 @@
 //! ```text
 //! v_P = y1 − y2 − y3 − u                        pyramidal membrane potential (mV)
 //! S_X(v) = ρ_X · 2e0 / (1 + exp(r (v0 − v)))    population rate, ρ_X from level 2
-//! A' = A (1 − δ_D D)                            excitatory gain under the network depression D
 //! γ  = max(0, 1 − χ cl)                          GABA_A efficacy (fast Cl⁻ load)
-//! ÿ0 = A' a S_P(v_P)                − 2a ẏ0 − a² y0
-//! ÿ1 = A' a (p + C2 S_P(C1 y0 − u)) − 2a ẏ1 − a² y1
+//! ÿ0 = A a S_P(v_P)                − 2a ẏ0 − a² y0
+//! ÿ1 = A a (p + C2 S_P(C1 y0 − u)) − 2a ẏ1 − a² y1
 //! ÿ2 = γ B b C4 S_S(C3 y0)          − 2b ẏ2 − b² y2
 //! ÿ3 = γ G g C7 S_F(C5 y0 − C6 y4)  − 2g ẏ3 − g² y3
 //! ÿ4 = B b S_S(C3 y0)               − 2b ẏ4 − b² y4
@@ -31,7 +30,7 @@
 //! ċs = k_s h (1 − cs) − cs / τ_s                  slow Cl⁻ load (minutes): seizures beget seizures
 //! ξ̇  = −ξ/τ_ξ + √(2/τ_ξ) s_ξ η(t)               input fluctuation (τ_ξ = 2 ms)
 //! ζ̇  = −ζ/τ_ζ + √(2/τ_ζ) s_ζ η'(t)              slow excitability fluctuation (τ_ζ = 20 s)
-//! p  = p̄ + ξ + ζ + ΔP_s cs + ΔP_E E + K Σ_j w_ij S_P,j(t − τ_ij)   input
+//! p  = p̄ + ξ + ζ + ΔP_s cs + ΔP_E E − ΔP_D D + K Σ_j w_ij S_P,j(t − τ_ij)   input
 //! ```
 //! The input fluctuation is Wendling's white input noise (SD 30 pulses/s at 512 Hz, i.e. a
 //! spectral density σ² = 30²/512) made an Ornstein–Uhlenbeck process with the same low-frequency
@@ -116,10 +115,13 @@ pub struct RegionParams {
     pub cs_input: f64,
     /// Smoothed rate at which the ictal drive reaches 1, s⁻¹.
     pub rate_ictal: f64,
-    /// Excitatory gain lost per unit network depression δ_D.
-    pub depression_gain: f64,
+    /// Input removed per unit network depression D, pulses/s.
+    pub depression_input: f64,
     /// Extra input at full network facilitation E = 1, pulses/s.
     pub facilitation_input: f64,
+    /// Gain of the slow fluctuation ζ at full facilitation: ζ enters the input as
+    /// (1 + g_E E) ζ, so that after seizures the excitability swings wider.
+    pub facilitation_noise_gain: f64,
     /// SD of the slow fluctuation ζ of each region's input (state-dependent excitability),
     /// pulses/s.
     pub zeta_sd: f64,
@@ -158,10 +160,11 @@ impl Default for RegionParams {
             cs_tau: 600.0,
             cs_input: 10.0,
             rate_ictal: 1.0,
-            depression_gain: 0.5,
-            ff_load: 0.06,
-            facilitation_input: 6.0,
-            zeta_sd: 4.0,
+            depression_input: 6.0,
+            ff_load: 0.04,
+            facilitation_input: 2.0,
+            facilitation_noise_gain: 1.5,
+            zeta_sd: 5.0,
             zeta_tau: 20.0,
         }
     }
@@ -228,12 +231,20 @@ pub struct RegionModel {
     pub forcing: Vec<f64>,
     g_kna_eq: f64,
     phi_eq: f64,
+    k_pump3: f64,
+    /// u(na) tabulated on [0, U_TABLE_MAX] (linear interpolation).
+    u_table: Vec<f64>,
 }
 
 #[inline(always)]
 fn sigmoid(v: f64, two_e0: f64, v0: f64, r: f64) -> f64 {
-    two_e0 / (1.0 + libm::exp(r * (v0 - v)))
+    two_e0 / (1.0 + crate::network::detmath::exp(r * (v0 - v)))
 }
+
+/// Step of the adaptation table, mM.
+const U_TABLE_STEP: f64 = 0.005;
+/// Largest [Na] of the adaptation table, mM (above it the last value holds).
+const U_TABLE_MAX: f64 = 150.0;
 
 impl RegionModel {
     /// A model of `nodes` regions.
@@ -243,7 +254,16 @@ impl RegionModel {
         let x3 = pump.na_eq.powi(3);
         let phi_eq = x3 / (x3 + pump.k_pump.powi(3));
         let n = nodes.len();
-        RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, facilitation: 0.0, forcing: vec![0.0; n], g_kna_eq, phi_eq }
+        let k_pump3 = pump.k_pump.powi(3);
+        let mut m = RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, facilitation: 0.0, forcing: vec![0.0; n], g_kna_eq, phi_eq, k_pump3, u_table: Vec::new() };
+        let len = (U_TABLE_MAX / U_TABLE_STEP) as usize + 2;
+        m.u_table = (0..len).map(|k| m.adaptation_exact(k as f64 * U_TABLE_STEP)).collect();
+        m
+    }
+
+    /// K_Na adaptation u (mV) at population [Na] `na`, computed exactly.
+    pub fn adaptation_exact(&self, na: f64) -> f64 {
+        self.params.kna_mv * (self.kna.conductance(na.max(1e-6)) - self.g_kna_eq)
     }
 
     /// Number of regions.
@@ -264,14 +284,14 @@ impl RegionModel {
         x
     }
 
-    /// K_Na adaptation u (mV) at population [Na] `na`.
+    /// K_Na adaptation u (mV) at population [Na] `na` (tabulated, linear interpolation at
+    /// 0.005 mM; the table is built with [`RegionModel::adaptation_exact`]).
     #[inline]
     pub fn adaptation_mv(&self, na: f64) -> f64 {
-        let k = &self.kna;
-        // w∞ with the Hill term through exp/ln (deterministic libm).
-        let act = 1.0 / (1.0 + libm::exp(k.hill * libm::log(k.na_half / na.max(1e-6))));
-        let g = k.g * k.w_max * (k.open_fraction + (1.0 - k.open_fraction) * act);
-        self.params.kna_mv * (g - self.g_kna_eq)
+        let x = na.clamp(0.0, U_TABLE_MAX) / U_TABLE_STEP;
+        let k = (x as usize).min(self.u_table.len() - 2);
+        let t = x - k as f64;
+        self.u_table[k] + t * (self.u_table[k + 1] - self.u_table[k])
     }
 
     /// Pyramidal population rate S_P (s⁻¹) of a node in state `x`: what it sends to other regions.
@@ -299,19 +319,20 @@ impl RegionModel {
         let two_e0 = 2.0 * p.e0;
         let (c1, c2, c3, c4, c5, c6, c7) = (p.c, 0.8 * p.c, 0.25 * p.c, 0.25 * p.c, 0.3 * p.c, 0.1 * p.c, 0.8 * p.c);
         let u = self.adaptation_mv(x[IX_NA]);
-        let a_gain = p.a_gain * (1.0 - p.depression_gain * self.depression).max(0.0);
+        let a_gain = p.a_gain;
         let f = self.forcing[node];
         let gaba = (1.0 - p.cl_gaba * x[IX_CL] - FORCING_GABA * f).max(0.0);
         let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
         let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
         let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
-        let input = nd.p_mean + x[IX_XI] + x[IX_ZETA] + p.cs_input * x[IX_CS] + p.facilitation_input * self.facilitation + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
+        let input = nd.p_mean + x[IX_XI] + (1.0 + p.facilitation_noise_gain * self.facilitation) * x[IX_ZETA] + p.cs_input * x[IX_CS] + p.facilitation_input * self.facilitation - p.depression_input * self.depression + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
         let b_gain = p.b_gain * nd.b_scale;
         let (a, b, g) = (p.a, p.b, p.g);
         let h = ((x[IX_RATE] - p.theta) / (p.rate_ictal - p.theta)).clamp(0.0, 1.0);
         let na = x[IX_NA];
-        let phi = na * na * na / (na * na * na + self.pump.k_pump.powi(3));
+        let na3 = na * na * na;
+        let phi = na3 / (na3 + self.k_pump3);
         let d = [
             x[5],
             x[6],

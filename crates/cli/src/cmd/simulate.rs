@@ -138,6 +138,10 @@ pub struct LeadfieldArgs {
     /// A TVB connectivity zip instead of the default infant cortex.
     #[arg(long, value_name = "ZIP")]
     pub connectivity: Option<PathBuf>,
+    /// Also print the first N series coefficients cₙ of the head model as JSON on stdout (for
+    /// cross-checks).
+    #[arg(long, value_name = "N")]
+    pub series: Option<usize>,
 }
 
 fn duration_arg(s: &str) -> anyhow::Result<f64> {
@@ -360,6 +364,9 @@ fn leadfield(a: LeadfieldArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let mut lf = head.lead_field(&pos, &ori);
     lf.source_labels = net.regions.iter().map(|r| r.label.clone()).collect();
     std::fs::write(&a.out, lf.to_tsv()).with_context(|| format!("writing {}", a.out.display()))?;
+    if let Some(n) = a.series {
+        println!("{}", serde_json::to_string(&serde_json::json!({ "radii_mm": head.radii, "sigmas": head.sigmas, "coefficients": head.coefficients(n) }))?);
+    }
     ctx.info(format!("{}: 19 × {} gains (µV per nA·m, linked-mastoid reference)", a.out.display(), lf.n_sources));
     Ok(())
 }
