@@ -7,7 +7,8 @@
 //! on the interhemispheric wall under Fz, Cz and Pz (mesial frontal, paracentral, precuneus).
 //! Each region is a patch of cortex whose mean dipole sits 7.5 mm under the brain surface of the
 //! infant head ([`crate::head::SphereHead::infant`]); lateral patches point radially, mesial ones
-//! towards the midline (the pial surface of the interhemispheric wall) and upwards.
+//! mostly upwards and a little towards the midline (dorsal mesial cortex and the interhemispheric
+//! wall).
 //!
 //! Weights: within a hemisphere `w_ij = exp(−d_ij / λ)` with the distance between patch centres
 //! and λ = 25 mm (connection probability between cortical areas falls off exponentially with
@@ -143,10 +144,12 @@ impl Network {
                 let e = if hemi == Hemisphere::Left { e_left } else { e_left.homologue() };
                 let d = e.position();
                 let (position, orientation) = if mesial {
-                    // On the interhemispheric wall, 6 mm from the midline, below the vertex electrode.
-                    let pos = [sx * 6.0, d[1] * (r - 8.0), d[2] * (r - 8.0)];
-                    // The pial surface faces the midline (−sx), tilted upwards.
-                    (pos, unit([-sx * 0.8, 0.0, 0.6]))
+                    // Dorsal mesial cortex, 6 mm from the midline, under the midline electrode.
+                    let rr = (r * r - 36.0).sqrt();
+                    let pos = [sx * 6.0, d[1] * rr, d[2] * rr];
+                    // The dorsal mesial cortex: the net dipole points mostly up, a little towards
+                    // the midline (−sx), where the pial surface of the interhemispheric wall faces.
+                    (pos, unit([-sx * 0.2, 0.0, 0.98]))
                 } else {
                     ([d[0] * r, d[1] * r, d[2] * r], d)
                 };

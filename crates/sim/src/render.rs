@@ -6,15 +6,18 @@
 //! q_i(t) = Q · (LFP_i(t) − LFP_i,rest) + b_i(t)        (nA·m)
 //! ```
 //!
-//! with LFP the neural-mass signal y1 − y2 − y3 (mV), `Q` = [`Q_NAM_PER_MV`] and `b_i` the
-//! background source ([`crate::background`]). The 19 referential channels are `V = G q` with the
+//! with LFP the neural-mass signal y1 − y2 − y3 (mV), `Q` = [`Q_NAM_PER_MV`] · (1 + σ h_i(t)) and
+//! `b_i` the background source ([`crate::background`]). `h_i` is the region's ictal drive (0 in
+//! background, 1 in a seizure) and σ = [`ICTAL_SYNCHRONY`]: the neural mass describes the mean
+//! activity of a region, but how much of its cortex discharges coherently — and so the dipole per
+//! mV of mean activity — rises in a seizure (hypersynchrony). The 19 referential channels are `V = G q` with the
 //! lead field `G` (µV per nA·m), then a first-order high-pass at 0.3 Hz (the amplifier's), then
 //! artefacts and sensor noise ([`crate::artefacts`]).
 //!
-//! `Q`: a sustained ictal discharge of the Wendling model has an LFP SD of ≈ 5 mV; with Q = 40
-//! nA·m/mV the dipole of a seizing region is ≈ 200 nA·m (a few cm² of cortex at ~1 nA·m/mm²),
-//! which gives ictal rhythms of 100–300 µV at the nearest electrode, the amplitude of infant
-//! electrographic seizures.
+//! `Q`: with Q = 40 nA·m/mV the background LFP (SD ≈ 0.4 mV) is a ≈ 15 nA·m dipole per region,
+//! the ictal discharge (SD ≈ 1.8 mV, ×2.5 synchrony) ≈ 180 nA·m (a few cm² of cortex at
+//! ~1 nA·m/mm²): ictal rhythms of 100–300 µV peak to peak at the nearest electrode, the amplitude of
+//! infant electrographic seizures.
 //!
 //! # Which channels a seizure involves
 //! For each seizure and electrode, the RMS over the seizure of the part of the signal that comes
@@ -30,9 +33,13 @@ use crate::head::LeadField;
 use crate::truth::Episode;
 
 /// Dipole moment per mV of neural-mass LFP, nA·m/mV.
-pub const Q_NAM_PER_MV: f64 = 40.0;
+pub const Q_NAM_PER_MV: f64 = 20.0;
 /// Amplifier high-pass corner, Hz.
 pub const HIGHPASS_HZ: f64 = 0.3;
+/// Extra dipole per unit ictal drive: the coherently discharging fraction of a region's cortex
+/// grows in a seizure (hypersynchrony), so the same neural-mass LFP gives a larger dipole.
+pub const ICTAL_SYNCHRONY: f64 = 4.0;
+
 /// Ratio of a seizure's own RMS to the rest above which it dominates a channel.
 pub const DOMINANCE: f64 = 1.0;
 
@@ -54,7 +61,7 @@ pub fn resting_lfp(tr: &RegionTraces) -> Vec<f64> {
 
 /// Render the 19 referential channels (µV, before artefacts) from region traces and a
 /// background generator. Returns channels in [`Electrode::ALL`] order.
-pub fn render(tr: &RegionTraces, lf: &LeadField, bg: &mut crate::background::Background) -> Vec<Vec<f32>> {
+pub fn render(tr: &RegionTraces, lf: &LeadField, bg: &mut crate::background::Background, theta: f64, rate_ictal: f64) -> Vec<Vec<f32>> {
     let n = tr.n_regions();
     let len = tr.lfp.first().map(|v| v.len()).unwrap_or(0);
     let rest = resting_lfp(tr);
@@ -67,8 +74,10 @@ pub fn render(tr: &RegionTraces, lf: &LeadField, bg: &mut crate::background::Bac
     let mut hp_x = [0.0f64; 19];
     for k in 0..len {
         bg.next(&mut b);
+        let t_slow = k as f64 / tr.fs * crate::dynamic::SLOW_FS;
         for i in 0..n {
-            src[i] = Q_NAM_PER_MV * (tr.lfp[i][k] as f64 - rest[i]) + b[i];
+            let h = ictal_drive_at(tr, i, t_slow, theta, rate_ictal);
+            src[i] = Q_NAM_PER_MV * (1.0 + ICTAL_SYNCHRONY * h) * (tr.lfp[i][k] as f64 - rest[i]) + b[i];
         }
         for e in 0..19 {
             let row = &lf.gain[e * n..(e + 1) * n];
@@ -85,8 +94,23 @@ pub fn render(tr: &RegionTraces, lf: &LeadField, bg: &mut crate::background::Bac
     out
 }
 
+/// Ictal drive of region `i` at slow-sample position `t_slow` (linear interpolation of the 10 Hz
+/// smoothed rate).
+#[inline]
+pub fn ictal_drive_at(tr: &RegionTraces, i: usize, t_slow: f64, theta: f64, rate_ictal: f64) -> f64 {
+    let r = &tr.rate[i];
+    if r.is_empty() {
+        return 0.0;
+    }
+    let k = (t_slow.max(0.0) as usize).min(r.len() - 1);
+    let k1 = (k + 1).min(r.len() - 1);
+    let f = (t_slow - k as f64).clamp(0.0, 1.0);
+    let rate = r[k] as f64 * (1.0 - f) + r[k1] as f64 * f;
+    ((rate - theta) / (rate_ictal - theta)).clamp(0.0, 1.0)
+}
+
 /// Channels a seizure dominates (see the module docs), given the final channel data (µV).
-pub fn involved_channels(tr: &RegionTraces, lf: &LeadField, data: &[Vec<f32>], episodes: &[Episode], onset_electrodes: &[Electrode]) -> Vec<Electrode> {
+pub fn involved_channels(tr: &RegionTraces, lf: &LeadField, data: &[Vec<f32>], episodes: &[Episode], onset_electrodes: &[Electrode], theta: f64, rate_ictal: f64) -> Vec<Electrode> {
     let n = tr.n_regions();
     let fs = tr.fs;
     let len = data.first().map(|d| d.len()).unwrap_or(0);
@@ -106,7 +130,8 @@ pub fn involved_channels(tr: &RegionTraces, lf: &LeadField, data: &[Vec<f32>], e
     for k in i0..i1 {
         let t = k as f64 / fs;
         for ep in episodes.iter().filter(|ep| ep.start <= t && t < ep.end) {
-            let q = Q_NAM_PER_MV * (tr.lfp[ep.region][k] as f64 - rest[ep.region]);
+            let h = ictal_drive_at(tr, ep.region, t * crate::dynamic::SLOW_FS, theta, rate_ictal);
+            let q = Q_NAM_PER_MV * (1.0 + ICTAL_SYNCHRONY * h) * (tr.lfp[ep.region][k] as f64 - rest[ep.region]);
             for e in 0..19 {
                 own[e * (i1 - i0) + (k - i0)] += lf.gain[e * n + ep.region] * q;
             }
