@@ -5,7 +5,7 @@
 //! * `whole`: [`EdfFile::read_recording`]: every data signal as physical `f32` in memory (all
 //!   cores), like the peers' whole-file reads.
 //! * `stream`: [`EdfFile::chunks`] over all channels, about 16 MB of file per chunk, each chunk
-//!   decoded to physical `f32` and dropped: bounded memory.
+//!   decoded to physical `f32` into the same buffers (`Chunks::next_into`): bounded memory.
 //!
 //! Prints `seconds=<open + decode time> samples=<count> checksum=<sum of the first and last value
 //! of every decoded block>` on stdout.
@@ -37,14 +37,21 @@ fn main() {
         }
     } else {
         let all: Vec<usize> = (0..f.signals().len()).collect();
-        for chunk in f.chunks(&all, f.records_per_chunk(16 << 20)).expect("channels") {
+        let mut chunks = f
+            .chunks(&all, f.records_per_chunk(16 << 20))
+            .expect("channels");
+        let mut chunk = eimfs_edf::Chunk::default();
+        while chunks.next_into(&mut chunk) {
             for d in &chunk.data {
                 samples += d.len();
                 checksum += ends(d);
             }
         }
     }
-    println!("seconds={} samples={samples} checksum={checksum}", t0.elapsed().as_secs_f64());
+    println!(
+        "seconds={} samples={samples} checksum={checksum}",
+        t0.elapsed().as_secs_f64()
+    );
 }
 
 /// First plus last value (keeps the decoded data observable without timing a full pass over it).

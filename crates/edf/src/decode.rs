@@ -8,7 +8,7 @@ pub trait Sample: Copy + Send + Sync + Default + 'static {
 }
 
 impl Sample for f32 {
-    #[inline]
+    #[inline(always)]
     fn decode(src: &[u8], bdf: bool, gain: f64, offset: f64, dst: &mut [f32]) {
         if bdf {
             bdf_physical(src, gain, offset, dst)
@@ -19,7 +19,7 @@ impl Sample for f32 {
 }
 
 impl Sample for i32 {
-    #[inline]
+    #[inline(always)]
     fn decode(src: &[u8], bdf: bool, _gain: f64, _offset: f64, dst: &mut [i32]) {
         if bdf {
             for (d, c) in dst.iter_mut().zip(src.chunks_exact(3)) {
@@ -41,14 +41,14 @@ pub(crate) fn i24(b0: u8, b1: u8, b2: u8) -> i32 {
 
 /// `physical = gain × digital + offset`, computed in f64 (as EDFlib/pyedflib do) and rounded to
 /// f32 once.
-#[inline]
+#[inline(always)]
 fn edf_physical(src: &[u8], gain: f64, offset: f64, dst: &mut [f32]) {
     for (d, c) in dst.iter_mut().zip(src.chunks_exact(2)) {
         *d = (i16::from_le_bytes([c[0], c[1]]) as f64 * gain + offset) as f32;
     }
 }
 
-#[inline]
+#[inline(always)]
 fn bdf_physical(src: &[u8], gain: f64, offset: f64, dst: &mut [f32]) {
     for (d, c) in dst.iter_mut().zip(src.chunks_exact(3)) {
         *d = (i24(c[0], c[1], c[2]) as f64 * gain + offset) as f32;

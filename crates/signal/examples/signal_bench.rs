@@ -1,6 +1,7 @@
 //! Timing helper for `bench/signal.py`: reads one channel of raw little-endian f32 samples,
-//! runs each operation a few times and prints one JSON line per operation with the median
-//! wall time in seconds. Usage: `signal_bench FILE FS [REPEATS]`.
+//! runs each operation a few times and prints one JSON line per operation with the median wall
+//! time and the median CPU time of the thread (Linux `/proc/thread-self/schedstat`; wall time
+//! elsewhere) in seconds. Usage: `signal_bench FILE FS [REPEATS]`.
 
 use std::time::Instant;
 
@@ -13,15 +14,27 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn time(repeats: usize, mut f: impl FnMut() -> f64) -> (f64, f64) {
-    let mut t = Vec::new();
+/// CPU time of this thread in seconds, if the OS reports it.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
+}
+
+/// (median wall seconds, median CPU seconds, check value)
+fn time(repeats: usize, mut f: impl FnMut() -> f64) -> (f64, f64, f64) {
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
     let mut check = 0.0;
     for _ in 0..repeats {
-        let t0 = Instant::now();
+        let (t0, c0) = (Instant::now(), cpu_seconds());
         check = f();
-        t.push(t0.elapsed().as_secs_f64());
+        let w = t0.elapsed().as_secs_f64();
+        wall.push(w);
+        cpu.push(match (c0, cpu_seconds()) {
+            (Some(a), Some(b)) => b - a,
+            _ => w,
+        });
     }
-    (median(t), check)
+    (median(wall), median(cpu), check)
 }
 
 fn main() {
@@ -38,21 +51,21 @@ fn main() {
     let sos = Sos::butter(4, Band::Bandpass(0.5, 30.0), fs).unwrap();
     let mut out = vec![0.0f32; x.len()];
     let mut scratch = Vec::new();
-    let (t, c) = time(repeats, || {
+    let (t, cpu, c) = time(repeats, || {
         sosfiltfilt_into(&sos, &x, &mut out, &mut scratch).unwrap();
         out[out.len() / 2] as f64
     });
-    println!("{{\"op\": \"sosfiltfilt\", \"seconds\": {t}, \"check\": {c}}}");
+    println!("{{\"op\": \"sosfiltfilt\", \"seconds\": {t}, \"cpu_seconds\": {cpu}, \"check\": {c}}}");
 
     let mut w = Welch::new(fs, 512).unwrap();
     let mut psd = vec![0.0; w.n_freqs()];
-    let (t, c) = time(repeats, || {
+    let (t, cpu, c) = time(repeats, || {
         w.psd(&x, &mut psd).unwrap();
         psd[40]
     });
-    println!("{{\"op\": \"welch\", \"seconds\": {t}, \"check\": {c}}}");
+    println!("{{\"op\": \"welch\", \"seconds\": {t}, \"cpu_seconds\": {cpu}, \"check\": {c}}}");
 
-    let (t, c) = time(repeats, || {
+    let (t, cpu, c) = time(repeats, || {
         let mut acc = 0.0;
         for win in x.chunks_exact(8 * fs as usize) {
             w.psd(win, &mut psd).unwrap();
@@ -60,12 +73,12 @@ fn main() {
         }
         acc
     });
-    println!("{{\"op\": \"welch_8s_windows\", \"seconds\": {t}, \"check\": {c}}}");
+    println!("{{\"op\": \"welch_8s_windows\", \"seconds\": {t}, \"cpu_seconds\": {cpu}, \"check\": {c}}}");
 
     let r = Resampler::from_rates(fs, 200.0).unwrap();
-    let (t, c) = time(repeats, || {
+    let (t, cpu, c) = time(repeats, || {
         let y = r.resample(&x);
         y[y.len() / 2] as f64
     });
-    println!("{{\"op\": \"resample_poly\", \"seconds\": {t}, \"check\": {c}}}");
+    println!("{{\"op\": \"resample_poly\", \"seconds\": {t}, \"cpu_seconds\": {cpu}, \"check\": {c}}}");
 }

@@ -16,6 +16,16 @@ pub enum Error {
         /// The recording's channel labels, comma-separated.
         available: String,
     },
+    /// A montage finds nothing to work on (no EEG channel, or no 10-20 electrode to average).
+    #[error("montage {montage}: the recording has no {what}; available channels: {available}")]
+    NoEeg {
+        /// Montage name.
+        montage: String,
+        /// What is missing, e.g. `EEG channel`.
+        what: String,
+        /// The recording's channel labels, comma-separated.
+        available: String,
+    },
     /// Two or more channels claim the same electrode (e.g. `EEG T3-Ref` and `EEG T7-Ref`).
     #[error("electrode {electrode} is recorded by more than one channel: {channels}; select one (e.g. with a channel list)")]
     AmbiguousElectrode {

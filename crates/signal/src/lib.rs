@@ -3,20 +3,24 @@
 //!
 //! * [`names`]: channel labels as real files write them (`EEG Fp1-REF`, `EEG T7-LE`, `FP1-F7`,
 //!   `ECG EKG`…) → [`ChannelName`] (kind, 10-20 electrode, reference or bipolar pair, canonical
-//!   name); [`ChannelMap`] picks the referential channel of each of the 19 electrodes in a header.
+//!   name); [`ChannelMap`] picks the referential channel of each of the 19 electrodes in a header
+//!   and resolves user channel lists ([`ChannelMap::select`]).
 //! * [`montage`]: as-recorded, common average, double banana (ACNS LB-18.1), neonatal
 //!   double-distance, or a user list (`Fp1-F7,F7-T3`); applied to a whole
 //!   [`Recording`](eimfs_core::Recording) or chunk by chunk for multi-day files.
 //! * [`filter`]: Butterworth and notch filters as second-order sections, zero-phase
-//!   ([`sosfiltfilt`], equal to scipy's) and streaming causal ([`SosFilter`], equal to scipy's
-//!   `sosfilt` however the input is chunked).
+//!   ([`sosfiltfilt`], equal to scipy's), streaming causal ([`SosFilter`], equal to scipy's
+//!   `sosfilt` however the input is chunked) and streaming zero-phase with bounded memory
+//!   ([`ZeroPhaseStream`], equal to [`sosfiltfilt`] to ~1e-10) for multi-day files.
 //! * [`resample`]: polyphase resampling by a rational factor ([`Resampler`], equal to
 //!   `scipy.signal.resample_poly`), whole-signal or streaming.
 //! * [`spectrum`]: Welch PSD ([`Welch`], equal to `scipy.signal.welch`, allocation-free after
 //!   construction) and band power, peak frequency, spectral edge and entropy helpers.
 //!
-//! Numerical results are checked against scipy by fixtures generated with
-//! `ci/fixtures/signal_fixtures.py` (see `crates/signal/tests/`).
+//! Numerical results are checked against scipy 1.17 by fixtures generated with
+//! `ci/fixtures/signal_fixtures.py` (see `crates/signal/tests/`); every comparison passes at
+//! 1e-6 relative to the reference's largest value, and the errors actually reached are
+//! ≤ 3e-12 in f64 and ≤ 6e-8 (f32 rounding) with f32 data.
 //!
 //! # Example
 //!

@@ -27,12 +27,16 @@ use crate::names::{ChannelKind, ChannelMap};
 
 use Electrode::*;
 
-/// The 18 derivations of the longitudinal bipolar ("double banana") montage, in the order of the
-/// ACNS standard montage LB-18.1 (Acharya et al., "American Clinical Neurophysiology Society
+/// The 18 derivations of the longitudinal bipolar ("double banana") montage: the left temporal
+/// chain, the left parasagittal chain, the midline, the right parasagittal chain, the right
+/// temporal chain, each front to back. These are the 18 derivations of the ACNS standard
+/// longitudinal bipolar montage (Acharya et al., "American Clinical Neurophysiology Society
 /// Guideline 3: A Proposal for Standard Montages to Be Used in Clinical EEG", J Clin
-/// Neurophysiol 2016;33:312-316): left temporal chain, left parasagittal chain, midline, right
-/// parasagittal chain, right temporal chain, front to back. ACNS writes the temporal electrodes
-/// with their 10-10 names (T7, P7, T8, P8); eimfs labels them T3, T5, T4, T6.
+/// Neurophysiol 2016;33:312-316, montage LB-18.1; its variants differ only in the order of the
+/// chains). The chain order above is the one we understand LB-18.1 to use; it was not checked
+/// against the guideline's table, which was not accessible while this was written. ACNS writes
+/// the temporal electrodes with their 10-10 names (T7, P7, T8, P8); eimfs labels them T3, T5,
+/// T4, T6.
 pub const DOUBLE_BANANA: [(Electrode, Electrode); 18] = [
     (Fp1, F7),
     (F7, T3),
@@ -54,12 +58,16 @@ pub const DOUBLE_BANANA: [(Electrode, Electrode); 18] = [
     (T6, O2),
 ];
 
-/// The 12 derivations of the neonatal "double-distance" bipolar montage, built on the nine
-/// electrodes of the reduced neonatal array (Fp1, Fp2, C3, C4, Cz, T3, T4, O1, O2) that the ACNS
-/// neonatal monitoring guideline allows for small heads (Shellhaas et al., "The American Clinical
+/// The 12 derivations of the neonatal "double-distance" bipolar montage on the nine electrodes
+/// of the reduced neonatal array (Fp1, Fp2, C3, C4, Cz, T3, T4, O1, O2): per hemisphere a
+/// parasagittal chain Fp-C-O and a temporal chain Fp-T-O, then the transverse central chain
+/// T3-C3-Cz-C4-T4. This is the list issue 2 gives; the reduced array is the one neonatal
+/// guidelines allow for small heads (ACNS: Shellhaas et al., "The American Clinical
 /// Neurophysiology Society's Guideline on Continuous Electroencephalography Monitoring in
-/// Neonates", J Clin Neurophysiol 2011;28:611-617): two chains per hemisphere (parasagittal
-/// Fp-C-O, temporal Fp-T-O) and a transverse central chain T3-C3-Cz-C4-T4.
+/// Neonates", J Clin Neurophysiol 2011;28:611-617). The exact derivation list was not checked
+/// against that guideline's text (not accessible while this was written). The Helsinki dataset
+/// (Stevenson et al., Sci Data 2019;6:190039) records all 19 electrodes referentially, so both
+/// this montage and [`DOUBLE_BANANA`] can be derived from it.
 pub const NEONATAL: [(Electrode, Electrode); 12] = [
     (Fp1, C3),
     (C3, O1),
@@ -263,10 +271,9 @@ impl Montage {
                 }
             }
             if avg_set.is_empty() {
-                return Err(Error::MissingElectrode {
+                return Err(Error::NoEeg {
                     montage,
-                    electrode: "any 10-20 electrode".into(),
-                    needed_by: "the common average".into(),
+                    what: "10-20 electrode to average (after exclusions)".into(),
                     available: map.labels_list(),
                 });
             }
@@ -286,12 +293,7 @@ impl Montage {
                     derivations.push(Derivation { label: n.canonical.clone(), electrodes, combination: Combination::Channel(pos) });
                 }
                 if derivations.is_empty() {
-                    return Err(Error::MissingElectrode {
-                        montage,
-                        electrode: "any EEG channel".into(),
-                        needed_by: "as-recorded".into(),
-                        available: map.labels_list(),
-                    });
+                    return Err(Error::NoEeg { montage, what: "EEG channel".into(), available: map.labels_list() });
                 }
             }
             Montage::CommonAverage => {

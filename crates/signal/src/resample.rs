@@ -100,21 +100,20 @@ pub fn firwin_kaiser(numtaps: usize, cutoff: f64, beta: f64) -> Result<Vec<f64>>
     Ok(h)
 }
 
-/// Dot product with four partial sums (vectorises; rounding differs from a serial sum only at
-/// the 1e-16 level).
+/// Dot product of input samples with a (zero-padded, multiple-of-4 long) bank, with four partial
+/// sums so that it vectorises; the rounding differs from a serial sum only at the 1e-16 level.
 #[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+fn dot<T: Sample>(x: &[T], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
-    let (ac, ar) = a.split_at(a.len() / 4 * 4);
-    let (bc, br) = b.split_at(ac.len());
-    for (x, y) in ac.chunks_exact(4).zip(bc.chunks_exact(4)) {
+    for (xc, bc) in x.chunks_exact(4).zip(b.chunks_exact(4)) {
         for k in 0..4 {
-            acc[k] += x[k] * y[k];
+            acc[k] += xc[k].to_f64() * bc[k];
         }
     }
+    let (xr, br) = (x.chunks_exact(4).remainder(), b.chunks_exact(4).remainder());
     let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (x, y) in ar.iter().zip(br) {
-        s += x * y;
+    for (v, w) in xr.iter().zip(br) {
+        s += v.to_f64() * w;
     }
     s
 }
@@ -165,6 +164,10 @@ impl Resampler {
         let banks = (0..up)
             .map(|p| {
                 let mut b: Vec<f64> = h.iter().skip(p).step_by(up).copied().collect();
+                // Leading zeros (in the reversed bank) make every bank a multiple of 4 long:
+                // they multiply earlier samples by 0 and keep the dot product in whole blocks.
+                let pad = b.len().next_multiple_of(4) - b.len();
+                b.extend(std::iter::repeat_n(0.0, pad));
                 b.reverse();
                 b
             })
@@ -211,7 +214,9 @@ impl Resampler {
         let mut h = vec![0.0; self.taps];
         for (p, b) in self.banks.iter().enumerate() {
             for (k, v) in b.iter().rev().enumerate() {
-                h[p + k * self.up] = *v;
+                if p + k * self.up < self.taps {
+                    h[p + k * self.up] = *v;
+                }
             }
         }
         h
@@ -225,7 +230,7 @@ impl Resampler {
     /// Output sample `n` from the input samples `x` (zero outside), `offset` being the absolute
     /// index of `x[0]`.
     #[inline]
-    fn output(&self, n: usize, x: &[f64], offset: usize) -> f64 {
+    fn output<T: Sample>(&self, n: usize, x: &[T], offset: usize) -> f64 {
         let c = n * self.down + self.half_len; // position of the filter centre on the up-sampled grid
         let i0 = c / self.up; // last input sample that contributes
         let bank = &self.banks[c % self.up];
@@ -249,19 +254,40 @@ impl Resampler {
 
     /// Resample a whole signal with the given padding.
     pub fn resample_with<T: Sample>(&self, x: &[T], padding: Padding) -> Vec<T> {
-        let mut xs: Vec<f64> = x.iter().map(|v| v.to_f64()).collect();
-        let mean = match padding {
-            Padding::Zero => 0.0,
-            Padding::Mean if xs.is_empty() => 0.0,
-            Padding::Mean => xs.iter().sum::<f64>() / xs.len() as f64,
-        };
-        if mean != 0.0 {
-            xs.iter_mut().for_each(|v| *v -= mean);
-        }
         if self.up == 1 && self.down == 1 {
             return x.to_vec();
         }
-        (0..self.output_len(xs.len())).map(|n| T::from_f64(self.output(n, &xs, 0) + mean)).collect()
+        match padding {
+            Padding::Mean if !x.is_empty() => {
+                let mean = x.iter().map(|v| v.to_f64()).sum::<f64>() / x.len() as f64;
+                let xs: Vec<f64> = x.iter().map(|v| v.to_f64() - mean).collect();
+                self.run(&xs, mean)
+            }
+            _ => self.run(x, 0.0),
+        }
+    }
+
+    /// All outputs of a whole signal, plus `add`.
+    fn run<T: Sample, U: Sample>(&self, xs: &[T], add: f64) -> Vec<U> {
+        let n_out = self.output_len(xs.len());
+        let mut out = Vec::with_capacity(n_out);
+        // Track the filter centre c = n·down + half_len as (i0, phase) = (c / up, c % up)
+        // incrementally; outputs whose taps all fall inside the input take the fast path.
+        let (mut i0, mut phase) = (self.half_len / self.up, self.half_len % self.up);
+        let (di, dp) = (self.down / self.up, self.down % self.up);
+        for n in 0..n_out {
+            let bank = &self.banks[phase];
+            let len = bank.len();
+            let v = if i0 + 1 >= len && i0 < xs.len() { dot(&xs[i0 + 1 - len..=i0], bank) } else { self.output(n, xs, 0) };
+            out.push(U::from_f64(v + add));
+            i0 += di;
+            phase += dp;
+            if phase >= self.up {
+                phase -= self.up;
+                i0 += 1;
+            }
+        }
+        out
     }
 
     /// A streaming resampler (zero padding) producing the same samples as
@@ -302,11 +328,12 @@ pub struct ResampleStream {
 }
 
 impl ResampleStream {
-    /// First input sample output `n` needs.
+    /// First input sample that output `n` or any later one can need: the filter centre only
+    /// moves forward, so that is the centre's input minus the longest bank.
     fn first_input(&self, n: usize) -> usize {
         let c = n * self.r.down + self.r.half_len;
-        let len = self.r.banks[c % self.r.up].len();
-        (c / self.r.up + 1).saturating_sub(len)
+        let longest = self.r.banks.iter().map(Vec::len).max().unwrap_or(1);
+        (c / self.r.up + 1).saturating_sub(longest)
     }
 
     /// Feed the next input samples; appends every output sample that is now complete.
@@ -355,7 +382,7 @@ impl ResampleStream {
         self.next
     }
 
-    /// Input samples held for outputs still to come (at most about `taps / up + 1`).
+    /// Input samples held for outputs still to come (at most about `taps / up + 5`).
     pub fn buffered(&self) -> usize {
         self.hist.len()
     }

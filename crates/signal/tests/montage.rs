@@ -217,7 +217,7 @@ fn missing_electrode_is_named_with_the_available_labels() {
     assert!(err.starts_with("montage Fp1-F7,O1-T6: missing electrode(s) T6 (needed by O1-T6); available channels: EEG P8-REF") || err.contains("missing electrode(s) T6 (needed by O1-T6)"), "{err}");
     // A file with no EEG at all.
     let err = Montage::CommonAverage.plan(&ChannelMap::from_labels(&["ECG EKG"]).unwrap(), &[]).unwrap_err().to_string();
-    assert_eq!(err, "montage average: missing electrode(s) any 10-20 electrode (needed by the common average); available channels: ECG EKG");
+    assert_eq!(err, "montage average: the recording has no 10-20 electrode to average (after exclusions); available channels: ECG EKG");
 }
 
 #[test]
@@ -292,4 +292,21 @@ fn rate_and_length_mismatch_is_an_error() {
     rec.signals[1].samples.pop();
     let err = Montage::Neonatal.apply(&rec, &ApplyOptions::default()).unwrap_err().to_string();
     assert!(err.starts_with("channel EEG FP1-REF: length is 63 samples, expected 64 samples"), "{err}");
+}
+
+#[test]
+fn as_recorded_without_eeg_is_an_error() {
+    let map = ChannelMap::from_labels(&["ECG EKG", "Resp Effort", "EDF Annotations"]).unwrap();
+    let err = Montage::AsRecorded.plan(&map, &[]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "montage as-recorded: the recording has no EEG channel; available channels: ECG EKG, Resp Effort, EDF Annotations"
+    );
+    // Other EEG sites are passed through as recorded, with no 10-20 electrode attached.
+    let map = ChannelMap::from_labels(&["EEG Fpz-Ref", "EEG Cz-Ref", "ECG EKG"]).unwrap();
+    let plan = Montage::AsRecorded.plan(&map, &[]).unwrap();
+    assert_eq!(plan.labels(), ["Fpz", "Cz"]);
+    assert_eq!(plan.inputs(), &[0, 1]);
+    assert!(plan.derivations()[0].electrodes.is_empty());
+    assert_eq!(plan.derivations()[1].electrodes, vec![Cz]);
 }

@@ -70,7 +70,7 @@ fn stream_memory_is_bounded() {
     for _ in 0..200 {
         out.clear();
         s.push(&chunk, &mut out);
-        assert!(s.buffered() <= 2501 / 64 + 1, "{} samples buffered", s.buffered());
+        assert!(s.buffered() <= 2501 / 64 + 5, "{} samples buffered", s.buffered());
     }
     // 100 000 samples in; the stream only keeps about one filter length of history.
     assert_eq!(s.received(), 100_000);

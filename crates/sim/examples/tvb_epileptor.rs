@@ -13,6 +13,7 @@
 //!   "x0": [ ... one per region ... ],
 //!   "initial_state": [ [x1, y1, z, x2, y2, g], ... one per region ... ],
 //!   "nsig": [0, 0, 0, 0.0003, 0.0003, 0] | null,   "seed": 42,
+//!   "avx2": true,                                                // false: portable build
 //!   "tavg_period": 1.0,                                          // TemporalAverage, or null
 //!   "eeg": { "gain": "gain.f64", "n_sensors": 65, "period": 1.0, "obs_noise_std": 0.2236 } | null,
 //!   "output": "prefix" | null }
@@ -20,7 +21,8 @@
 //! The EEG gain file is `n_sensors × n_regions` little-endian float64, row-major. Monitors record
 //! TVB's default Epileptor observables (`x2 − x1`, `z`). With `output`, each monitor's samples
 //! are written to `<prefix>.m<k>.f64` (little-endian float64, `samples × 2 × columns`). Prints
-//! one JSON line: steps, wall seconds, simulated seconds per wall second, peak RSS.
+//! one JSON line: steps, wall and CPU seconds of the run, simulated seconds per wall and per CPU
+//! second, peak RSS. Single-threaded.
 
 use eimfs_sim::connectivity::Connectivity;
 use eimfs_sim::epileptor::{Epileptor, EpileptorParams};
@@ -46,6 +48,12 @@ impl Sink for FileSink {
     }
 }
 
+/// CPU time of this thread in seconds (Linux `/proc/thread-self/schedstat`, ns on CPU).
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
+}
+
 fn peak_rss_kb() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -53,10 +61,19 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: tvb_epileptor CONFIG.json")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: tvb_epileptor CONFIG.json")?;
     let cfg: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-    let num = |v: &Value, what: &str| v.as_f64().ok_or_else(|| format!("{path}: `{what}` must be a number"));
-    let conn = Connectivity::from_tvb_zip(cfg["connectivity"].as_str().ok_or("`connectivity` missing")?)?;
+    let num = |v: &Value, what: &str| {
+        v.as_f64()
+            .ok_or_else(|| format!("{path}: `{what}` must be a number"))
+    };
+    let conn = Connectivity::from_tvb_zip(
+        cfg["connectivity"]
+            .as_str()
+            .ok_or("`connectivity` missing")?,
+    )?;
     let n = conn.n_regions();
 
     let mut p = EpileptorParams::default();
@@ -79,19 +96,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "Kf" => p.kf = v,
                 "Ks" => p.ks = v,
                 "tt" => p.tt = v,
-                other => return Err(format!("{path}: unknown Epileptor parameter `{other}`").into()),
+                other => {
+                    return Err(format!("{path}: unknown Epileptor parameter `{other}`").into());
+                }
             }
         }
     }
-    let x0: Vec<f64> = cfg["x0"].as_array().ok_or("`x0` missing")?.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+    let x0: Vec<f64> = cfg["x0"]
+        .as_array()
+        .ok_or("`x0` missing")?
+        .iter()
+        .map(|v| v.as_f64().unwrap_or(f64::NAN))
+        .collect();
     let model = Epileptor::uniform(n, p).with_x0(&x0)?;
     let initial: Vec<[f64; 6]> = cfg["initial_state"]
         .as_array()
         .ok_or("`initial_state` missing")?
         .iter()
         .map(|row| {
-            let r: Vec<f64> = row.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
-            r.try_into().map_err(|_| "each initial_state row needs 6 numbers")
+            let r: Vec<f64> = row
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
+                .unwrap_or_default();
+            r.try_into()
+                .map_err(|_| "each initial_state row needs 6 numbers")
         })
         .collect::<Result<_, _>>()?;
     let precision = match cfg["precision"].as_str().unwrap_or("double") {
@@ -100,14 +128,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("{path}: unknown precision `{other}`").into()),
     };
     let dt = num(&cfg["dt"], "dt")?;
-    let mut b = Simulation::builder(model, Difference { a: num(&cfg["coupling_a"], "coupling_a")? }, &conn)
-        .speed(num(&cfg["speed"], "speed")?)
-        .dt(dt)
-        .precision(precision)
-        .seed(cfg["seed"].as_u64().unwrap_or(0))
-        .initial_state(initial);
+    let mut b = Simulation::builder(
+        model,
+        Difference {
+            a: num(&cfg["coupling_a"], "coupling_a")?,
+        },
+        &conn,
+    )
+    .speed(num(&cfg["speed"], "speed")?)
+    .dt(dt)
+    .precision(precision)
+    .allow_avx2(cfg["avx2"].as_bool().unwrap_or(true))
+    .seed(cfg["seed"].as_u64().unwrap_or(0))
+    .initial_state(initial);
     if let Some(nsig) = cfg["nsig"].as_array() {
-        b = b.noise(Noise::per_variable(nsig.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()));
+        b = b.noise(Noise::per_variable(
+            nsig.iter()
+                .map(|v| v.as_f64().unwrap_or(f64::NAN))
+                .collect(),
+        ));
     }
     let mut n_mon = 0;
     if let Some(period) = cfg["tavg_period"].as_f64() {
@@ -117,25 +156,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if cfg["eeg"].is_object() {
         let e = &cfg["eeg"];
         let bytes = std::fs::read(e["gain"].as_str().ok_or("`eeg.gain` missing")?)?;
-        let gain: Vec<f64> = bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
+        let gain: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
         let ns = e["n_sensors"].as_u64().ok_or("`eeg.n_sensors` missing")? as usize;
         b = b.monitor(
-            Monitor::projection(gain, ns, num(&e["period"], "eeg.period")?).with_obs_noise(e["obs_noise_std"].as_f64().unwrap_or(0.0)),
+            Monitor::projection(gain, ns, num(&e["period"], "eeg.period")?)
+                .with_obs_noise(e["obs_noise_std"].as_f64().unwrap_or(0.0)),
         );
         n_mon += 1;
     }
     let mut sim = b.build()?;
-    let mut sink = FileSink { files: Vec::new(), samples: vec![0; n_mon] };
+    let mut sink = FileSink {
+        files: Vec::new(),
+        samples: vec![0; n_mon],
+    };
     for k in 0..n_mon {
         sink.files.push(match cfg["output"].as_str() {
-            Some(prefix) => Some(std::io::BufWriter::new(std::fs::File::create(format!("{prefix}.m{k}.f64"))?)),
+            Some(prefix) => Some(std::io::BufWriter::new(std::fs::File::create(format!(
+                "{prefix}.m{k}.f64"
+            ))?)),
             None => None,
         });
     }
     let length = num(&cfg["length_ms"], "length_ms")?;
+    let c0 = cpu_seconds();
     let t0 = Instant::now();
     sim.run_for(length, &mut sink);
     let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(c0).map(|(b, a)| b - a);
     for f in sink.files.iter_mut().flatten() {
         f.flush()?;
     }
@@ -147,6 +197,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "simulated_s": sim.time() / 1000.0,
         "wall_s": wall,
         "sim_s_per_wall_s": sim.time() / 1000.0 / wall,
+        "cpu_s": cpu,
+        "sim_s_per_cpu_s": cpu.map(|c| sim.time() / 1000.0 / c),
+        "avx2": sim.uses_avx2(),
         "steps_per_s": sim.step() as f64 / wall,
         "samples": sink.samples,
         "peak_rss_kb": peak_rss_kb(),

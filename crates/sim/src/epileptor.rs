@@ -33,12 +33,15 @@
 //! use eimfs_sim::epileptor::{Epileptor, EpileptorParams};
 //! // TVB's Epileptor tutorial: Ks = −0.2, Kf = 0.1, r = 0.00015, x0 = −2.4 except a few regions.
 //! let mut m = Epileptor::uniform(76, EpileptorParams { ks: -0.2, kf: 0.1, r: 0.00015, x0: -2.4, ..Default::default() });
-//! for i in [62, 47, 40] { m.params_mut()[i].x0 = -1.6; }
-//! for i in [69, 72] { m.params_mut()[i].x0 = -1.8; }
+//! {
+//!     let mut p = m.params_mut();
+//!     for i in [62, 47, 40] { p[i].x0 = -1.6; }
+//!     for i in [69, 72] { p[i].x0 = -1.8; }
+//! }
 //! assert_eq!(m.params()[47].x0, -1.6);
 //! ```
 
-use crate::network::{NodeModel, detmath};
+use crate::network::{LANES, NodeModel, detmath};
 use crate::{Error, Result};
 
 /// Parameters of one Epileptor node (TVB names; see the module docs).
@@ -154,7 +157,88 @@ impl EpileptorObservable {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Epileptor {
     params: Vec<EpileptorParams>,
+    /// The same parameters in blocks of [`LANES`] nodes (structure of arrays) for the engine's
+    /// vectorised path; rebuilt whenever `params` may have changed.
+    lanes: Vec<ParamLanes>,
     observables: Vec<EpileptorObservable>,
+}
+
+/// Parameters of [`LANES`] consecutive nodes, one array per parameter.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct ParamLanes {
+    a: [f64; LANES],
+    b: [f64; LANES],
+    c: [f64; LANES],
+    d: [f64; LANES],
+    r: [f64; LANES],
+    x0: [f64; LANES],
+    iext: [f64; LANES],
+    slope: [f64; LANES],
+    iext2: [f64; LANES],
+    tau: [f64; LANES],
+    aa: [f64; LANES],
+    bb: [f64; LANES],
+    kvf: [f64; LANES],
+    kf: [f64; LANES],
+    ks: [f64; LANES],
+    tt: [f64; LANES],
+    modification: [bool; LANES],
+    any_modification: bool,
+}
+
+fn build_lanes(params: &[EpileptorParams]) -> Vec<ParamLanes> {
+    params
+        .chunks(LANES)
+        .map(|ch| {
+            let mut pl = ParamLanes::default();
+            for (l, p) in ch.iter().enumerate() {
+                pl.a[l] = p.a;
+                pl.b[l] = p.b;
+                pl.c[l] = p.c;
+                pl.d[l] = p.d;
+                pl.r[l] = p.r;
+                pl.x0[l] = p.x0;
+                pl.iext[l] = p.iext;
+                pl.slope[l] = p.slope;
+                pl.iext2[l] = p.iext2;
+                pl.tau[l] = p.tau;
+                pl.aa[l] = p.aa;
+                pl.bb[l] = p.bb;
+                pl.kvf[l] = p.kvf;
+                pl.kf[l] = p.kf;
+                pl.ks[l] = p.ks;
+                pl.tt[l] = p.tt;
+                pl.modification[l] = p.modification;
+                pl.any_modification |= p.modification;
+            }
+            pl
+        })
+        .collect()
+}
+
+/// Mutable access to the per-node parameters of an [`Epileptor`]; the model's internal
+/// vectorised copy is refreshed when this guard is dropped.
+pub struct ParamsMut<'a> {
+    model: &'a mut Epileptor,
+}
+
+impl std::ops::Deref for ParamsMut<'_> {
+    type Target = [EpileptorParams];
+    fn deref(&self) -> &[EpileptorParams] {
+        &self.model.params
+    }
+}
+
+impl std::ops::DerefMut for ParamsMut<'_> {
+    fn deref_mut(&mut self) -> &mut [EpileptorParams] {
+        &mut self.model.params
+    }
+}
+
+impl Drop for ParamsMut<'_> {
+    fn drop(&mut self) {
+        self.model.lanes = build_lanes(&self.model.params);
+    }
 }
 
 impl Epileptor {
@@ -164,7 +248,12 @@ impl Epileptor {
     }
     /// `n` nodes with the same parameters.
     pub fn uniform(n: usize, p: EpileptorParams) -> Self {
-        Epileptor { params: vec![p; n], observables: vec![EpileptorObservable::X2MinusX1, EpileptorObservable::Z] }
+        let params = vec![p; n];
+        Epileptor {
+            lanes: build_lanes(&params),
+            params,
+            observables: vec![EpileptorObservable::X2MinusX1, EpileptorObservable::Z],
+        }
     }
     /// Sets the epileptogenicity of every node (`x0.len()` must be the number of nodes).
     pub fn with_x0(mut self, x0: &[f64]) -> Result<Self> {
@@ -175,9 +264,12 @@ impl Epileptor {
             });
         }
         if let Some(k) = x0.iter().position(|v| !v.is_finite()) {
-            return Err(Error::InvalidParameter { field: format!("x0[{k}]"), message: format!("not finite: {}", x0[k]) });
+            return Err(Error::InvalidParameter {
+                field: format!("x0[{k}]"),
+                message: format!("not finite: {}", x0[k]),
+            });
         }
-        for (p, &v) in self.params.iter_mut().zip(x0) {
+        for (p, &v) in self.params_mut().iter_mut().zip(x0) {
             p.x0 = v;
         }
         Ok(self)
@@ -191,9 +283,10 @@ impl Epileptor {
     pub fn params(&self) -> &[EpileptorParams] {
         &self.params
     }
-    /// Per-node parameters, mutably.
-    pub fn params_mut(&mut self) -> &mut [EpileptorParams] {
-        &mut self.params
+    /// Per-node parameters, mutably (through a guard that refreshes the model's vectorised copy
+    /// when dropped).
+    pub fn params_mut(&mut self) -> ParamsMut<'_> {
+        ParamsMut { model: self }
     }
     /// The observables.
     pub fn observables(&self) -> &[EpileptorObservable] {
@@ -204,33 +297,72 @@ impl Epileptor {
 /// The Epileptor's derivative for one node (TVB's `_numba_dfun`, same operation order).
 #[inline(always)]
 pub fn epileptor_dfun(p: &EpileptorParams, y: &[f64; 6], c_pop1: f64, c_pop2: f64) -> [f64; 6] {
+    core(
+        [
+            p.a, p.b, p.c, p.d, p.r, p.x0, p.iext, p.slope, p.iext2, p.tau, p.aa, p.bb, p.kvf,
+            p.kf, p.ks, p.tt,
+        ],
+        p.modification,
+        y,
+        c_pop1,
+        c_pop2,
+    )
+}
+
+#[inline(always)]
+fn select(c: bool, a: f64, b: f64) -> f64 {
+    if c { a } else { b }
+}
+
+/// The equations, shared by the node-by-node and the vectorised paths (so both give identical
+/// results). `q` = a, b, c, d, r, x0, Iext, slope, Iext2, tau, aa, bb, Kvf, Kf, Ks, tt.
+#[inline(always)]
+fn core(q: [f64; 16], modification: bool, y: &[f64; 6], c_pop1: f64, c_pop2: f64) -> [f64; 6] {
+    let [
+        a,
+        b,
+        c,
+        d,
+        r,
+        x0,
+        iext,
+        slope,
+        iext2,
+        tau,
+        aa,
+        bb,
+        kvf,
+        kf,
+        ks,
+        tt,
+    ] = q;
     let [x1, y1, z, x2, y2, g] = *y;
+    // Both sides of each piecewise definition are computed and then selected (branch-free, so
+    // the lane loop vectorises); the selected value is computed exactly as TVB computes it.
     // population 1
-    let f1 = if x1 < 0.0 { -p.a * (x1 * x1) + p.b * x1 } else { p.slope - x2 + 0.6 * ((z - 4.0) * (z - 4.0)) };
-    let dx1 = p.tt * (y1 - z + p.iext + p.kvf * c_pop1 + f1 * x1);
-    let dy1 = p.tt * (p.c - p.d * (x1 * x1) - y1);
+    let f1_neg = -a * (x1 * x1) + b * x1;
+    let f1_pos = slope - x2 + 0.6 * ((z - 4.0) * (z - 4.0));
+    let f1 = select(x1 < 0.0, f1_neg, f1_pos);
+    let dx1 = tt * (y1 - z + iext + kvf * c_pop1 + f1 * x1);
+    let dy1 = tt * (c - d * (x1 * x1) - y1);
     // energy
-    let h = if p.modification {
-        p.x0 + 3.0 / (1.0 + detmath::exp(-(x1 + 0.5) / 0.1))
+    let h = if modification {
+        x0 + 3.0 / (1.0 + detmath::exp(-(x1 + 0.5) / 0.1))
     } else {
-        let e = if z < 0.0 {
-            // z**7 by binary powering, as numba's integer power does: z * z² → z³, z⁴, z³ · z⁴
-            let z2 = z * z;
-            let z3 = z * z2;
-            let z4 = z2 * z2;
-            -0.1 * (z3 * z4)
-        } else {
-            0.0
-        };
-        4.0 * (x1 - p.x0) + e
+        // z**7 by binary powering, as numba's integer power does: z * z² → z³, z⁴, z³ · z⁴
+        let z2 = z * z;
+        let z3 = z * z2;
+        let z4 = z2 * z2;
+        let e = select(z < 0.0, -0.1 * (z3 * z4), 0.0);
+        4.0 * (x1 - x0) + e
     };
-    let dz = p.tt * (p.r * (h - z + p.ks * c_pop1));
+    let dz = tt * (r * (h - z + ks * c_pop1));
     // population 2
-    let dx2 = p.tt * (-y2 + x2 - x2 * (x2 * x2) + p.iext2 + p.bb * g - 0.3 * (z - 3.5) + p.kf * c_pop2);
-    let f2 = if x2 < -0.25 { 0.0 } else { p.aa * (x2 + 0.25) };
-    let dy2 = p.tt * ((-y2 + f2) / p.tau);
+    let dx2 = tt * (-y2 + x2 - x2 * (x2 * x2) + iext2 + bb * g - 0.3 * (z - 3.5) + kf * c_pop2);
+    let f2 = select(x2 < -0.25, 0.0, aa * (x2 + 0.25));
+    let dy2 = tt * ((-y2 + f2) / tau);
     // filter
-    let dg = p.tt * (-0.01 * (g - 0.1 * x1));
+    let dg = tt * (-0.01 * (g - 0.1 * x1));
     [dx1, dy1, dz, dx2, dy2, dg]
 }
 
@@ -253,12 +385,63 @@ impl NodeModel for Epileptor {
         epileptor_dfun(&self.params[node], x, c[0], c[1])
     }
 
+    const LANE_BATCHED: bool = true;
+
+    #[inline(always)]
+    fn dfun_lanes(
+        &self,
+        node0: usize,
+        x: &[[f64; LANES]; 6],
+        c: &[[f64; LANES]; 2],
+    ) -> [[f64; LANES]; 6] {
+        let mut out = [[0.0; LANES]; 6];
+        let p = match (node0 % LANES, self.lanes.get(node0 / LANES)) {
+            (0, Some(p)) if node0 + LANES <= self.params.len() => p,
+            _ => {
+                // not a whole block: node by node
+                for l in 0..LANES.min(self.params.len().saturating_sub(node0)) {
+                    let y = [x[0][l], x[1][l], x[2][l], x[3][l], x[4][l], x[5][l]];
+                    let d = self.dfun(node0 + l, &y, &[c[0][l], c[1][l]]);
+                    for k in 0..6 {
+                        out[k][l] = d[k];
+                    }
+                }
+                return out;
+            }
+        };
+        macro_rules! lanes {
+            ($modif:expr) => {
+                for l in 0..LANES {
+                    let q = [
+                        p.a[l], p.b[l], p.c[l], p.d[l], p.r[l], p.x0[l], p.iext[l], p.slope[l],
+                        p.iext2[l], p.tau[l], p.aa[l], p.bb[l], p.kvf[l], p.kf[l], p.ks[l],
+                        p.tt[l],
+                    ];
+                    let y = [x[0][l], x[1][l], x[2][l], x[3][l], x[4][l], x[5][l]];
+                    let d = core(q, $modif(l), &y, c[0][l], c[1][l]);
+                    for k in 0..6 {
+                        out[k][l] = d[k];
+                    }
+                }
+            };
+        }
+        if p.any_modification {
+            lanes!(|l: usize| p.modification[l]);
+        } else {
+            lanes!(|_l: usize| false);
+        }
+        out
+    }
+
     fn n_observables(&self) -> usize {
         self.observables.len()
     }
 
     fn observable_names(&self) -> Vec<String> {
-        self.observables.iter().map(|o| o.name().to_owned()).collect()
+        self.observables
+            .iter()
+            .map(|o| o.name().to_owned())
+            .collect()
     }
 
     #[inline]

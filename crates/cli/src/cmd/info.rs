@@ -1,6 +1,7 @@
 //! `eimfs info`: describe an EDF/EDF+/BDF file, optionally with per-channel statistics.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -61,18 +62,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     } else {
         None
     };
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(&f, stats.as_deref(), args.annotations))?
-        );
+    let text = if args.json {
+        serde_json::to_string_pretty(&to_json(&f, stats.as_deref(), args.annotations))? + "\n"
     } else {
-        print!(
-            "{}",
-            human(&f, stats.as_deref(), args.annotations, args.flat_seconds)
-        );
+        human(&f, stats.as_deref(), args.annotations, args.flat_seconds)
+    };
+    // A closed pipe (`eimfs info x.edf | head`) is not an error.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("writing to stdout"),
     }
-    Ok(())
 }
 
 /// Seconds as `H:MM:SS.fff` (`.fff` only when not whole).

@@ -1,8 +1,7 @@
 //! Deterministic elementary functions.
 //!
 //! `f64::exp` and `f64::ln` call the platform's libm, whose last bit may differ between C
-//! libraries and CPUs. These versions use only IEEE-754 `+ − × ÷`, `sqrt`, `round` and exponent
-//! bit manipulation (Rust never contracts `a*b + c` into a fused multiply-add on its own), so they
+//! libraries and CPUs. These versions use only IEEE-754 `+ − × ÷` and exponent bit manipulation (Rust never contracts `a*b + c` into a fused multiply-add on its own), so they
 //! return bit-identical results on every conforming machine. Accuracy is within about 2 ulp of the
 //! exact value over the whole range (tested against `f64::exp`/`f64::ln`).
 //!
@@ -40,7 +39,10 @@ pub fn exp(x: f64) -> f64 {
     if x < -745.133_219_101_941_1 {
         return 0.0;
     }
-    let k = (x * LOG2_E).round();
+    // k = round-half-even(x·log2 e) by the 1.5·2^52 trick: pure IEEE arithmetic, no libm call
+    // (|x·log2 e| < 1100 here, far below 2^51).
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let k = (x * LOG2_E + SHIFT) - SHIFT;
     // Cody–Waite reduction: r = x − k ln 2 with |r| ≤ ln2/2 (+ a rounding margin).
     let r = (x - k * LN2_HI) - k * LN2_LO;
     // Taylor polynomial of degree 13 in Horner form: truncation error < 5e-18 for |r| ≤ 0.35.

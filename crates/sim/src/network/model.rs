@@ -2,6 +2,10 @@
 
 use std::fmt::Debug;
 
+/// Number of nodes the engine integrates together when a model provides
+/// [`NodeModel::dfun_lanes`] (structure-of-arrays blocks; 4 × f64 fills one AVX2 register).
+pub const LANES: usize = 4;
+
 /// A fixed-size vector of `f64`: the state of one node (`[f64; NVAR]`) or its coupling values
 /// (`[f64; NCVAR]`). Implemented for every `[f64; N]`; the engine is monomorphised over `N`, so
 /// its per-node loops are unrolled and free of bounds checks.
@@ -10,6 +14,11 @@ pub trait StateVec:
 {
     /// Number of components.
     const LEN: usize;
+    /// The same vector for [`LANES`] nodes in structure-of-arrays form: `lanes[k][l]` is
+    /// component `k` of the `l`-th node (`[[f64; LANES]; N]`).
+    type Lanes: Copy + AsRef<[[f64; LANES]]> + AsMut<[[f64; LANES]]> + Debug + Send + Sync + 'static;
+    /// All lanes zero.
+    fn lanes_zeros() -> Self::Lanes;
     /// All components zero.
     fn zeros() -> Self;
     /// Copies `s` (which must have `LEN` elements) into a new vector.
@@ -21,6 +30,11 @@ pub trait StateVec:
 
 impl<const N: usize> StateVec for [f64; N] {
     const LEN: usize = N;
+    type Lanes = [[f64; LANES]; N];
+    #[inline(always)]
+    fn lanes_zeros() -> Self::Lanes {
+        [[0.0; LANES]; N]
+    }
     #[inline(always)]
     fn zeros() -> Self {
         [0.0; N]
@@ -102,6 +116,41 @@ pub trait NodeModel {
     /// Time derivative of the state of node `node` given its state and its afferent coupling
     /// (already passed through the coupling function).
     fn dfun(&self, node: usize, x: &Self::State, coupling: &Self::Coupling) -> Self::State;
+
+    /// Whether the engine should integrate this model in blocks of [`LANES`] nodes through
+    /// [`dfun_lanes`](Self::dfun_lanes) (set it when `dfun_lanes` is overridden with a
+    /// vectorisable lane loop).
+    const LANE_BATCHED: bool = false;
+
+    /// `dfun` for the [`LANES`] nodes `node0 .. node0 + LANES` in structure-of-arrays form
+    /// (`x[k][l]` = state variable `k` of node `node0 + l`). It must return exactly what
+    /// [`dfun`](Self::dfun) returns for each lane, so that results do not depend on the path.
+    /// Override it with a loop over lanes of branch-free arithmetic (`if` on values becomes a
+    /// select) so that the compiler can use SIMD; the default calls `dfun` lane by lane.
+    #[inline]
+    fn dfun_lanes(
+        &self,
+        node0: usize,
+        x: &<Self::State as StateVec>::Lanes,
+        c: &<Self::Coupling as StateVec>::Lanes,
+    ) -> <Self::State as StateVec>::Lanes {
+        let mut out = <Self::State as StateVec>::lanes_zeros();
+        for l in 0..LANES {
+            let mut xl = Self::State::zeros();
+            for (k, v) in xl.as_mut().iter_mut().enumerate() {
+                *v = x.as_ref()[k][l];
+            }
+            let mut cl = Self::Coupling::zeros();
+            for (k, v) in cl.as_mut().iter_mut().enumerate() {
+                *v = c.as_ref()[k][l];
+            }
+            let d = self.dfun(node0 + l, &xl, &cl);
+            for (k, v) in d.as_ref().iter().enumerate() {
+                out.as_mut()[k][l] = *v;
+            }
+        }
+        out
+    }
 
     /// Bounds applied to state variables by the integrator (default: none, as for TVB's
     /// Epileptor). Read once when the simulation is built.

@@ -216,8 +216,8 @@ pub(crate) struct MonitorState {
     pub acc: Vec<f64>,
     /// Output buffer (rows × columns).
     pub out: Vec<f64>,
-    /// Projection: finite gain (n_sensors × n_nodes).
-    pub gain: Vec<f64>,
+    /// Projection: finite gain, transposed to node-major (`gain_t[node * n_sensors + s]`).
+    pub gain_t: Vec<f64>,
     /// Projection: reference weights per sensor (empty = none).
     pub ref_vec: Vec<f64>,
     pub obs_noise_std: f64,
@@ -316,7 +316,14 @@ impl MonitorState {
                         message: format!("must be finite and ≥ 0, got {}", p.obs_noise_std),
                     });
                 }
-                let gain: Vec<f64> = p.gain.iter().map(|&g| if g.is_finite() { g } else { 0.0 }).collect();
+                // TVB zeroes non-finite coefficients; stored node-major for the sample loop
+                let mut gain = vec![0.0; p.gain.len()];
+                for s in 0..p.n_sensors {
+                    for node in 0..n_nodes {
+                        let g = p.gain[s * n_nodes + node];
+                        gain[node * p.n_sensors + s] = if g.is_finite() { g } else { 0.0 };
+                    }
+                }
                 let ref_vec = match p.reference {
                     Reference::None => Vec::new(),
                     Reference::Average => vec![1.0 / p.n_sensors as f64; p.n_sensors],
@@ -353,7 +360,7 @@ impl MonitorState {
             info: MonitorInfo { voi, n_columns, period_steps, sample_period: period_steps as f64 * dt },
             acc,
             out: vec![0.0; n_voi * n_columns],
-            gain,
+            gain_t: gain,
             ref_vec,
             obs_noise_std,
         })
@@ -368,7 +375,7 @@ impl MonitorState {
         }
     }
 
-    /// Consumes the observables `obs` (node-major: `obs[node * n_obs + o]`) of step `step`;
+    /// Consumes the observables `obs` (variable-major: `obs[o * n_nodes + node]`) of step `step`;
     /// emits a sample to `sink` when due.
     #[inline]
     #[allow(clippy::too_many_arguments)]
@@ -378,7 +385,6 @@ impl MonitorState {
         step: u64,
         dt: f64,
         obs: &[f64],
-        n_obs: usize,
         n_nodes: usize,
         rng: &mut super::rng::NormalRng,
         sink: &mut S,
@@ -387,20 +393,14 @@ impl MonitorState {
         match self.kind {
             Kind::Raw => {
                 for (v, &o) in self.info.voi.iter().enumerate() {
-                    let row = &mut self.out[v * n_nodes..(v + 1) * n_nodes];
-                    for (node, r) in row.iter_mut().enumerate() {
-                        *r = obs[node * n_obs + o];
-                    }
+                    self.out[v * n_nodes..(v + 1) * n_nodes].copy_from_slice(&obs[o * n_nodes..(o + 1) * n_nodes]);
                 }
                 sink.record(index, step as f64 * dt, &self.out);
             }
             Kind::SubSample => {
                 if step.is_multiple_of(p) {
                     for (v, &o) in self.info.voi.iter().enumerate() {
-                        let row = &mut self.out[v * n_nodes..(v + 1) * n_nodes];
-                        for (node, r) in row.iter_mut().enumerate() {
-                            *r = obs[node * n_obs + o];
-                        }
+                        self.out[v * n_nodes..(v + 1) * n_nodes].copy_from_slice(&obs[o * n_nodes..(o + 1) * n_nodes]);
                     }
                     sink.record(index, step as f64 * dt, &self.out);
                 }
@@ -408,8 +408,8 @@ impl MonitorState {
             Kind::TemporalAverage | Kind::Projection => {
                 for (v, &o) in self.info.voi.iter().enumerate() {
                     let row = &mut self.acc[v * n_nodes..(v + 1) * n_nodes];
-                    for (node, a) in row.iter_mut().enumerate() {
-                        *a += obs[node * n_obs + o];
+                    for (a, x) in row.iter_mut().zip(&obs[o * n_nodes..(o + 1) * n_nodes]) {
+                        *a += x;
                     }
                 }
                 if step.is_multiple_of(p) {
@@ -443,13 +443,16 @@ impl MonitorState {
             for v in 0..n_voi {
                 let acc = &self.acc[v * n_nodes..(v + 1) * n_nodes];
                 let out = &mut self.out[v * ns..(v + 1) * ns];
-                for (s, o) in out.iter_mut().enumerate() {
-                    let g = &self.gain[s * n_nodes..(s + 1) * n_nodes];
-                    let mut sum = 0.0;
-                    for (gi, ai) in g.iter().zip(acc) {
-                        sum += gi * ai;
+                // out[s] = Σ_node gain[s][node] · acc[node], summed in node order for every
+                // sensor; looping over sensors innermost keeps the sums independent (vectorised).
+                out.iter_mut().for_each(|o| *o = 0.0);
+                for (g, &a) in self.gain_t.chunks_exact(ns).zip(acc) {
+                    for (o, &gs) in out.iter_mut().zip(g) {
+                        *o += gs * a;
                     }
-                    *o = sum / pf;
+                }
+                for o in out.iter_mut() {
+                    *o /= pf;
                 }
                 if self.obs_noise_std > 0.0 {
                     for o in out.iter_mut() {

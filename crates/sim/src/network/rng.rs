@@ -5,11 +5,11 @@
 //! Marsaglia & Tsang as modified by Doornik (2005, "An improved ziggurat method to generate normal
 //! random samples": independent bits for the layer index and the uniform, which removes the
 //! correlation of the original). The layer tables are computed once with the deterministic
-//! [`detmath`](super::detmath) functions and the sampler itself uses only IEEE-754 arithmetic and
+//! [`super::detmath`] functions and the sampler itself uses only IEEE-754 arithmetic and
 //! those functions, so a given seed yields bit-identical normal streams on every machine.
 //!
 //! Per draw: one 64-bit output; its top 53 bits give a uniform u in [−1, 1), its low 7 bits the
-//! layer. About 98.8 % of draws return `u · x[layer]` at once; the rest take the wedge test (two
+//! layer. About 98.8 % of draws return `u · x[layer]` at once; the rest take the wedge test (one
 //! `exp`) or the tail (Marsaglia's tail algorithm beyond R = 3.442619855899).
 //!
 //! ```
@@ -35,6 +35,8 @@ struct ZigTables {
     x: [f64; ZIG_C + 1],
     /// x[i+1] / x[i].
     ratio: [f64; ZIG_C],
+    /// f(x[i]) = exp(−x[i]²/2).
+    fx: [f64; ZIG_C + 1],
 }
 
 static TABLES: LazyLock<ZigTables> = LazyLock::new(|| {
@@ -51,7 +53,11 @@ static TABLES: LazyLock<ZigTables> = LazyLock::new(|| {
     for i in 0..ZIG_C {
         ratio[i] = x[i + 1] / x[i];
     }
-    ZigTables { x, ratio }
+    let mut fx = [0.0; ZIG_C + 1];
+    for i in 0..=ZIG_C {
+        fx[i] = detmath::exp(-0.5 * x[i] * x[i]);
+    }
+    ZigTables { x, ratio, fx }
 });
 
 /// A seeded random stream with a machine-independent standard normal sampler (see module docs).
@@ -110,7 +116,12 @@ impl NormalRng {
             if u.abs() < t.ratio[i] {
                 return u * t.x[i];
             }
-            if let Some(v) = self.normal_slow(t, u, i) {
+            // The slow path works on a copy so that `self` never has its address taken in the
+            // fast path (keeps the generator state in registers in callers' loops).
+            let mut tmp = self.clone();
+            let r = tmp.normal_slow(t, u, i);
+            *self = tmp;
+            if let Some(v) = r {
                 return v;
             }
         }
@@ -129,10 +140,10 @@ impl NormalRng {
                 }
             }
         }
+        // Wedge: accept when a uniform point between f(x[i]) and f(x[i+1]) lies under f(x)
+        // (Doornik's test f1 + U(f0 − f1) < 1 multiplied through by f(x), one exp instead of two).
         let x = u * t.x[i];
-        let f0 = detmath::exp(-0.5 * (t.x[i] * t.x[i] - x * x));
-        let f1 = detmath::exp(-0.5 * (t.x[i + 1] * t.x[i + 1] - x * x));
-        if f1 + self.uniform() * (f0 - f1) < 1.0 { Some(x) } else { None }
+        if t.fx[i + 1] + self.uniform() * (t.fx[i] - t.fx[i + 1]) < detmath::exp(-0.5 * x * x) { Some(x) } else { None }
     }
 
     /// Fills `out` with standard normal variates.

@@ -1,0 +1,2 @@
+pub mod edf;
+pub mod synthetic;
