@@ -239,13 +239,14 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
     let mut bg = background::Background::new(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM);
     let states = bg.states.clone();
     let (theta, rate_ictal) = (params.region.theta, params.region.rate_ictal);
-    let mut data = render::render(&traces, &lf, &mut bg, theta, rate_ictal);
+    let synchrony = render::ictal_synchrony(&traces, theta, rate_ictal);
+    let mut data = render::render(&traces, &lf, &mut bg, &synchrony);
     let arts = artefacts::draw(&cfg.artefacts, dur, &states, cfg.seed);
     artefacts::apply(&cfg.artefacts, &arts, &mut data, cfg.fs, cfg.seed);
     progress(0.95, "truth");
     let mut details = Vec::new();
     for (m, g) in maps.iter_mut().zip(&groups) {
-        let ch = render::involved_channels(&traces, &lf, &data, g, &m.onset_electrodes, theta, rate_ictal);
+        let ch = render::involved_channels(&traces, &lf, &data, g, &m.onset_electrodes, &synchrony);
         let first = &g[0];
         let i0 = (first.start * cfg.fs) as usize;
         let i1 = ((first.end * cfg.fs) as usize).min(traces.lfp[first.region].len());

@@ -170,10 +170,10 @@ impl Default for RegionParams {
     }
 }
 
-/// Loss of GABA_A efficacy at full scenario forcing.
-pub const FORCING_GABA: f64 = 0.45;
-/// Extra input at full scenario forcing, pulses/s.
-pub const FORCING_INPUT: f64 = 30.0;
+/// Extra input at full scenario forcing, pulses/s: enough to take a region from its resting state
+/// into the same ictal state as a spontaneous seizure within about a second; the region's own Cl⁻
+/// loading then removes GABA_A efficacy, exactly as in the dynamic mode.
+pub const FORCING_INPUT: f64 = 45.0;
 
 /// Population gains of one variant (ratios of variant to wild-type population rates at the
 /// operating point, [`crate::cells::population_effects`]).
@@ -226,8 +226,8 @@ pub struct RegionModel {
     pub depression: f64,
     /// Network facilitation E (set by the driver between blocks).
     pub facilitation: f64,
-    /// Per-node forcing in \[0, 1\] (scenario mode; 0 in the dynamic mode): extra input and
-    /// loss of GABA_A efficacy that drive the region into its ictal state.
+    /// Per-node forcing in \[0, 1\] (scenario mode; 0 in the dynamic mode): extra input
+    /// ([`FORCING_INPUT`] per unit) that drives the region into its ictal state.
     pub forcing: Vec<f64>,
     g_kna_eq: f64,
     phi_eq: f64,
@@ -321,7 +321,7 @@ impl RegionModel {
         let u = self.adaptation_mv(x[IX_NA]);
         let a_gain = p.a_gain;
         let f = self.forcing[node];
-        let gaba = (1.0 - p.cl_gaba * x[IX_CL] - FORCING_GABA * f).max(0.0);
+        let gaba = (1.0 - p.cl_gaba * x[IX_CL]).max(0.0);
         let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
         let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);

@@ -23,8 +23,8 @@
 //! cortex has `L_prefrontal` … `R_occipital`) or scalp region codes (`L-temporal`, `R-frontal`, …),
 //! which stand for the first network region of that lobe and hemisphere.
 //!
-//! During its dwell a region is *forced*: extra input and a loss of GABA_A efficacy drive it into
-//! its own ictal rhythm, which evolves as its Na⁺ and Cl⁻ load build up. Spontaneous onsets and
+//! During its dwell a region is *forced*: extra input ([`crate::region::FORCING_INPUT`]) drives it
+//! into its own ictal rhythm (the state of a spontaneous seizure, with its own Cl⁻ loading), which evolves as its Na⁺ and Cl⁻ load build up. Spontaneous onsets and
 //! recruitment are switched off in this mode (no slow excitability noise, no feedforward
 //! recruitment, no network facilitation), so only the scripted seizures happen; the truth is still
 //! computed from the simulated states, exactly as in the dynamic mode.

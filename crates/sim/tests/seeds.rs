@@ -1,6 +1,6 @@
 //! The seed-reproduction tests of issue 3: with the default infant network and the `gof` variant,
 //! two simulated hours reproduce the EIMFS picture; with the wild type nothing happens; burden
-//! follows the gain of function and quinidine.
+//! follows the gain of function and quinidine (a reduced grid of the sweep).
 //!
 //! One full simulation (2 h, EEG included) is shared by the tests through a `OnceLock`.
 
@@ -209,4 +209,23 @@ fn wild_type_has_no_seizure_in_two_hours() {
     let gains = Gains::from_effects(&population_effects(&wt, Quinidine::none()));
     let (n, frac) = burden(&net, &NetworkParams::default(), gains, KnaChannel::new(&wt, Quinidine::none()), 7200.0, SEED).unwrap();
     assert_eq!(n, 0, "wild type: {n} seizures, {frac} of the time");
+}
+
+#[test]
+fn burden_rises_with_gain_of_function_and_falls_with_quinidine() {
+    // The dose–response of `eimfs simulate sweep` on a reduced grid: one simulated hour per point,
+    // seed 1 (the full default grid is `eimfs simulate sweep`).
+    let rows = eimfs_sim::sweep::sweep(&[0.75, 1.0, 1.25], &[0.5], 3600.0, &[SEED], &NetworkParams::default()).unwrap();
+    let at = |axis: &str, v: f64| rows.iter().find(|r| r.axis == axis && r.value == v).unwrap();
+    let (l075, l1, l125) = (at("gof_level", 0.75), at("gof_level", 1.0), at("gof_level", 1.25));
+    let q50 = at("quinidine_block", 0.5);
+    let table: Vec<String> = rows.iter().map(|r| format!("{} {}: {:.1}/h {:.3}", r.axis, r.value, r.seizures_per_hour, r.ictal_fraction)).collect();
+    // Rises with the gain of function: none below the default level, then steeply more.
+    assert!(l075.seizures_per_hour <= 1.0, "{table:?}");
+    assert!(l1.seizures_per_hour >= 5.0, "{table:?}");
+    assert!(l125.seizures_per_hour >= 2.0 * l1.seizures_per_hour, "{table:?}");
+    assert!(l075.ictal_fraction < l1.ictal_fraction && l1.ictal_fraction < l125.ictal_fraction, "{table:?}");
+    // Falls with quinidine: half the K_Na current blocked at least halves the burden of `gof`.
+    assert!(q50.seizures_per_hour <= 0.5 * l1.seizures_per_hour, "{table:?}");
+    assert!(q50.ictal_fraction <= 0.5 * l1.ictal_fraction, "{table:?}");
 }

@@ -38,7 +38,7 @@ pub enum Sub {
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
     /// Duration: seconds, or with a unit (`90s`, `30m`, `2h`).
-    #[arg(long, default_value = "2h", value_name = "DURATION")]
+    #[arg(long, default_value = "2h", value_name = "DURATION", allow_hyphen_values = true)]
     pub duration: String,
     /// Random seed (the same seed gives the same files on any machine).
     #[arg(long, default_value_t = 1)]
@@ -47,10 +47,10 @@ pub struct RunArgs {
     #[arg(long, default_value = "gof")]
     pub variant: String,
     /// Quinidine concentration at the channel, µM (IC50 100 µM).
-    #[arg(long, default_value_t = 0.0, value_name = "UM")]
+    #[arg(long, default_value_t = 0.0, value_name = "UM", allow_negative_numbers = true)]
     pub quinidine: f64,
     /// Output sampling rate, Hz (≥ 64).
-    #[arg(long, default_value_t = 256.0)]
+    #[arg(long, default_value_t = 256.0, allow_negative_numbers = true)]
     pub fs: f64,
     /// Output directory.
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -74,7 +74,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_artefacts: bool,
     /// Multiply all artefact rates by this factor.
-    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    #[arg(long, default_value_t = 1.0, value_name = "X", allow_negative_numbers = true)]
     pub artefact_rate: f64,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
@@ -88,7 +88,7 @@ pub struct CellsArgs {
     #[arg(long, default_value = "gof")]
     pub variant: String,
     /// Quinidine concentration for the variant, µM.
-    #[arg(long, default_value_t = 0.0, value_name = "UM")]
+    #[arg(long, default_value_t = 0.0, value_name = "UM", allow_negative_numbers = true)]
     pub quinidine: f64,
     /// Largest injected current, µA/cm².
     #[arg(long, default_value_t = 8.0)]
@@ -108,7 +108,7 @@ pub struct CellsArgs {
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
     /// Simulated duration per point.
-    #[arg(long, default_value = "2h")]
+    #[arg(long, default_value = "2h", allow_hyphen_values = true)]
     pub duration: String,
     /// Seeds per point (1..=N).
     #[arg(long, default_value_t = 2)]
