@@ -1,0 +1,281 @@
+//! `eimfs detect` end to end: every Helsinki clip, the output files and their content, the
+//! annotated copy, and clear errors without partial output on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use eimfs_core::{Recording, Signal};
+use eimfs_edf::{write_recording, EdfFile, RecordingWriteOptions};
+
+const ELECTRODES: [&str; 19] = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
+
+fn eimfs(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_eimfs")).args(args).output().expect("eimfs runs")
+}
+
+/// The shared data directory; fails (in CI) or returns None (locally) when it is missing.
+fn shared() -> Option<PathBuf> {
+    let p = std::env::var_os("EIMFS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    if p.join("data/helsinki-dev").is_dir() {
+        Some(p)
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("shared data not found at {} (set EIMFS_SHARED)", p.display());
+    } else {
+        eprintln!("skipping: shared data not found at {}", p.display());
+        None
+    }
+}
+
+/// Pseudo-random background (µV) for a synthetic channel.
+fn noise(n: usize, seed: &mut u64, amp: f32) -> Vec<f32> {
+    let mut prev = 0.0f32;
+    (0..n)
+        .map(|_| {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = ((*seed >> 40) as f32 / (1u64 << 24) as f32) - 0.5;
+            prev = 0.9 * prev + amp * u;
+            prev
+        })
+        .collect()
+}
+
+fn recording(labels: &[String], fs: f64, seconds: usize, flat: &[&str]) -> Recording {
+    let mut seed = 7u64;
+    let mut rec = Recording::default();
+    for l in labels {
+        let n = (fs as usize) * seconds;
+        let x = if flat.iter().any(|f| l.contains(f)) { vec![0.0; n] } else { noise(n, &mut seed, 30.0) };
+        rec.signals.push(Signal::new(l.clone(), "uV", fs, x));
+    }
+    rec
+}
+
+fn write(path: &Path, rec: &Recording) {
+    write_recording(path, rec, &RecordingWriteOptions::default()).unwrap();
+}
+
+fn eeg_labels(names: &[&str]) -> Vec<String> {
+    names.iter().map(|e| format!("EEG {e}-Ref")).collect()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Run detect on `file` expecting failure; the error names `needle`; no file is left in `out`.
+fn fails(file: &Path, extra: &[&str], needle: &str) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["detect", file.to_str().unwrap(), "--out", out_dir.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = eimfs(&args);
+    assert_eq!(out.status.code(), Some(1), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(files_in(out_dir.path()), Vec::<String>::new(), "partial output for {args:?}");
+}
+
+#[test]
+fn every_helsinki_clip() {
+    let Some(shared) = shared() else { return };
+    let dir = shared.join("data/helsinki-dev");
+    let mut clips: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "edf")).collect();
+    clips.sort();
+    assert_eq!(clips.len(), 16);
+    let out = tempfile::tempdir().unwrap();
+    let mut flat_total = 0;
+    for clip in &clips {
+        let o = eimfs(&["detect", clip.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--quiet"]);
+        assert!(o.status.success(), "{}: {}", clip.display(), String::from_utf8_lossy(&o.stderr));
+        assert!(o.stderr.is_empty(), "--quiet prints nothing: {}", String::from_utf8_lossy(&o.stderr));
+        let stem = clip.file_stem().unwrap().to_string_lossy().into_owned();
+        // Probability: header + 30 rows of 13 columns, overall = max of the regions.
+        let p = std::fs::read_to_string(out.path().join(format!("{stem}_probability.tsv"))).unwrap();
+        let lines: Vec<&str> = p.lines().collect();
+        assert_eq!(lines.len(), 31, "{stem}");
+        assert_eq!(lines[0], "second\toverall\tL-frontal\tL-central\tL-temporal\tL-parietal\tL-occipital\tR-frontal\tR-central\tR-temporal\tR-parietal\tR-occipital\tmidline");
+        for (i, l) in lines[1..].iter().enumerate() {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 13);
+            assert_eq!(f[0], i.to_string());
+            let v: Vec<f64> = f[1..].iter().map(|x| x.parse().unwrap()).collect();
+            assert!(v.iter().all(|x| (0.0..=1.0).contains(x)), "{stem} second {i}: {l}");
+            let max = v[1..].iter().cloned().fold(0.0, f64::max);
+            assert!((v[0] - max).abs() < 1e-9, "{stem} second {i}: overall {} max {max}", v[0]);
+        }
+        // Events: SzCORE header, recording duration 30 s, the file's start time (EDF header bytes 168-183).
+        let ev = eimfs_core::EventsFile::read(out.path().join(format!("{stem}_events.tsv"))).unwrap();
+        assert_eq!(ev.recording_duration, Some(30.0));
+        let header = std::fs::read(clip).unwrap();
+        let (date, time) = (std::str::from_utf8(&header[168..176]).unwrap(), std::str::from_utf8(&header[176..184]).unwrap());
+        let start = format!("20{}-{}-{} {}:{}:{}", &date[6..8], &date[3..5], &date[0..2], &time[0..2], &time[3..5], &time[6..8]);
+        assert_eq!(ev.date_time.map(|d| d.to_string()), Some(start), "{stem}");
+        // JSON: average-referenced derivations of the 19 EEG channels but the flat one (the
+        // recording reference, Cz or Fz, in 8 clips); ECG and respiration ignored.
+        let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
+        assert_eq!(s["recording"]["montage"], "average");
+        let n_flat = s["recording"]["flat_electrodes"].as_array().unwrap().len();
+        assert!(n_flat <= 1, "{stem}: {}", s["recording"]["flat_electrodes"]);
+        assert_eq!(s["recording"]["derivations"].as_array().unwrap().len() + n_flat, 19);
+        flat_total += n_flat;
+        assert_eq!(s["recording"]["analysed_seconds"], 30);
+        assert_eq!(s["seizure_count"].as_u64().unwrap() as usize, ev.seizures().count());
+        let verdict = s["migration"]["verdict"].as_str().unwrap();
+        assert!(["no_seizures", "insufficient_evidence", "not_migrating", "migrating"].contains(&verdict));
+        let z: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_seizures.json"))).unwrap()).unwrap();
+        assert_eq!(z["seizures"].as_array().unwrap().len(), ev.seizures().count());
+        assert_eq!(z["file"], format!("{stem}.edf"));
+    }
+    assert_eq!(files_in(out.path()).len(), 16 * 4);
+    // The reference electrode is flat in 8 clips (Cz in 6, Fz in 2).
+    assert_eq!(flat_total, 8);
+}
+
+#[test]
+fn bipolar_montage_and_annotated_copy() {
+    let Some(shared) = shared() else { return };
+    let clip = shared.join("data/helsinki-dev/helsinki_eeg39_00001s.edf");
+    let out = tempfile::tempdir().unwrap();
+    let annotated = out.path().join("annotated.edf");
+    let o = eimfs(&[
+        "detect",
+        clip.to_str().unwrap(),
+        "--montage",
+        "double-banana",
+        "--sensitivity",
+        "high",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--annotate",
+        annotated.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_summary.json")).unwrap()).unwrap();
+    assert_eq!(s["recording"]["montage"], "double-banana");
+    assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 18);
+    assert_eq!(s["recording"]["sensitivity"], "high");
+    // The copy keeps every signal, sample and annotation of the clip and adds the detections.
+    let src = EdfFile::open(&clip).unwrap();
+    let copy = EdfFile::open(&annotated).unwrap();
+    assert_eq!(copy.signals().len(), src.signals().len());
+    assert_eq!(copy.n_records(), src.n_records());
+    let mut a = vec![0i32; 256 * 30];
+    let mut b = vec![0i32; 256 * 30];
+    for c in 0..src.signals().len() {
+        src.read_digital(&[c], 0..30, &mut [&mut a[..]]).unwrap();
+        copy.read_digital(&[c], 0..30, &mut [&mut b[..]]).unwrap();
+        assert_eq!(a, b, "signal {c}");
+    }
+    for ann in src.annotations() {
+        assert!(copy.annotations().contains(ann), "{ann:?}");
+    }
+    let z: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_seizures.json")).unwrap()).unwrap();
+    let n = z["seizures"].as_array().unwrap().len();
+    let added: Vec<_> = copy.annotations().iter().filter(|a| a.text.starts_with("eimfs seizure")).collect();
+    assert_eq!(added.iter().filter(|a| a.channel.is_none()).count(), n);
+    for a in added.iter().filter(|a| a.channel.is_some()) {
+        let ch = a.channel.as_deref().unwrap();
+        assert!(src.signals().iter().any(|s| s.label.trim() == ch), "linked to a channel of the file: {ch}");
+    }
+    // Writing over the input is refused and the input is untouched.
+    let before = std::fs::read(&clip).unwrap();
+    let o = eimfs(&["detect", clip.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--annotate", clip.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("eimfs never modifies its input"));
+    assert_eq!(std::fs::read(&clip).unwrap(), before);
+}
+
+#[test]
+fn other_rates_labels_and_extra_channels() {
+    // 500 Hz, modern names (T7/P7...), lower-case reference suffix, an ECG and a respiration
+    // channel, two electrodes missing: 17 electrodes analysed.
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<&str> = ELECTRODES.iter().copied().filter(|e| *e != "O2" && *e != "Fz").collect();
+    let mut labels: Vec<String> = names.iter().map(|e| format!("EEG {}-ref", modern(e))).collect();
+    labels.push("ECG EKG".into());
+    labels.push("Resp Effort".into());
+    let f = dir.path().join("rate500.edf");
+    write(&f, &recording(&labels, 500.0, 90, &[]));
+    let out = dir.path().join("out");
+    let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("rate500_summary.json")).unwrap()).unwrap();
+    let d: Vec<&str> = s["recording"]["derivations"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(d.len(), 17);
+    assert!(d.contains(&"T3-Avg") && d.contains(&"T5-Avg") && !d.contains(&"O2-Avg"), "{d:?}");
+    assert_eq!(s["recording"]["analysed_seconds"], 90);
+    let p = std::fs::read_to_string(out.join("rate500_probability.tsv")).unwrap();
+    // O2 is missing: the right occipital region has no electrode and its column is n/a.
+    assert_eq!(p.lines().count(), 91);
+    for l in p.lines().skip(1) {
+        let f: Vec<&str> = l.split('\t').collect();
+        assert_eq!(f[11], "n/a", "{l}");
+        assert!(f.iter().enumerate().all(|(i, v)| i == 11 || v.parse::<f64>().is_ok()), "{l}");
+    }
+}
+
+/// The 10-10 name of a classic 10-20 name.
+fn modern(e: &str) -> &str {
+    match e {
+        "T3" => "T7",
+        "T4" => "T8",
+        "T5" => "P7",
+        "T6" => "P8",
+        e => e,
+    }
+}
+
+#[test]
+fn bad_input_gives_clear_errors_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Unreadable: missing file, not an EDF.
+    fails(&d.join("missing.edf"), &[], "missing.edf");
+    let txt = d.join("notes.edf");
+    std::fs::write(&txt, "this is not an EDF file at all, just text that is long enough to be read as a header ...").unwrap();
+    fails(&txt, &[], "not an EDF or BDF file");
+    // No EEG channel.
+    let f = d.join("noeeg.edf");
+    write(&f, &recording(&["ECG EKG".to_string(), "Resp Effort".to_string()], 256.0, 60, &[]));
+    fails(&f, &[], "no EEG channel");
+    // Three electrodes.
+    let f = d.join("three.edf");
+    write(&f, &recording(&eeg_labels(&["Fp1", "C3", "O1"]), 256.0, 60, &[]));
+    fails(&f, &[], "only 3 usable 10-20 electrode(s) (Fp1, C3, O1); seizure detection and localisation need at least 4");
+    // Five electrodes, two flat: three usable.
+    let f = d.join("flat.edf");
+    write(&f, &recording(&eeg_labels(&["Fp1", "C3", "O1", "T4", "P4"]), 256.0, 60, &["T4", "P4"]));
+    fails(&f, &[], "flat (SD < 0.5 µV over the first 120 s): T4 (EEG T4-Ref), P4 (EEG P4-Ref)");
+    // A montage naming an electrode the file lacks.
+    let f = d.join("nof7.edf");
+    let names: Vec<&str> = ELECTRODES.iter().copied().filter(|e| *e != "F7").collect();
+    write(&f, &recording(&eeg_labels(&names), 256.0, 60, &[]));
+    fails(&f, &["--montage", "Fp1-F7,F7-T3,T3-T5"], "missing electrode(s) F7");
+    fails(&f, &["--montage", "banana"], "missing electrode(s) F7");
+    fails(&f, &["--montage", "Fp1-Xx"], "`Xx` is not one of the 19 10-20 electrodes");
+    // Too short, too slow.
+    let f = d.join("short.edf");
+    write(&f, &recording(&eeg_labels(&ELECTRODES), 256.0, 5, &[]));
+    fails(&f, &[], "lasts 5 s; detection needs at least 10 s");
+    let f = d.join("slow.edf");
+    write(&f, &recording(&eeg_labels(&ELECTRODES), 20.0, 60, &[]));
+    fails(&f, &[], "has sampling rate 20 Hz: the detector needs at least 32 Hz");
+    // A malformed model file.
+    let ok = d.join("ok.edf");
+    write(&ok, &recording(&eeg_labels(&ELECTRODES), 256.0, 60, &[]));
+    let m = d.join("model.json");
+    std::fs::write(&m, "{\"format\": \"eimfs-detect-model\", \"version\": 9}").unwrap();
+    fails(&ok, &["--model", m.to_str().unwrap()], "model.json: not a valid model file");
+    // The good file works into the same kind of directory.
+    let out = d.join("out");
+    let o = eimfs(&["detect", ok.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut got = files_in(&out);
+    got.sort();
+    assert_eq!(got, vec!["ok_events.tsv", "ok_probability.tsv", "ok_seizures.json", "ok_summary.json"]);
+}

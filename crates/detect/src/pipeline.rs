@@ -1,0 +1,643 @@
+//! The streaming analysis: EDF records → 64 Hz → montage → block statistics → window features →
+//! background and context → per-channel ictal probability, one second at a time, in bounded
+//! memory.
+//!
+//! A reader thread decodes the next chunk of records while the current one is processed; within a
+//! chunk the channels are processed in parallel (rayon). Memory is one chunk of samples, the last 8
+//! blocks of every channel, the features of the seconds waiting for their background (≤ 5 min),
+//! the minute medians, and the per-second outputs (a few floats per channel per second: 20 MB for
+//! 3 days of 19 channels).
+//!
+//! EDF+D files are analysed run by run (a run is a stretch of records without gap): filters and
+//! windows restart after each gap, seconds inside gaps get no probability.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use eimfs_core::Electrode;
+use eimfs_edf::EdfFile;
+use eimfs_signal::montage::Combination;
+use eimfs_signal::{ChannelKind, ChannelMap, Montage, MontagePlan};
+use rayon::prelude::*;
+
+use crate::decimate::{BLOCK, RateConverter};
+use crate::error::{Error, Result};
+use crate::features::{
+    add_context, is_flat, window_features, with_background, Background, BlockStats, FullRateAccumulator, Spectral,
+    NF, NRAW, WINDOW_AFTER, WINDOW_BEFORE,
+};
+use crate::model::Model;
+
+/// Minimum recording duration, seconds.
+pub const MIN_DURATION: f64 = 10.0;
+/// Minimum number of usable 10-20 electrodes.
+pub const MIN_ELECTRODES: usize = 4;
+/// An electrode whose signal has a standard deviation below this (µV) over the first minutes is
+/// flat (disconnected or switched off) and left out.
+pub const FLAT_CHANNEL_UV: f32 = 0.5;
+/// Seconds read at the start to find flat channels.
+const PRESCAN_SECONDS: f64 = 120.0;
+
+/// One derivation analysed by the detector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DerivationInfo {
+    /// Label, e.g. `T3-Avg` or `Fp1-F7`.
+    pub label: String,
+    /// The 10-20 electrodes it involves.
+    pub electrodes: Vec<Electrode>,
+    /// Labels of the file channels it is computed from (first input first).
+    pub channels: Vec<String>,
+    /// False when left out (it involves a flat electrode or no 10-20 electrode).
+    pub used: bool,
+}
+
+/// What the analysis of one recording gives.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Recording duration, seconds (gaps included).
+    pub duration: f64,
+    /// Number of analysed seconds (rows of the per-second outputs).
+    pub n_seconds: usize,
+    /// Start date and time of the recording.
+    pub start: chrono::NaiveDateTime,
+    /// Montage name used.
+    pub montage: String,
+    /// The derivations.
+    pub derivations: Vec<DerivationInfo>,
+    /// Per derivation and second: ictal probability; NaN where there is no data (gaps, flat).
+    pub probability: Vec<Vec<f32>>,
+    /// Per derivation and second: `log10` of that second's line length over the background line
+    /// length (for onset refinement); NaN where there is no data.
+    pub onset_activity: Vec<Vec<f32>>,
+    /// Electrodes left out as flat (with their file label).
+    pub flat_electrodes: Vec<(Electrode, String)>,
+    /// Recoverable problems (from the reader and the analysis).
+    pub warnings: Vec<String>,
+    /// All feature rows (`n_seconds × derivations × NF`, NaN where no data) when asked for.
+    pub features: Option<Vec<f32>>,
+}
+
+/// Options of [`analyse`].
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisOptions {
+    /// Montage; `None` = automatic: common average of the referential 10-20 electrodes when the
+    /// file has at least 4, otherwise the bipolar 10-20 channels as recorded.
+    pub montage: Option<Montage>,
+    /// Keep every feature row (for training).
+    pub keep_features: bool,
+}
+
+struct InputState {
+    conv: RateConverter,
+    full: FullRateAccumulator,
+    /// Decimated samples not yet consumed.
+    dec: Vec<f32>,
+    /// Samples still to skip at the start of the run (alignment to whole seconds).
+    skip: usize,
+}
+
+struct DerivState {
+    spectral: Spectral,
+    prev: Option<Vec<f32>>,
+    /// Recent blocks, `blocks[0]` is absolute second `first_block`.
+    blocks: VecDeque<BlockStats>,
+    first_block: usize,
+    run_start: usize,
+    next_window: usize,
+    /// Seconds with window features waiting for their background: (second, raw features, log10
+    /// block line length, valid).
+    pending: VecDeque<(usize, [f32; NRAW], f32, bool)>,
+    bg: Background,
+}
+
+impl DerivState {
+    fn new() -> Self {
+        DerivState {
+            spectral: Spectral::new(),
+            prev: None,
+            blocks: VecDeque::new(),
+            first_block: 0,
+            run_start: 0,
+            next_window: 0,
+            pending: VecDeque::new(),
+            bg: Background::default(),
+        }
+    }
+
+    fn start_run(&mut self, sec0: usize) {
+        self.prev = None;
+        self.blocks.clear();
+        self.first_block = sec0;
+        self.run_start = sec0;
+        self.next_window = sec0;
+    }
+
+    /// Window features for second `s` from blocks `[max(run_start, s−4), end)`.
+    fn emit(&mut self, s: usize, end: usize) {
+        let lo = s.saturating_sub(WINDOW_BEFORE).max(self.run_start);
+        let refs: Vec<&BlockStats> = (lo..end).map(|b| &self.blocks[b - self.first_block]).collect();
+        let raw = window_features(&refs, &mut self.spectral);
+        let own = &self.blocks[s - self.first_block];
+        let ll = (own.ll.max(0.0) + 1e-3).log10();
+        // A window is usable when its own second and all but at most two of its blocks have
+        // signal (an electrode that comes off for a moment does not make a seizure).
+        let flat_blocks = refs.iter().filter(|b| b.flat).count();
+        let valid = !own.flat && flat_blocks <= 2;
+        if valid {
+            self.bg.add(s, &raw);
+        }
+        self.pending.push_back((s, raw, ll, valid));
+    }
+
+    /// Add block `s` and emit the windows it completes.
+    fn push_block(&mut self, s: usize, b: BlockStats) {
+        debug_assert_eq!(s, self.first_block + self.blocks.len());
+        self.blocks.push_back(b);
+        while self.next_window + WINDOW_AFTER <= s + 1 {
+            let w = self.next_window;
+            self.emit(w, w + WINDOW_AFTER);
+            self.next_window += 1;
+        }
+        // Keep the blocks the next window needs.
+        let keep_from = self.next_window.saturating_sub(WINDOW_BEFORE).max(self.run_start);
+        while self.first_block < keep_from && !self.blocks.is_empty() {
+            self.blocks.pop_front();
+            self.first_block += 1;
+        }
+    }
+
+    /// End of a run at absolute second `end` (exclusive): emit the remaining windows.
+    fn end_run(&mut self, end: usize) {
+        while self.next_window < end {
+            let w = self.next_window;
+            self.emit(w, end.min(w + WINDOW_AFTER));
+            self.next_window += 1;
+        }
+    }
+}
+
+/// Channel selection and montage resolved against a file.
+struct Setup {
+    plan: MontagePlan,
+    derivations: Vec<DerivationInfo>,
+    /// Per derivation: positions (in plan inputs) of the channels whose full-rate statistics apply.
+    full_inputs: Vec<Vec<usize>>,
+    flat: Vec<(Electrode, String)>,
+}
+
+fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
+    move |source| Error::Signal { path: path.to_path_buf(), source }
+}
+
+/// Standard deviation of each channel over the first minutes (to find flat electrodes).
+fn prescan(f: &EdfFile, channels: &[usize]) -> Result<Vec<f32>> {
+    let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).clamp(1, f.n_records().max(1)).min(f.n_records());
+    let mut out = Vec::with_capacity(channels.len());
+    for &c in channels {
+        let mut buf = vec![0f32; f.signals()[c].samples_per_record * n];
+        f.read_physical(&[c], 0..n, &mut [&mut buf[..]])?;
+        let m = buf.iter().map(|&v| v as f64).sum::<f64>() / buf.len().max(1) as f64;
+        let v = buf.iter().map(|&x| (x as f64 - m).powi(2)).sum::<f64>() / buf.len().max(1) as f64;
+        out.push(v.sqrt() as f32);
+    }
+    Ok(out)
+}
+
+fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
+    let path = f.path();
+    let labels: Vec<&str> = f.signals().iter().map(|s| s.label.as_str()).collect();
+    let map = ChannelMap::from_labels(&labels).map_err(signal_err(path))?;
+    if !map.names().iter().any(|n| n.kind == ChannelKind::Eeg) {
+        return Err(Error::NoEeg { path: path.to_path_buf(), labels: map.labels_list() });
+    }
+    let present = map.present();
+    let bipolar: Vec<(Electrode, Electrode)> = map.names().iter().filter(|n| n.kind == ChannelKind::Eeg).filter_map(|n| n.bipolar).collect();
+    let montage = match montage {
+        Some(m) => m.clone(),
+        None if present.len() >= MIN_ELECTRODES || bipolar.is_empty() => Montage::CommonAverage,
+        None => Montage::AsRecorded,
+    };
+    // Flat electrodes (referential channels) from the first minutes.
+    let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
+    let sds = prescan(f, &ref_channels)?;
+    let flat: Vec<(Electrode, String)> = present
+        .iter()
+        .zip(&sds)
+        .filter(|(_, sd)| **sd < FLAT_CHANNEL_UV)
+        .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
+        .collect();
+    let flat_e: Vec<Electrode> = flat.iter().map(|(e, _)| *e).collect();
+    if matches!(montage, Montage::CommonAverage) && present.is_empty() {
+        return Err(Error::TooFewElectrodes {
+            path: path.to_path_buf(),
+            usable: 0,
+            needed: MIN_ELECTRODES,
+            which: "none".into(),
+            detail: format!(": no referential 10-20 channel among [{}]", map.labels_list()),
+        });
+    }
+    let plan = montage.plan(&map, &flat_e).map_err(signal_err(path))?;
+    let inputs = plan.inputs().to_vec();
+    let mut derivations = Vec::new();
+    let mut full_inputs = Vec::new();
+    for d in plan.derivations() {
+        let positions = match d.combination {
+            Combination::Channel(p) | Combination::Negated(p) | Combination::MinusAverage(p) => vec![p],
+            Combination::Difference(p, q) => vec![p, q],
+        };
+        let channels = positions.iter().map(|&p| f.signals()[inputs[p]].label.trim().to_string()).collect();
+        let used = !d.electrodes.is_empty() && !d.electrodes.iter().any(|e| flat_e.contains(e));
+        derivations.push(DerivationInfo { label: d.label.clone(), electrodes: d.electrodes.clone(), channels, used });
+        full_inputs.push(positions);
+    }
+    let mut usable: Vec<Electrode> = derivations.iter().filter(|d| d.used).flat_map(|d| d.electrodes.iter().copied()).collect();
+    usable.sort();
+    usable.dedup();
+    if usable.len() < MIN_ELECTRODES {
+        let mut detail = String::new();
+        if !flat.is_empty() {
+            detail.push_str(&format!(
+                "; flat (SD < {FLAT_CHANNEL_UV} µV over the first {PRESCAN_SECONDS} s): {}",
+                flat.iter().map(|(e, l)| format!("{e} ({l})")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let missing = map.missing();
+        if !missing.is_empty() {
+            detail.push_str(&format!("; not in the file: {}", missing.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")));
+        }
+        detail.push_str(&format!("; the file's signals: [{}]", map.labels_list()));
+        return Err(Error::TooFewElectrodes {
+            path: path.to_path_buf(),
+            usable: usable.len(),
+            needed: MIN_ELECTRODES,
+            which: if usable.is_empty() { "none".into() } else { usable.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ") },
+            detail,
+        });
+    }
+    Ok(Setup { plan, derivations, full_inputs, flat })
+}
+
+/// A contiguous stretch of records.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    first_record: usize,
+    end_record: usize,
+    start: f64,
+}
+
+fn runs(f: &EdfFile) -> Vec<Run> {
+    let n = f.n_records();
+    if n == 0 {
+        return Vec::new();
+    }
+    if !f.has_gaps() {
+        return vec![Run { first_record: 0, end_record: n, start: 0.0 }];
+    }
+    let starts = f.record_starts();
+    let d = f.record_duration();
+    let mut out = vec![Run { first_record: 0, end_record: n, start: starts[0] }];
+    for r in 1..n {
+        if (starts[r] - (starts[r - 1] + d)).abs() > 1e-6 {
+            out.last_mut().unwrap().end_record = r;
+            out.push(Run { first_record: r, end_record: n, start: starts[r] });
+        }
+    }
+    out
+}
+
+/// Analyse a recording: per-derivation ictal probability for every second.
+///
+/// `progress(done, total)` is called with data records processed.
+pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Analysis> {
+    let f = EdfFile::open(path)?;
+    let duration = f.duration();
+    if duration < MIN_DURATION {
+        return Err(Error::TooShort { path: path.to_path_buf(), duration, needed: MIN_DURATION });
+    }
+    let setup = setup(&f, options.montage.as_ref())?;
+    let inputs: Vec<usize> = setup.plan.inputs().to_vec();
+    for &c in &inputs {
+        let s = &f.signals()[c];
+        RateConverter::new(s.fs).map_err(|reason| Error::Rate { path: path.to_path_buf(), channel: s.label.trim().to_string(), fs: s.fs, reason })?;
+    }
+    let n_deriv = setup.derivations.len();
+    let n_seconds = duration.floor() as usize;
+    let mut out = Analysis {
+        duration,
+        n_seconds,
+        start: f.start(),
+        montage: setup.plan.montage().to_string(),
+        derivations: setup.derivations.clone(),
+        probability: vec![vec![f32::NAN; n_seconds]; n_deriv],
+        onset_activity: vec![vec![f32::NAN; n_seconds]; n_deriv],
+        flat_electrodes: setup.flat.clone(),
+        warnings: f.warnings().to_vec(),
+        features: options.keep_features.then(|| vec![f32::NAN; n_seconds * n_deriv * NF]),
+    };
+    let used: Vec<bool> = setup.derivations.iter().map(|d| d.used).collect();
+    let mut derivs: Vec<DerivState> = (0..n_deriv).map(|_| DerivState::new()).collect();
+    let total_records = f.n_records() as u64;
+    let per_chunk = f.records_per_chunk(1 << 20).max((4.0 / f.record_duration()).ceil() as usize);
+    let all_runs = runs(&f);
+
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<eimfs_edf::Chunk>(2);
+        let fr = &f;
+        let inputs_r = &inputs;
+        let reader = scope.spawn(move || -> Result<()> {
+            for chunk in fr.chunks(inputs_r, per_chunk)? {
+                if tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        let mut run_idx = 0usize;
+        let mut state: Option<Vec<InputState>> = None;
+        let mut done_records = 0u64;
+        let mut dec_block_buf: Vec<Vec<f32>> = vec![Vec::new(); n_deriv];
+        let result = (|| -> Result<()> {
+            for chunk in rx.iter() {
+                let mut r = chunk.records.start;
+                while r < chunk.records.end {
+                    // Start of a run?
+                    while run_idx < all_runs.len() && all_runs[run_idx].end_record <= r {
+                        run_idx += 1;
+                    }
+                    let run = all_runs[run_idx];
+                    if r == run.first_record {
+                        if let Some(st) = state.take() {
+                            finish_run(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
+                        }
+                        let sec0 = (run.start - 1e-9).ceil().max(0.0) as usize;
+                        let st: Vec<InputState> = inputs
+                            .iter()
+                            .map(|&c| {
+                                let fs = f.signals()[c].fs;
+                                InputState {
+                                    conv: RateConverter::new(fs).expect("checked above"),
+                                    full: FullRateAccumulator::new(fs),
+                                    dec: Vec::new(),
+                                    skip: ((sec0 as f64 - run.start) * fs).round().max(0.0) as usize,
+                                }
+                            })
+                            .collect();
+                        for d in derivs.iter_mut() {
+                            d.start_run(sec0);
+                        }
+                        state = Some(st);
+                    }
+                    let piece_end = chunk.records.end.min(run.end_record);
+                    let st = state.as_mut().expect("a run is open");
+                    // Feed the piece [r, piece_end) of the chunk.
+                    let c0 = r - chunk.records.start;
+                    let c1 = piece_end - chunk.records.start;
+                    st.par_iter_mut().enumerate().for_each(|(i, s)| {
+                        let spr = f.signals()[inputs[i]].samples_per_record;
+                        let mut x = &chunk.data[i][c0 * spr..c1 * spr];
+                        if s.skip > 0 {
+                            let k = s.skip.min(x.len());
+                            x = &x[k..];
+                            s.skip -= k;
+                        }
+                        s.full.push(x);
+                        s.conv.push(x, &mut s.dec);
+                    });
+                    process_blocks(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used, false)?;
+                    r = piece_end;
+                }
+                done_records += chunk.records.len() as u64;
+                progress(done_records, total_records);
+            }
+            if let Some(st) = state.take() {
+                finish_run(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
+            }
+            for d in derivs.iter_mut() {
+                d.bg.finish();
+            }
+            finalise(&mut derivs, n_seconds, &mut out, model, &used, true);
+            Ok(())
+        })();
+        drop(rx);
+        let read = reader.join().expect("reader thread does not panic");
+        result.and(read)
+    })?;
+    Ok(out)
+}
+
+fn finish_run(
+    mut st: Vec<InputState>,
+    derivs: &mut [DerivState],
+    setup: &Setup,
+    buf: &mut [Vec<f32>],
+    n_seconds: usize,
+    out: &mut Analysis,
+    model: &Model,
+    used: &[bool],
+) -> Result<()> {
+    st.par_iter_mut().for_each(|s| {
+        s.conv.finish(&mut s.dec);
+        s.full.finish();
+    });
+    process_blocks(&mut st, derivs, setup, buf, n_seconds, out, model, used, true)
+}
+
+/// Turn the complete one-second blocks of all inputs into block statistics and window features,
+/// then finalise what can be.
+#[allow(clippy::too_many_arguments)]
+fn process_blocks(
+    st: &mut [InputState],
+    derivs: &mut [DerivState],
+    setup: &Setup,
+    buf: &mut [Vec<f32>],
+    n_seconds: usize,
+    out: &mut Analysis,
+    model: &Model,
+    used: &[bool],
+    end_of_run: bool,
+) -> Result<()> {
+    let k_avail = st.iter().map(|s| (s.dec.len() / BLOCK).min(s.full.done.len())).min().unwrap_or(0);
+    let run_next = derivs[0].first_block + derivs[0].blocks.len();
+    let k = k_avail.min(n_seconds.saturating_sub(run_next));
+    if k > 0 {
+        // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
+        // by second (an electrode that comes off must not turn into the inverted average).
+        let n = k * BLOCK;
+        let in_flat: Vec<Vec<bool>> = st
+            .iter()
+            .map(|s| (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect())
+            .collect();
+        let deriv_flat = apply_montage(&setup.plan, st, &in_flat, k, buf);
+        // Per input and second: high-frequency excess and pop measure.
+        let hfpop: Vec<Vec<(f32, f32)>> = st
+            .par_iter()
+            .map(|s| {
+                (0..k)
+                    .map(|j| {
+                        let x = &s.dec[j * BLOCK..(j + 1) * BLOCK];
+                        let mut e = 0.0f32;
+                        for w in x.windows(2) {
+                            e += (w[1] - w[0]) * (w[1] - w[0]);
+                        }
+                        let e_dec = e / (BLOCK - 1) as f32 * (BLOCK * BLOCK) as f32;
+                        let full = s.full.done[j];
+                        let hf = ((full.diff_power + 1.0) / (e_dec + 1.0)).log10();
+                        let pop = (full.max_slope / (full.diff_power.sqrt() + 1.0) + 1.0).log10();
+                        (hf, pop)
+                    })
+                    .collect()
+            })
+            .collect();
+        derivs.par_iter_mut().zip(buf.par_iter()).enumerate().for_each(|(d, (ds, x))| {
+            let s0 = ds.first_block + ds.blocks.len();
+            for j in 0..k {
+                let cur = &x[j * BLOCK..(j + 1) * BLOCK];
+                let (mut hf, mut pop) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
+                for &p in &setup.full_inputs[d] {
+                    hf = hf.max(hfpop[p][j].0);
+                    pop = pop.max(hfpop[p][j].1);
+                }
+                let mut b = BlockStats::compute(ds.prev.as_deref(), cur, &mut ds.spectral, hf, pop);
+                b.flat = deriv_flat[d][j];
+                match &mut ds.prev {
+                    Some(p) => p.copy_from_slice(cur),
+                    None => ds.prev = Some(cur.to_vec()),
+                }
+                ds.push_block(s0 + j, b);
+            }
+        });
+        for s in st.iter_mut() {
+            s.dec.drain(..n);
+            s.full.done.drain(..k);
+        }
+    }
+    if end_of_run {
+        let end = derivs[0].first_block + derivs[0].blocks.len();
+        derivs.par_iter_mut().for_each(|d| d.end_run(end));
+    }
+    finalise(derivs, n_seconds, out, model, used, false);
+    Ok(())
+}
+
+/// A block is flat when its standard deviation is below [`FLAT_CHANNEL_UV`].
+fn block_flat(x: &[f32]) -> bool {
+    let n = x.len().max(1) as f32;
+    let m = x.iter().sum::<f32>() / n;
+    let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f32>() / n;
+    v < FLAT_CHANNEL_UV * FLAT_CHANNEL_UV
+}
+
+/// Compute the montage's derivations over `k` seconds into `out`; returns, per derivation and
+/// second, whether the derivation is flat (one of its inputs is, or every input of the average).
+fn apply_montage(plan: &MontagePlan, st: &[InputState], in_flat: &[Vec<bool>], k: usize, out: &mut [Vec<f32>]) -> Vec<Vec<bool>> {
+    let n = k * BLOCK;
+    let avg_in = plan.average_inputs();
+    let mut avg = vec![0f32; if avg_in.is_empty() { 0 } else { n }];
+    let mut avg_dead = vec![false; k];
+    if !avg_in.is_empty() {
+        for j in 0..k {
+            let live: Vec<usize> = avg_in.iter().copied().filter(|&p| !in_flat[p][j]).collect();
+            avg_dead[j] = live.is_empty();
+            let w = 1.0 / live.len().max(1) as f32;
+            let seg = &mut avg[j * BLOCK..(j + 1) * BLOCK];
+            for &p in &live {
+                for (a, &x) in seg.iter_mut().zip(&st[p].dec[j * BLOCK..(j + 1) * BLOCK]) {
+                    *a += x;
+                }
+            }
+            seg.iter_mut().for_each(|a| *a *= w);
+        }
+    }
+    let mut flat = Vec::with_capacity(plan.derivations().len());
+    for (d, o) in plan.derivations().iter().zip(out.iter_mut()) {
+        o.clear();
+        o.resize(n, 0.0);
+        let x = |p: usize| &st[p].dec[..n];
+        match d.combination {
+            Combination::Channel(p) => o.copy_from_slice(x(p)),
+            Combination::Negated(p) => o.iter_mut().zip(x(p)).for_each(|(o, v)| *o = -v),
+            Combination::Difference(p, q) => o.iter_mut().zip(x(p)).zip(x(q)).for_each(|((o, a), b)| *o = a - b),
+            Combination::MinusAverage(p) => o.iter_mut().zip(x(p)).zip(&avg).for_each(|((o, a), m)| *o = a - m),
+        }
+        flat.push(
+            (0..k)
+                .map(|j| match d.combination {
+                    Combination::Channel(p) | Combination::Negated(p) => in_flat[p][j],
+                    Combination::Difference(p, q) => in_flat[p][j] || in_flat[q][j],
+                    Combination::MinusAverage(p) => in_flat[p][j] || avg_dead[j],
+                })
+                .collect(),
+        );
+    }
+    flat
+}
+
+/// Finalise the seconds whose background is known (all, at the end): background-relative and
+/// context features, classification.
+fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, model: &Model, used: &[bool], end: bool) {
+    let n_deriv = derivs.len();
+    // Seconds ready: the same for all derivations (they advance together).
+    let mut ready = 0usize;
+    for (s, ..) in derivs[0].pending.iter() {
+        if end || derivs[0].bg.ready(*s) {
+            ready += 1;
+        } else {
+            break;
+        }
+    }
+    if ready == 0 {
+        return;
+    }
+    // Rows per derivation with background features.
+    let rows: Vec<Vec<(usize, [f32; NF], bool, f32)>> = derivs
+        .par_iter_mut()
+        .enumerate()
+        .map(|(d, ds)| {
+            let mut v = Vec::with_capacity(ready);
+            for _ in 0..ready {
+                let (s, raw, ll, ok) = ds.pending.pop_front().expect("counted above");
+                let bg = ds.bg.of_final(s);
+                let row = with_background(&raw, bg.as_ref());
+                let valid = ok && used[d] && !is_flat(&raw) && bg.is_some();
+                let onset = match bg {
+                    Some(b) => ll - b[0],
+                    None => f32::NAN,
+                };
+                v.push((s, row, valid, onset));
+            }
+            if let Some(&(s, ..)) = v.last() {
+                ds.bg.forget_before(s + 1);
+            }
+            v
+        })
+        .collect();
+    // Context and classification per second, in parallel over seconds.
+    let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
+        .into_par_iter()
+        .map(|i| {
+            let s = rows[0][i].0;
+            let mut r: Vec<[f32; NF]> = (0..n_deriv).map(|d| rows[d][i].1).collect();
+            let valid: Vec<bool> = (0..n_deriv).map(|d| rows[d][i].2).collect();
+            add_context(&mut r, &valid);
+            let mut raw = vec![0f64; n_deriv];
+            model.probabilities(&r, &mut raw);
+            let p: Vec<f32> = (0..n_deriv).map(|d| if valid[d] { raw[d] as f32 } else { f32::NAN }).collect();
+            (s, p, r)
+        })
+        .collect();
+    for (i, (s, p, r)) in results.into_iter().enumerate() {
+        if s >= n_seconds {
+            continue;
+        }
+        for d in 0..n_deriv {
+            out.probability[d][s] = p[d];
+            out.onset_activity[d][s] = if rows[d][i].2 { rows[d][i].3 } else { f32::NAN };
+        }
+        if let Some(feat) = out.features.as_mut() {
+            for d in 0..n_deriv {
+                let o = (s * n_deriv + d) * NF;
+                feat[o..o + NF].copy_from_slice(&r[d]);
+            }
+        }
+    }
+}

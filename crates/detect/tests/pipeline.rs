@@ -1,0 +1,133 @@
+//! The streaming analysis on synthetic recordings: flat stretches, EDF+D gaps, sampling rates.
+
+use eimfs_core::{Recording, Signal};
+use eimfs_detect::{detect, Config};
+use eimfs_edf::{write_recording, EdfWriter, Format, RecordingWriteOptions, SignalSpec, WriterConfig};
+
+const ELECTRODES: [&str; 19] = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
+
+fn background(n: usize, seed: u64, fs: f64) -> Vec<f32> {
+    // Sum of a few incommensurate sines plus pseudo-random noise: 20-40 µV, broadband.
+    let mut s = seed.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
+    let mut prev = 0.0f32;
+    (0..n)
+        .map(|i| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = ((s >> 40) as f32 / (1u64 << 24) as f32) - 0.5;
+            prev = 0.85 * prev + 25.0 * u;
+            let t = i as f64 / fs;
+            prev + (10.0 * (2.0 * std::f64::consts::PI * (1.3 + seed as f64 * 0.07) * t).sin()) as f32
+        })
+        .collect()
+}
+
+fn rec(seconds: usize, fs: f64) -> Recording {
+    let mut r = Recording::default();
+    for (i, e) in ELECTRODES.iter().enumerate() {
+        r.signals.push(Signal::new(format!("EEG {e}-Ref"), "uV", fs, background(seconds * fs as usize, i as u64 + 1, fs)));
+    }
+    r
+}
+
+fn index(e: &str) -> usize {
+    ELECTRODES.iter().position(|x| *x == e).unwrap()
+}
+
+#[test]
+fn an_electrode_that_comes_off_is_left_out_while_it_is_flat() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("off.edf");
+    let mut r = rec(240, 256.0);
+    // T3 disconnected (flat) from 100 to 160 s.
+    r.signals[index("T3")].samples[100 * 256..160 * 256].iter_mut().for_each(|v| *v = 0.0);
+    write_recording(&path, &r, &RecordingWriteOptions::default()).unwrap();
+    let det = detect(&path, &Config::default(), &|_, _| {}).unwrap();
+    assert_eq!(det.analysis.n_seconds, 240);
+    let d = det.analysis.derivations.iter().position(|d| d.label == "T3-Avg").unwrap();
+    let p = &det.analysis.probability[d];
+    // No probability while T3's own second is flat; back once the window is clear of it.
+    for s in 101..159 {
+        assert!(p[s].is_nan(), "second {s}: {}", p[s]);
+    }
+    for s in (0..96).chain(165..240) {
+        assert!(!p[s].is_nan(), "second {s}");
+    }
+    // The other electrodes keep their probabilities throughout (T3 left out of their average).
+    for (k, q) in det.analysis.probability.iter().enumerate() {
+        if k != d {
+            assert!(q.iter().all(|v| !v.is_nan()), "{}", det.analysis.derivations[k].label);
+        }
+    }
+}
+
+#[test]
+fn discontinuous_recordings_are_analysed_run_by_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gap.edf");
+    let fs = 256.0;
+    let specs: Vec<SignalSpec> =
+        ELECTRODES.iter().map(|e| SignalSpec::for_data(&format!("EEG {e}-Ref"), "uV", 256, -500.0, 500.0, Format::Edf)).collect();
+    let config = WriterConfig { format: Format::Edf, start: None, patient: String::new(), recording: String::new(), record_duration: 1.0, signals: specs, discontinuous: true };
+    let mut w = EdfWriter::create(&path, config, Vec::new(), Some(120)).unwrap();
+    // Records 0-59 at 0-59 s, records 60-119 at 90-149 s: a 30 s gap.
+    let r = rec(120, fs);
+    let data: Vec<&[f32]> = r.signals.iter().map(|s| &s.samples[..]).collect();
+    let starts: Vec<f64> = (0..120).map(|i| if i < 60 { i as f64 } else { i as f64 + 30.0 }).collect();
+    w.write_physical(&data, Some(&starts)).unwrap();
+    w.finish().unwrap();
+    let det = detect(&path, &Config::default(), &|_, _| {}).unwrap();
+    assert_eq!(det.analysis.duration, 150.0);
+    assert_eq!(det.analysis.n_seconds, 150);
+    for p in &det.analysis.probability {
+        assert!(p[..60].iter().all(|v| !v.is_nan()));
+        assert!(p[60..90].iter().all(|v| v.is_nan()));
+        assert!(p[90..150].iter().all(|v| !v.is_nan()));
+    }
+    assert!(det.probabilities.overall[60..90].iter().all(|v| v.is_nan()));
+    assert!(det.probability_tsv().lines().nth(61).unwrap().starts_with("60\tn/a\tn/a"));
+}
+
+#[test]
+fn features_do_not_depend_on_the_sampling_rate() {
+    // The same band-limited content recorded at 256 and 512 Hz gives the same analysis.
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for fs in [256.0, 512.0] {
+        let mut r = Recording::default();
+        for (i, e) in ELECTRODES.iter().enumerate() {
+            // Two rhythms plus a broadband floor (a sum of 40 sines up to 30 Hz, identical at both
+            // rates), so that every analysed bin holds power.
+            let x: Vec<f32> = (0..(120.0 * fs) as usize)
+                .map(|n| {
+                    let t = n as f64 / fs;
+                    let f1 = 1.1 + 0.13 * i as f64;
+                    let floor: f64 = (1..=40).map(|k| (2.0 * std::f64::consts::PI * (0.75 * k as f64 + 0.01 * i as f64) * t + k as f64 * 1.7).sin()).sum();
+                    (20.0 * (2.0 * std::f64::consts::PI * f1 * t).sin() + 8.0 * (2.0 * std::f64::consts::PI * (7.0 + 0.3 * i as f64) * t + 0.5).sin() + 0.8 * floor) as f32
+                })
+                .collect();
+            r.signals.push(Signal::new(format!("EEG {e}-Ref"), "uV", fs, x));
+        }
+        let p = dir.path().join(format!("r{fs}.edf"));
+        write_recording(&p, &r, &RecordingWriteOptions::default()).unwrap();
+        paths.push(p);
+    }
+    let cfg = Config { keep_features: true, ..Config::default() };
+    let a = detect(&paths[0], &cfg, &|_, _| {}).unwrap();
+    let b = detect(&paths[1], &cfg, &|_, _| {}).unwrap();
+    let (fa, fb) = (a.analysis.features.unwrap(), b.analysis.features.unwrap());
+    assert_eq!(fa.len(), fb.len());
+    // Spectral and amplitude features (not the full-rate ones, which see the rate) agree to 1 %.
+    let nf = eimfs_detect::features::NF;
+    let mut worst = 0.0f32;
+    let mut compared = 0;
+    for (i, (x, y)) in fa.iter().zip(&fb).enumerate() {
+        let f = i % nf;
+        if f == 18 || f == 19 || (i / nf / 19) < 5 || (i / nf / 19) >= 115 {
+            continue;
+        }
+        worst = worst.max((x - y).abs() / x.abs().max(1.0));
+        compared += 1;
+    }
+    assert_eq!(compared, 110 * 19 * (nf - 2));
+    assert!(worst < 0.01 && worst > 0.0, "largest relative difference {worst}");
+}
