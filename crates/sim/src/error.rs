@@ -85,6 +85,17 @@ pub enum Error {
         /// What is wrong and what was expected.
         message: String,
     },
+
+    /// An input file (scenario, lead field) is malformed: names the file, the line and the field.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong (names the field) and what was expected.
+        message: String,
+    },
 }
 
 /// Result type of this crate.

@@ -1,0 +1,289 @@
+//! Level 5b: infant background activity and vigilance states.
+//!
+//! Besides the neural-mass regions, every region carries a **background source** (nA·m): the
+//! activity of the cortex that the coarse regions do not resolve. It is built from
+//!
+//! * a 1/f²-like process (an Ornstein–Uhlenbeck process with a 0.5 s correlation time),
+//! * a delta resonator (AR(2) at 1.2 Hz, bandwidth ~1 Hz) — infant EEG is delta-dominated,
+//! * a theta resonator (AR(2) at 5 Hz), smaller,
+//!
+//! mixed from a region-specific part (60 % of the variance), a hemisphere-shared part (25 %) and
+//! a whole-brain part (15 %), so that the background is spatially correlated before the lead field
+//! smooths it further. Amplitudes follow a **vigilance state** (quiet sleep, active sleep, wake),
+//! a semi-Markov chain with exponential dwell times (means 20, 25 and 15 min; infant sleep cycles
+//! last ~50–60 min): in quiet sleep the delta and 1/f parts are 1.4× larger and theta 0.6×, in
+//! wake 0.8× and 1.2×. State changes ramp over 30 s.
+//!
+//! Calibration: the 16 Helsinki neonatal clips in `../shared/data/helsinki-dev` (Stevenson et al.,
+//! Sci Data 2019) have, in 0.5–30 Hz, a median per-channel RMS of 8–28 µV in the clips without
+//! seizures (typically ~20 µV), a spectral slope of −2.1 to −2.9 between 1 and 20 Hz, and 80–95 %
+//! of the power in delta. [`BACKGROUND_NAM`] is set so the simulated default reaches a median
+//! channel RMS of ~20 µV (a test checks RMS, slope and delta fraction against those ranges).
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::Stream;
+
+/// RMS of one region's background source in active sleep, nA·m.
+pub const BACKGROUND_NAM: f64 = 14.0;
+
+/// Vigilance state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VigilanceState {
+    /// Quiet (non-REM-like) sleep: high-voltage slow activity.
+    QuietSleep,
+    /// Active (REM-like) sleep.
+    ActiveSleep,
+    /// Wake.
+    Wake,
+}
+
+impl VigilanceState {
+    /// Name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            VigilanceState::QuietSleep => "quiet_sleep",
+            VigilanceState::ActiveSleep => "active_sleep",
+            VigilanceState::Wake => "wake",
+        }
+    }
+    /// Mean dwell time, s.
+    pub fn mean_dwell_s(self) -> f64 {
+        match self {
+            VigilanceState::QuietSleep => 1200.0,
+            VigilanceState::ActiveSleep => 1500.0,
+            VigilanceState::Wake => 900.0,
+        }
+    }
+    /// Scale of the slow (1/f and delta) background.
+    pub fn slow_scale(self) -> f64 {
+        match self {
+            VigilanceState::QuietSleep => 1.4,
+            VigilanceState::ActiveSleep => 1.0,
+            VigilanceState::Wake => 0.8,
+        }
+    }
+    /// Scale of the theta background.
+    pub fn theta_scale(self) -> f64 {
+        match self {
+            VigilanceState::QuietSleep => 0.6,
+            VigilanceState::ActiveSleep => 1.0,
+            VigilanceState::Wake => 1.2,
+        }
+    }
+}
+
+/// One state period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatePeriod {
+    /// State.
+    pub state: VigilanceState,
+    /// Start, s.
+    pub start: f64,
+    /// End, s.
+    pub end: f64,
+}
+
+/// Draw the sequence of vigilance states for `duration` seconds.
+pub fn vigilance_states(duration: f64, seed: u64) -> Vec<StatePeriod> {
+    let mut s = Stream::new(seed, 0x5EEF);
+    let all = [VigilanceState::QuietSleep, VigilanceState::ActiveSleep, VigilanceState::Wake];
+    let mut state = all[(s.uniform() * 3.0) as usize % 3];
+    let mut t = 0.0;
+    let mut out = Vec::new();
+    while t < duration {
+        let d = s.exponential(state.mean_dwell_s()).max(60.0);
+        let end = (t + d).min(duration);
+        out.push(StatePeriod { state, start: t, end });
+        t = end;
+        // Sleep cycles: quiet ↔ active; wake from either, sleep again from wake.
+        let u = s.uniform();
+        state = match state {
+            VigilanceState::QuietSleep => {
+                if u < 0.75 { VigilanceState::ActiveSleep } else { VigilanceState::Wake }
+            }
+            VigilanceState::ActiveSleep => {
+                if u < 0.6 { VigilanceState::QuietSleep } else { VigilanceState::Wake }
+            }
+            VigilanceState::Wake => VigilanceState::ActiveSleep,
+        };
+    }
+    out
+}
+
+/// Slow and theta amplitude scales at time `t`, with 30 s linear ramps at state changes.
+pub fn state_scales(states: &[StatePeriod], t: f64) -> (f64, f64) {
+    let ramp = 30.0;
+    let k = states.partition_point(|p| p.end <= t).min(states.len().saturating_sub(1));
+    let cur = states[k].state;
+    let (mut a, mut b) = (cur.slow_scale(), cur.theta_scale());
+    if k > 0 {
+        let since = t - states[k].start;
+        if since < ramp {
+            let prev = states[k - 1].state;
+            let w = since / ramp;
+            a = prev.slow_scale() * (1.0 - w) + a * w;
+            b = prev.theta_scale() * (1.0 - w) + b * w;
+        }
+    }
+    (a, b)
+}
+
+/// A second-order resonator x[n] = a1 x[n−1] + a2 x[n−2] + g·w[n], normalised to unit variance.
+#[derive(Clone, Copy, Debug)]
+struct Resonator {
+    a1: f64,
+    a2: f64,
+    gain: f64,
+    x1: f64,
+    x2: f64,
+}
+
+impl Resonator {
+    fn new(f0: f64, bandwidth: f64, fs: f64) -> Resonator {
+        let r = libm::exp(-std::f64::consts::PI * bandwidth / fs);
+        let a1 = 2.0 * r * libm::cos(2.0 * std::f64::consts::PI * f0 / fs);
+        let a2 = -r * r;
+        // Stationary variance of AR(2) with unit innovations.
+        let var = (1.0 - a2) / ((1.0 + a2) * ((1.0 - a2) * (1.0 - a2) - a1 * a1));
+        Resonator { a1, a2, gain: 1.0 / var.sqrt(), x1: 0.0, x2: 0.0 }
+    }
+    #[inline]
+    fn step(&mut self, w: f64) -> f64 {
+        let x = self.a1 * self.x1 + self.a2 * self.x2 + self.gain * w;
+        self.x2 = self.x1;
+        self.x1 = x;
+        x
+    }
+}
+
+/// An OU process with unit stationary variance.
+#[derive(Clone, Copy, Debug)]
+struct Ou {
+    a: f64,
+    b: f64,
+    x: f64,
+}
+
+impl Ou {
+    fn new(tau_s: f64, fs: f64) -> Ou {
+        let a = libm::exp(-1.0 / (tau_s * fs));
+        Ou { a, b: (1.0 - a * a).sqrt(), x: 0.0 }
+    }
+    #[inline]
+    fn step(&mut self, w: f64) -> f64 {
+        self.x = self.a * self.x + self.b * w;
+        self.x
+    }
+}
+
+/// One background generator: three unit-variance components.
+#[derive(Clone, Copy, Debug)]
+struct Component {
+    ou: Ou,
+    delta: Resonator,
+    theta: Resonator,
+}
+
+impl Component {
+    fn new(fs: f64) -> Component {
+        Component { ou: Ou::new(0.5, fs), delta: Resonator::new(1.2, 1.0, fs), theta: Resonator::new(5.0, 2.0, fs) }
+    }
+    /// Slow part and theta part.
+    #[inline]
+    fn step(&mut self, rng: &mut Stream) -> (f64, f64) {
+        let slow = 0.6 * self.ou.step(rng.normal()) + 0.8 * self.delta.step(rng.normal());
+        (slow, self.theta.step(rng.normal()))
+    }
+}
+
+/// Generates the background sources of all regions, sample by sample.
+#[derive(Clone, Debug)]
+pub struct Background {
+    own: Vec<Component>,
+    hemi: [Component; 2],
+    global: Component,
+    hemisphere_of: Vec<usize>,
+    rng: Stream,
+    /// RMS of each source in active sleep, nA·m.
+    pub scale_nam: f64,
+    fs: f64,
+    /// Vigilance states.
+    pub states: Vec<StatePeriod>,
+    n: u64,
+}
+
+impl Background {
+    /// Background for regions whose hemispheres are given (0 = left, 1 = right).
+    pub fn new(hemisphere_of: Vec<usize>, fs: f64, duration: f64, seed: u64, scale_nam: f64) -> Background {
+        let n = hemisphere_of.len();
+        Background {
+            own: vec![Component::new(fs); n],
+            hemi: [Component::new(fs), Component::new(fs)],
+            global: Component::new(fs),
+            hemisphere_of,
+            rng: Stream::new(seed, 0xB0C6),
+            scale_nam,
+            fs,
+            states: vigilance_states(duration, seed),
+            n: 0,
+        }
+    }
+
+    /// Next sample of every region's background source (nA·m) into `out`.
+    pub fn next(&mut self, out: &mut [f64]) {
+        let t = self.n as f64 / self.fs;
+        self.n += 1;
+        let (s_slow, s_theta) = state_scales(&self.states, t);
+        let g = self.global.step(&mut self.rng);
+        let h = [self.hemi[0].step(&mut self.rng), self.hemi[1].step(&mut self.rng)];
+        let (wo, wh, wg) = (0.6f64.sqrt(), 0.25f64.sqrt(), 0.15f64.sqrt());
+        for (i, o) in out.iter_mut().enumerate() {
+            let own = self.own[i].step(&mut self.rng);
+            let hh = h[self.hemisphere_of[i].min(1)];
+            let slow = wo * own.0 + wh * hh.0 + wg * g.0;
+            let theta = wo * own.1 + wh * hh.1 + wg * g.1;
+            // slow part has variance 1 (0.36 + 0.64), theta scaled to 0.35 of it.
+            *o = self.scale_nam * (s_slow * slow + 0.35 * s_theta * theta);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_cover_the_recording() {
+        let st = vigilance_states(7200.0, 3);
+        assert_eq!(st[0].start, 0.0);
+        assert_eq!(st.last().unwrap().end, 7200.0);
+        for w in st.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            assert_ne!(w[0].state, w[1].state);
+        }
+        let (a, b) = state_scales(&st, 10.0);
+        assert_eq!((a, b), (st[0].state.slow_scale(), st[0].state.theta_scale()));
+    }
+
+    #[test]
+    fn sources_have_the_calibrated_rms() {
+        let mut bg = Background::new(vec![0, 0, 1], 256.0, 600.0, 1, 10.0);
+        bg.states = vec![StatePeriod { state: VigilanceState::ActiveSleep, start: 0.0, end: 1e9 }];
+        let mut buf = [0.0; 3];
+        let n = 256 * 600;
+        let mut ss = [0.0; 3];
+        for _ in 0..n {
+            bg.next(&mut buf);
+            for k in 0..3 {
+                ss[k] += buf[k] * buf[k];
+            }
+        }
+        for v in ss {
+            let rms = (v / n as f64).sqrt();
+            // unit-variance slow part plus 0.35 theta: sqrt(1 + 0.1225) = 1.06.
+            assert!((rms / 10.0 - 1.06).abs() < 0.12, "{rms}");
+        }
+    }
+}

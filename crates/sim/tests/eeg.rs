@@ -1,0 +1,111 @@
+//! Level 5: the simulated scalp EEG — background amplitude, spectrum and delta dominance against
+//! the Helsinki neonatal clips, focal ictal activity in scenario mode, artefacts with their labels.
+
+use eimfs_core::Electrode;
+use eimfs_sim::artefacts::{self, ArtefactConfig, ArtefactKind};
+use eimfs_sim::background::{StatePeriod, VigilanceState};
+use eimfs_sim::cortex::Network;
+use eimfs_sim::output::{Config, simulate};
+use eimfs_sim::scenario::Scenario;
+use eimfs_signal::filter::{Band, Sos};
+use eimfs_signal::spectrum::{band_power, welch};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn background_matches_neonatal_eeg_statistics() {
+    // 10 minutes before the first seizure of seed 1, without artefacts.
+    let mut cfg = Config { duration_s: 600.0, seed: 1, ..Config::default() };
+    cfg.artefacts.enabled = false;
+    let out = simulate(&cfg, &mut |_, _| {}).unwrap();
+    assert!(out.truth.seizures.is_empty(), "seizure in the background window");
+    let fs = out.recording.signals[0].fs;
+    let sos = Sos::butter(2, Band::Bandpass(0.5, 30.0), fs).unwrap();
+    let mut rms = Vec::new();
+    let mut slopes = Vec::new();
+    let mut delta = Vec::new();
+    for s in &out.recording.signals {
+        let x: Vec<f64> = s.samples.iter().map(|v| *v as f64).collect();
+        let y = eimfs_signal::sosfiltfilt(&sos, &x).unwrap();
+        let y = &y[(10.0 * fs) as usize..];
+        let m = y.iter().sum::<f64>() / y.len() as f64;
+        rms.push((y.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / y.len() as f64).sqrt());
+        let (f, p) = welch(&x, fs, 512).unwrap();
+        // Log-log slope between 1 and 20 Hz (least squares).
+        let pts: Vec<(f64, f64)> = f.iter().zip(&p).filter(|(f, _)| **f >= 1.0 && **f <= 20.0).map(|(f, p)| (f.ln(), p.ln())).collect();
+        let n = pts.len() as f64;
+        let (mx, my) = (pts.iter().map(|a| a.0).sum::<f64>() / n, pts.iter().map(|a| a.1).sum::<f64>() / n);
+        let slope = pts.iter().map(|a| (a.0 - mx) * (a.1 - my)).sum::<f64>() / pts.iter().map(|a| (a.0 - mx).powi(2)).sum::<f64>();
+        slopes.push(slope);
+        delta.push(band_power(&f, &p, 0.5, 4.0) / band_power(&f, &p, 0.5, 30.0));
+    }
+    // Helsinki clips without seizures: median channel RMS 8–28 µV, slope −2.9…−2.1, delta 80–95 %.
+    let (r, sl, d) = (median(rms), median(slopes), median(delta));
+    assert!((10.0..=30.0).contains(&r), "median channel RMS {r} µV");
+    assert!((-3.2..=-1.6).contains(&sl), "median 1–20 Hz slope {sl}");
+    assert!(d >= 0.6, "median delta fraction {d}");
+}
+
+#[test]
+fn scripted_seizure_is_focal_and_labelled() {
+    let net = Network::infant_default();
+    let text = "[[seizure]]\nonset = 30.0\npath = [\"L_mid_temporal\"]\ndwell = 30.0\n";
+    let sc = Scenario::parse(text, std::path::Path::new("s.toml"), &net).unwrap();
+    let mut cfg = Config { duration_s: 90.0, seed: 2, scenario: Some(sc), ..Config::default() };
+    cfg.artefacts.enabled = false;
+    let out = simulate(&cfg, &mut |_, _| {}).unwrap();
+    assert_eq!(out.truth.seizures.len(), 1, "{:?}", out.truth.seizures);
+    let s = &out.truth.seizures[0];
+    assert!((s.onset - 30.0).abs() < 3.0 && (s.duration() - 30.0).abs() < 8.0, "{} {}", s.onset, s.duration());
+    assert_eq!(s.onset_electrodes, vec![Electrode::T3]);
+    assert_eq!(s.onset_regions[0].code(), "L-temporal");
+    let fs = out.recording.signals[0].fs;
+    let sos = Sos::butter(2, Band::Bandpass(1.0, 30.0), fs).unwrap();
+    let rms = |e: Electrode, t0: f64, t1: f64| {
+        let x: Vec<f64> = out.recording.signals[e.index()].samples.iter().map(|v| *v as f64).collect();
+        let y = eimfs_signal::sosfiltfilt(&sos, &x).unwrap();
+        let x = &y[(t0 * fs) as usize..(t1 * fs) as usize];
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / x.len() as f64).sqrt()
+    };
+    // Focal: T3 rises far more than its homologue T4 and than the distant O2.
+    let gain = |e| rms(e, 35.0, 55.0) / rms(e, 5.0, 25.0);
+    assert!(gain(Electrode::T3) > 3.0, "T3 ×{}", gain(Electrode::T3));
+    assert!(gain(Electrode::T4) < 1.5 && gain(Electrode::O2) < 1.5, "T4 ×{} O2 ×{}", gain(Electrode::T4), gain(Electrode::O2));
+    let channels = &out.truth.seizure_details[0].channels;
+    assert!(channels.contains(&"T3".to_string()) && !channels.contains(&"T4".to_string()), "{channels:?}");
+}
+
+#[test]
+fn artefacts_have_their_waveforms_and_labels() {
+    let cfg = ArtefactConfig { mains_hz: 60.0, rate_scale: 20.0, ..ArtefactConfig::default() };
+    let states = vec![StatePeriod { state: VigilanceState::Wake, start: 0.0, end: 600.0 }];
+    let events = artefacts::draw(&cfg, 600.0, &states, 4);
+    for kind in [ArtefactKind::Mains, ArtefactKind::Muscle, ArtefactKind::Movement, ArtefactKind::ElectrodePop, ArtefactKind::Flat] {
+        assert!(events.iter().any(|a| a.kind == kind), "no {kind:?} at 20× the rates");
+    }
+    let fs = 256.0;
+    let mut data = vec![vec![0.0f32; (600.0 * fs) as usize]; 19];
+    artefacts::apply(&cfg, &events, &mut data, fs, 4);
+    // A flat channel is flat (amplifier noise at a third) during its event.
+    let flat = events.iter().find(|a| a.kind == ArtefactKind::Flat).unwrap();
+    let e = flat.channels[0].index();
+    let seg = &data[e][((flat.onset + 1.0) * fs) as usize..((flat.onset + flat.duration.min(10.0)) * fs) as usize];
+    let sd = (seg.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / seg.len() as f64).sqrt();
+    assert!(sd < 1.0, "flat channel SD {sd}");
+    // An electrode pop jumps by its amplitude on its channel.
+    let pop = events.iter().find(|a| a.kind == ArtefactKind::ElectrodePop).unwrap();
+    let k = (pop.onset * fs) as usize + 1;
+    let v = data[pop.channels[0].index()][k].abs() as f64;
+    assert!(v > 0.5 * pop.amplitude_uv, "pop {v} vs {}", pop.amplitude_uv);
+    // Mains at 60 Hz: a mains episode puts its power at 60 Hz.
+    let m = events.iter().find(|a| a.kind == ArtefactKind::Mains && a.duration > 40.0).unwrap();
+    let x: Vec<f64> = data[m.channels[0].index()][((m.onset + 5.0) * fs) as usize..((m.onset + 35.0) * fs) as usize].iter().map(|v| *v as f64).collect();
+    let (f, p) = welch(&x, fs, 512).unwrap();
+    let at60 = band_power(&f, &p, 59.0, 61.0) / 2.0;
+    let beside = band_power(&f, &p, 52.0, 58.0) / 6.0;
+    assert!(at60 > 100.0 * beside, "mains: {at60} per Hz at 60 Hz vs {beside} beside");
+}
