@@ -336,12 +336,20 @@ pub fn read_probability(path: &Path) -> Result<Probability, Error> {
                 ))
             })
         };
+        // A probability may be missing (`n/a`: no data in that second, or no electrode of that
+        // region): kept as NaN, which the plots leave blank. The time column must be a number.
+        let prob = |i: usize, what: &str| -> Result<f32, Error> {
+            match f.get(i).map(|s| s.trim()) {
+                Some("n/a") => Ok(f32::NAN),
+                _ => get(i, what).map(|v| v as f32),
+            }
+        };
         p.seconds
             .push(get(0, cols.first().copied().unwrap_or("second"))?);
         p.overall
-            .push(get(overall, cols.get(overall).copied().unwrap_or("overall"))? as f32);
+            .push(prob(overall, cols.get(overall).copied().unwrap_or("overall"))?);
         for (k, (i, _)) in regions.iter().enumerate() {
-            p.regions[k].1.push(get(*i, cols[*i])? as f32);
+            p.regions[k].1.push(prob(*i, cols[*i])?);
         }
     }
     Ok(p)
@@ -871,5 +879,27 @@ mod tests {
                 ("successive seizures starting in another region", "0 %"),
             ]
         );
+    }
+
+    #[test]
+    fn probability_reads_missing_values_as_nan_and_rejects_other_text() {
+        let dir = std::env::temp_dir().join(format!("eimfs-report-prob-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x_probability.tsv");
+        std::fs::write(&path, "second\toverall\tL-frontal\tR-parietal\n0\t0.25\t0.5\tn/a\n1\tn/a\t0.75\t0.125\n").unwrap();
+        let p = read_probability(&path).unwrap();
+        assert_eq!(p.seconds, vec![0.0, 1.0]);
+        assert_eq!(p.overall[0], 0.25);
+        assert!(p.overall[1].is_nan());
+        let rp = Region::new(Lobe::Parietal, Hemisphere::Right);
+        let col = &p.regions.iter().find(|(r, _)| *r == rp).unwrap().1;
+        assert!(col[0].is_nan());
+        assert_eq!(col[1], 0.125);
+        std::fs::write(&path, "second\toverall\tL-frontal\n0\t0.25\tmaybe\n").unwrap();
+        let e = read_probability(&path).unwrap_err().to_string();
+        assert!(e.ends_with("x_probability.tsv:2: column `L-frontal`: expected a number, found `maybe`"), "{e}");
+        std::fs::write(&path, "second\toverall\nn/a\t0.25\n").unwrap();
+        assert!(read_probability(&path).unwrap_err().to_string().contains("column `second`"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
