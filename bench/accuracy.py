@@ -3,8 +3,8 @@
 
     python3 bench/accuracy.py [--workdir DIR] [--train-workdir DIR] [--jobs 2] [--skip-sim] [--skip-helsinki]
 
-1. **Simulated evaluation corpus** (bench/accuracy_manifest.json: 24 recordings, 48 h, seeds
-   9000-9023; the training and validation corpora use seeds 1000-2999): dynamic-mode recordings
+1. **Simulated evaluation corpus** (bench/accuracy_manifest.json: 20 recordings, 40 h, seeds
+   9000-9019; the training and validation corpora use seeds 1000-2999): dynamic-mode recordings
    (emergent seizures, several KCNT1 variant levels) and scenario-mode recordings designed as
    single-focus or migrating, all with artefacts, at 200-512 Hz. Each is simulated with
    `eimfs simulate`, analysed with `eimfs detect` (built-in model, default sensitivity) and scored

@@ -78,7 +78,7 @@ pub struct Probabilities {
     /// Per electrode and second: line-length rise over background (unsmoothed).
     pub onset_activity: Vec<Option<Vec<f32>>>,
     /// Per second: products of each midline electrode with its parasagittal neighbours
-    /// ([`Analysis::midline_products`](crate::pipeline::Analysis::midline_products)).
+    /// ([`crate::pipeline::Analysis::midline_products`]).
     pub midline_products: Vec<[[f32; 2]; 3]>,
 }
 
@@ -151,8 +151,7 @@ pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
                 .collect(),
         )
     };
-    let electrode: Vec<Option<Vec<f32>>> =
-        Electrode::ALL.iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
+    let electrode: Vec<Option<Vec<f32>>> = Electrode::ALL.iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
     let onset_activity: Vec<Option<Vec<f32>>> = Electrode::ALL.iter().map(|&e| mean_over(&a.onset_activity, e)).collect();
     let region: Vec<Option<Vec<f32>>> = Region::ALL
         .iter()
@@ -172,7 +171,7 @@ pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stretch {
     /// Region the stretch is attributed to: the scalp region, except for midline stretches,
-    /// attributed to the mesial cortex of one hemisphere ([`lateralise`]).
+    /// attributed to the mesial cortex of one hemisphere (see the module docs).
     pub region: Region,
     /// Scalp region whose electrodes showed the stretch (`midline` for Fz, Cz, Pz).
     pub scalp: Region,
@@ -236,7 +235,13 @@ pub fn adjacent(a: Region, b: Region) -> bool {
         return a.lobe == b.lobe;
     }
     let pair = |x: Lobe, y: Lobe| (a.lobe == x && b.lobe == y) || (a.lobe == y && b.lobe == x);
-    pair(Frontal, Central) || pair(Frontal, Temporal) || pair(Central, Temporal) || pair(Central, Parietal) || pair(Temporal, Parietal) || pair(Temporal, Occipital) || pair(Parietal, Occipital)
+    pair(Frontal, Central)
+        || pair(Frontal, Temporal)
+        || pair(Central, Temporal)
+        || pair(Central, Parietal)
+        || pair(Temporal, Parietal)
+        || pair(Temporal, Occipital)
+        || pair(Parietal, Occipital)
 }
 
 /// A seizure under construction.
@@ -336,12 +341,7 @@ pub fn seizures(p: &Probabilities, pp: &PostProcess, shift: f64) -> Vec<SeizureM
     // Overlaps.
     let spans: Vec<(f64, f64)> = maps.iter().map(|m| (m.onset, m.offset)).collect();
     for (i, m) in maps.iter_mut().enumerate() {
-        m.overlaps = spans
-            .iter()
-            .enumerate()
-            .filter(|&(j, &(a, b))| j != i && a < m.offset && m.onset < b)
-            .map(|(j, _)| j + 1)
-            .collect();
+        m.overlaps = spans.iter().enumerate().filter(|&(j, &(a, b))| j != i && a < m.offset && m.onset < b).map(|(j, _)| j + 1).collect();
     }
     maps
 }
@@ -359,7 +359,9 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
         (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
     };
     let early_mean = |e: Electrode| -> f32 {
-        let Some(x) = p.electrode[e.index()].as_ref() else { return 0.0 };
+        let Some(x) = p.electrode[e.index()].as_ref() else {
+            return 0.0;
+        };
         let v: Vec<f32> = x[onset..w_end.min(x.len())].iter().copied().filter(|v| !v.is_nan()).collect();
         if v.is_empty() { 0.0 } else { v.iter().sum::<f32>() / v.len() as f32 }
     };
@@ -390,11 +392,8 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
             }
         }
     }
-    let region = if onset_stretch.scalp.lobe == Lobe::Midline {
-        lateralise(p, onset_stretch, Some(onset_electrode), w_start, w_end)
-    } else {
-        onset_stretch.region
-    };
+    let region =
+        if onset_stretch.scalp.lobe == Lobe::Midline { lateralise(p, onset_stretch, Some(onset_electrode), w_start, w_end) } else { onset_stretch.region };
     let hemisphere = region.hemisphere;
     let onset_index = g.iter().position(|s| std::ptr::eq(s, onset_stretch)).expect("the onset stretch is in its group");
     let mut visits: Vec<RegionVisit> = g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
@@ -437,7 +436,7 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
 /// electrode over the source does (Cruse et al., Arch Neurol 1982, for the foot area; Adelman et
 /// al., Epilepsia 1982, for parasagittal discharges). The side is the one whose parasagittal
 /// electrode has the *smaller* in-phase product with the midline signal over the seconds
-/// ([`Analysis::midline_products`](crate::pipeline::Analysis::midline_products)). Without those
+/// ([`crate::pipeline::Analysis::midline_products`]). Without those
 /// products (bipolar montages, flat electrodes) the side whose parasagittal electrode is the more
 /// probable is taken. Stays midline when both sides are equal.
 fn lateralise(p: &Probabilities, s: &Stretch, midline: Option<Electrode>, a: usize, b: usize) -> Region {
@@ -702,8 +701,7 @@ mod tests {
     #[test]
     fn generalisation_needs_both_hemispheres() {
         use Electrode::*;
-        let all: Vec<(Electrode, Vec<(usize, usize, f32)>)> =
-            Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
+        let all: Vec<(Electrode, Vec<(usize, usize, f32)>)> = Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
         let p = probabilities(200, &all);
         let maps = seizures(&p, &PostProcess::default(), 0.0);
         assert_eq!(maps.len(), 1);

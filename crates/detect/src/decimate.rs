@@ -63,11 +63,7 @@ impl FirDecimator {
         let taps = if m == 1 {
             vec![1.0]
         } else {
-            firwin_kaiser(2 * half + 1, 1.0 / m as f64, KAISER_BETA)
-                .expect("cut-off 1/m is in (0, 1) for m >= 2")
-                .into_iter()
-                .map(|v| v as f32)
-                .collect()
+            firwin_kaiser(2 * half + 1, 1.0 / m as f64, KAISER_BETA).expect("cut-off 1/m is in (0, 1) for m >= 2").into_iter().map(|v| v as f32).collect()
         };
         let half = if m == 1 { 0 } else { half };
         FirDecimator { m, half, taps, buf: Vec::new(), base: 0, received: 0, next: 0, started: false }

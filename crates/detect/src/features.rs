@@ -409,7 +409,9 @@ impl Spectral {
             return 0.0;
         }
         let max_lag = BLOCK; // 1 s
-        let Some(zero) = (1..=max_lag).find(|&t| self.acf_out[t] <= 0.0) else { return 0.0 };
+        let Some(zero) = (1..=max_lag).find(|&t| self.acf_out[t] <= 0.0) else {
+            return 0.0;
+        };
         self.acf_out[zero..=max_lag].iter().copied().fold(0.0, f32::max) / r0
     }
 
@@ -425,9 +427,7 @@ impl Spectral {
         for ((d, &x), &w) in i2.iter_mut().zip(b).zip(w2) {
             *d = (x - mean) * w;
         }
-        self.fft
-            .process_with_scratch(&mut self.input, &mut self.output, &mut self.scratch)
-            .expect("buffers made by the plan");
+        self.fft.process_with_scratch(&mut self.input, &mut self.output, &mut self.scratch).expect("buffers made by the plan");
         for (k, (c, p)) in self.output.iter().zip(out.iter_mut()).enumerate() {
             let mut v = (c.re * c.re + c.im * c.im) * self.scale;
             if k != 0 && k != NBINS - 1 {
@@ -576,11 +576,7 @@ pub fn window_features(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32;
     }
     let ent = ((fast_ln(vsum) - vlnv / vsum) / ((hi - lo + 1) as f32).ln()).max(0.0);
     let conc = (psd[pk - 1] + psd[pk] + psd[pk + 1]) * DF / tot;
-    let stable = if peaks.is_empty() {
-        0.0
-    } else {
-        peaks.iter().filter(|&&p| (p as i32 - pk as i32).abs() <= 2).count() as f32 / peaks.len() as f32
-    };
+    let stable = if peaks.is_empty() { 0.0 } else { peaks.iter().filter(|&&p| (p as i32 - pk as i32).abs() <= 2).count() as f32 / peaks.len() as f32 };
     let mobility = if var > 0.0 { (d1 / var).sqrt() } else { 0.0 };
     let complexity = if d1 > 0.0 && mobility > 0.0 { (d2 / d1).sqrt() / mobility } else { 0.0 };
     // Aperiodic (1/f) fit: least-squares line of log10 power against log10 frequency over the

@@ -41,8 +41,9 @@
 //! 4. **Assembly** ([`assemble`]): per-electrode → per-region (lobe × hemisphere) probability,
 //!    hysteresis per region with a minimum duration, grouping of region stretches into seizures
 //!    (spread to neighbouring regions and hand-over migration continue a seizure; a new onset
-//!    elsewhere while one runs is a new, overlapping seizure), onset refinement per channel on
-//!    one-second line-length rises, seizures shorter than 10 s dropped (ACNS).
+//!    elsewhere while one runs is a new, overlapping seizure), the onset electrode as the largest
+//!    one-second line-length rise over background around the onset, midline onsets lateralised by
+//!    the paradoxical lateralisation of mesial sources, seizures shorter than 10 s dropped (ACNS).
 //! 5. **Summary** ([`summary`]): seizures per hour, clusters, total and longest seizure time,
 //!    status epilepticus (ILAE 2015 / ACNS neonatal criteria) and the migration verdict.
 //!
@@ -92,7 +93,7 @@ use eimfs_signal::Montage;
 pub use assemble::Probabilities;
 pub use error::{Error, Result};
 pub use model::{Model, PostProcess};
-pub use output::{write_outputs, OutputPaths};
+pub use output::{OutputPaths, write_outputs};
 pub use pipeline::{Analysis, AnalysisOptions, DerivationInfo};
 pub use summary::Summary;
 
@@ -188,7 +189,9 @@ pub fn detect(path: &Path, config: &Config, progress: &(dyn Fn(u64, u64) + Sync)
             let (a, b) = (s.onset as usize, (s.offset as usize).min(analysis.n_seconds));
             for v in &s.visits {
                 for e in v.region.electrodes() {
-                    let Some(p) = probabilities.electrode[e.index()].as_ref() else { continue };
+                    let Some(p) = probabilities.electrode[e.index()].as_ref() else {
+                        continue;
+                    };
                     let (va, vb) = ((v.start as usize).max(a), (v.end as usize).min(b));
                     if !es.contains(&e) && p[va..vb.max(va)].iter().any(|&x| x >= off) {
                         es.push(e);
@@ -200,16 +203,7 @@ pub fn detect(path: &Path, config: &Config, progress: &(dyn Fn(u64, u64) + Sync)
         .collect();
     let summary = summary::summarise(&seizures, analysis.n_seconds, analysis.start);
     let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Detection {
-        analysis,
-        probabilities,
-        seizures,
-        summary,
-        model_name: config.model.name.clone(),
-        sensitivity: config.sensitivity,
-        file,
-        involved,
-    })
+    Ok(Detection { analysis, probabilities, seizures, summary, model_name: config.model.name.clone(), sensitivity: config.sensitivity, file, involved })
 }
 
 fn fmt_prob(v: f32) -> String {

@@ -3,7 +3,7 @@
 //! A model file holds
 //! * `format` = `"eimfs-detect-model"` and `version` = 1 (this evaluator's schema);
 //! * `features`: the feature names it was trained on, which must equal
-//!   [`FEATURE_NAMES`](crate::features::FEATURE_NAMES) in order;
+//!   [`FEATURE_NAMES`] in order;
 //! * `classifier`: either gradient-boosted trees (`"kind": "gbdt"`: a baseline log-odds plus
 //!   the sum of the trees' leaf values, the format of scikit-learn's
 //!   `HistGradientBoostingClassifier` for binary targets) or a logistic regression on standardised
@@ -341,11 +341,7 @@ impl Model {
             return Err(err(format!("field `version` is {}, this eimfs reads version {MODEL_VERSION}", m.version)));
         }
         if m.features.len() != NF || m.features.iter().zip(FEATURE_NAMES).any(|(a, b)| a != b) {
-            return Err(err(format!(
-                "field `features` lists [{}]; this eimfs computes [{}]",
-                m.features.join(", "),
-                FEATURE_NAMES.join(", ")
-            )));
+            return Err(err(format!("field `features` lists [{}]; this eimfs computes [{}]", m.features.join(", "), FEATURE_NAMES.join(", "))));
         }
         match &m.classifier {
             Classifier::Gbdt { trees, baseline } => {
@@ -405,8 +401,7 @@ impl Model {
                 }
             }
             Classifier::Logistic { mean, scale, coef, intercept } => {
-                intercept
-                    + x.iter().zip(mean).zip(scale).zip(coef).map(|(((&v, m), s), c)| c * (v as f64 - m) / s).sum::<f64>()
+                intercept + x.iter().zip(mean).zip(scale).zip(coef).map(|(((&v, m), s), c)| c * (v as f64 - m) / s).sum::<f64>()
             }
         }
     }
@@ -440,10 +435,7 @@ mod tests {
 
     fn model_json(classifier: &str) -> String {
         let names: Vec<String> = FEATURE_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
-        format!(
-            r#"{{"format":"eimfs-detect-model","version":1,"name":"t","features":[{}],"classifier":{classifier}}}"#,
-            names.join(",")
-        )
+        format!(r#"{{"format":"eimfs-detect-model","version":1,"name":"t","features":[{}],"classifier":{classifier}}}"#, names.join(","))
     }
 
     #[test]

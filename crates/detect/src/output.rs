@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use eimfs_core::{Annotation, Electrode, Region};
 use eimfs_edf::{EdfFile, EdfWriter, Format, SignalSpec, WriterConfig};
 
+use crate::Detection;
 use crate::error::{Error, Result};
 use crate::features::{FEATURE_NAMES, NF};
-use crate::Detection;
 
 /// Paths of the files written by [`write_outputs`].
 #[derive(Clone, Debug, PartialEq)]
@@ -83,13 +83,7 @@ fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 
 /// Write the outputs of a detection (see the crate docs for their content), plus the annotated
 /// EDF copy when `annotate` is given and the features when `features` is given.
-pub fn write_outputs(
-    det: &Detection,
-    input: &Path,
-    out_dir: &Path,
-    annotate: Option<&Path>,
-    features: Option<&Path>,
-) -> Result<OutputPaths> {
+pub fn write_outputs(det: &Detection, input: &Path, out_dir: &Path, annotate: Option<&Path>, features: Option<&Path>) -> Result<OutputPaths> {
     std::fs::create_dir_all(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
     let st = stem(input);
     let paths = OutputPaths {

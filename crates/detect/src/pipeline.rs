@@ -23,8 +23,7 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    add_context, is_flat, window_features, with_background, Background, BlockStats, FullRateAccumulator, Spectral,
-    NF, NRAW, WINDOW_AFTER, WINDOW_BEFORE,
+    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
 };
 use crate::model::Model;
 
@@ -67,7 +66,7 @@ pub struct Analysis {
     /// Per derivation and second: ictal probability; NaN where there is no data (gaps, flat).
     pub probability: Vec<Vec<f32>>,
     /// Per derivation and second: `log10` of that second's line length over the background line
-    /// length (for onset refinement); NaN where there is no data.
+    /// length (for choosing the onset electrode); NaN where there is no data.
     pub onset_activity: Vec<Vec<f32>>,
     /// Per second: products of the midline electrodes' signals with their parasagittal
     /// neighbours ([`MIDLINE_PAIRS`]), for lateralising sources under the midline: for pair `k`,
@@ -231,12 +230,8 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     // Flat electrodes (referential channels) from the first minutes.
     let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
     let sds = prescan(f, &ref_channels)?;
-    let flat: Vec<(Electrode, String)> = present
-        .iter()
-        .zip(&sds)
-        .filter(|(_, sd)| **sd < FLAT_CHANNEL_UV)
-        .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
-        .collect();
+    let flat: Vec<(Electrode, String)> =
+        present.iter().zip(&sds).filter(|(_, sd)| **sd < FLAT_CHANNEL_UV).map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string())).collect();
     let flat_e: Vec<Electrode> = flat.iter().map(|(e, _)| *e).collect();
     if matches!(montage, Montage::CommonAverage) && present.is_empty() {
         return Err(Error::TooFewElectrodes {
@@ -253,7 +248,9 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     let mut full_inputs = Vec::new();
     for d in plan.derivations() {
         let positions = match d.combination {
-            Combination::Channel(p) | Combination::Negated(p) | Combination::MinusAverage(p) => vec![p],
+            Combination::Channel(p) | Combination::Negated(p) | Combination::MinusAverage(p) => {
+                vec![p]
+            }
             Combination::Difference(p, q) => vec![p, q],
         };
         let channels = positions.iter().map(|&p| f.signals()[inputs[p]].label.trim().to_string()).collect();
@@ -475,10 +472,7 @@ fn process_blocks(
         // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
         // by second (an electrode that comes off must not turn into the inverted average).
         let n = k * BLOCK;
-        let in_flat: Vec<Vec<bool>> = st
-            .iter()
-            .map(|s| (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect())
-            .collect();
+        let in_flat: Vec<Vec<bool>> = st.iter().map(|s| (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect()).collect();
         let deriv_flat = apply_montage(&setup.plan, st, &in_flat, k, buf);
         // Per input and second: high-frequency excess and pop measure.
         let hfpop: Vec<Vec<(f32, f32)>> = st
@@ -505,7 +499,9 @@ fn process_blocks(
         let s0 = derivs[0].first_block + derivs[0].blocks.len();
         let single = |e: Electrode| setup.derivations.iter().position(|d| d.used && d.electrodes == [e]);
         for (k_pair, &(m, l, r)) in MIDLINE_PAIRS.iter().enumerate() {
-            let (Some(dm), Some(dl), Some(dr)) = (single(m), single(l), single(r)) else { continue };
+            let (Some(dm), Some(dl), Some(dr)) = (single(m), single(l), single(r)) else {
+                continue;
+            };
             for j in 0..k {
                 let s = s0 + j;
                 if s >= n_seconds || deriv_flat[dm][j] || deriv_flat[dl][j] || deriv_flat[dr][j] {

@@ -312,17 +312,22 @@ pub fn status_epilepticus(seizures: &[SeizureMap], n: usize) -> Vec<StatusEpisod
 
 /// Does this seizure move within itself (see the module docs)?
 pub fn moves_within(s: &SeizureMap) -> bool {
-    let Some(onset) = s.onset_regions.first().copied() else { return false };
+    let Some(onset) = s.onset_regions.first().copied() else {
+        return false;
+    };
     if s.region_sequence().len() < 2 {
         return false;
     }
     let far = s.visits.iter().any(|v| {
         v.region != onset
             && v.start - s.onset >= MIGRATION_MIN_DELAY
-            && (!adjacent(v.region, onset) || (v.region.hemisphere != onset.hemisphere && v.region.hemisphere != Hemisphere::Midline && onset.hemisphere != Hemisphere::Midline))
+            && (!adjacent(v.region, onset)
+                || (v.region.hemisphere != onset.hemisphere && v.region.hemisphere != Hemisphere::Midline && onset.hemisphere != Hemisphere::Midline))
     });
     let onset_end = s.visits.iter().filter(|v| v.region == onset).map(|v| v.end).fold(f64::NEG_INFINITY, f64::max);
-    let leaves = s.visits.iter().any(|v| v.region != onset && v.start - s.onset >= MIGRATION_MIN_DELAY && v.end - onset_end >= MIGRATION_MIN_DELAY && s.offset - onset_end >= MIGRATION_MIN_DELAY);
+    let leaves = s.visits.iter().any(|v| {
+        v.region != onset && v.start - s.onset >= MIGRATION_MIN_DELAY && v.end - onset_end >= MIGRATION_MIN_DELAY && s.offset - onset_end >= MIGRATION_MIN_DELAY
+    });
     far || leaves
 }
 
@@ -450,8 +455,7 @@ mod tests {
     use eimfs_core::{Electrode, RegionVisit};
 
     fn sz(id: usize, onset: f64, offset: f64, visits: &[(&str, f64, f64)]) -> SeizureMap {
-        let visits: Vec<RegionVisit> =
-            visits.iter().map(|&(c, a, b)| RegionVisit { region: Region::from_code(c).unwrap(), start: a, end: b }).collect();
+        let visits: Vec<RegionVisit> = visits.iter().map(|&(c, a, b)| RegionVisit { region: Region::from_code(c).unwrap(), start: a, end: b }).collect();
         let r = visits[0].region;
         SeizureMap {
             id,
@@ -537,8 +541,16 @@ mod tests {
     #[test]
     fn single_focus_with_one_stray_onset_is_not_migrating() {
         // Eight seizures from L-temporal spreading to L-central, one mislocalised to R-temporal.
-        let mut s: Vec<SeizureMap> =
-            (0..8).map(|k| sz(k + 1, 300.0 * k as f64, 300.0 * k as f64 + 50.0, &[("L-temporal", 300.0 * k as f64, 300.0 * k as f64 + 50.0), ("L-central", 300.0 * k as f64 + 8.0, 300.0 * k as f64 + 45.0)])).collect();
+        let mut s: Vec<SeizureMap> = (0..8)
+            .map(|k| {
+                sz(
+                    k + 1,
+                    300.0 * k as f64,
+                    300.0 * k as f64 + 50.0,
+                    &[("L-temporal", 300.0 * k as f64, 300.0 * k as f64 + 50.0), ("L-central", 300.0 * k as f64 + 8.0, 300.0 * k as f64 + 45.0)],
+                )
+            })
+            .collect();
         s.push(sz(9, 3000.0, 3040.0, &[("R-temporal", 3000.0, 3040.0)]));
         let m = migration(&s);
         assert_eq!(m.verdict, "not_migrating", "{:?}", m.reasons);

@@ -95,7 +95,7 @@ def make_manifest(split):
         # (mode/style, count, duration s)
         "train": [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600)],
         "val": [("dynamic", 3, 3600), ("single", 2, 3600), ("migrating", 2, 3600)],
-        "eval": [("dynamic", 10, 7200), ("single", 7, 7200), ("migrating", 7, 7200)],
+        "eval": [("dynamic", 8, 7200), ("single", 6, 7200), ("migrating", 6, 7200)],
     }[split]
     out = []
     k = 0
