@@ -98,3 +98,46 @@ fn missing_detections_fail_with_a_clear_message_and_no_output() {
     assert!(err.contains("clip_seizures.json") && err.contains("missing field"), "{err}");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 1);
 }
+
+/// The shared data directory; fails in CI (CI=true) or returns None locally when it is missing.
+fn shared() -> Option<std::path::PathBuf> {
+    let p = std::env::var_os("EIMFS_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    if p.join("data/helsinki-dev").is_dir() {
+        Some(p)
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("shared data not found at {} (set EIMFS_SHARED)", p.display());
+    } else {
+        eprintln!("skipping: shared data not found at {}", p.display());
+        None
+    }
+}
+
+#[test]
+fn reports_a_real_clip_after_detect() {
+    // A real neonatal clip (Helsinki, seizure in all 30 s by the experts' majority): detect, then
+    // report with the experts' events as the reference.
+    let Some(shared) = shared() else { return };
+    let clip = shared.join("data/helsinki-dev/helsinki_eeg9_00265s.edf");
+    let reference = shared.join("data/helsinki-dev/helsinki_eeg9_00265s_events.tsv");
+    let dir = tempfile::tempdir().unwrap();
+    let det = dir.path().join("det");
+    let out = eimfs(&["detect", clip.to_str().unwrap(), "--out", det.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html_path = dir.path().join("clip.html");
+    let out = eimfs(&["report", clip.to_str().unwrap(), "--detections", det.to_str().unwrap(), "--truth", reference.to_str().unwrap(), "--out", html_path.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    for id in ["recording", "timeline", "burden", "migration", "examples", "seizures", "evaluation"] {
+        assert!(html.contains(&format!(r#"<section id="{id}">"#)), "section {id}");
+    }
+    assert!(html.contains("helsinki_eeg9_00265s.edf"));
+    // The experts' seizure (no locations): scored by SzCORE, localisation not assessed.
+    assert!(html.contains("1 seizure event(s) as SzCORE scores them, without locations"), "truth line");
+    let text = html.split("<section id=\"seizures\">").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(text.contains("true event"), "the detected seizure is marked as a true event");
+    assert!(!text.contains("no match"));
+    assert!(html.len() < 10_000_000);
+    assert!(!html.contains("<script") && !html.contains("https://") && !html.contains("<link"));
+}

@@ -492,8 +492,14 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
             let r = onset_region(s);
             let (truth, truth_class) = match &data.evaluation {
                 None => (String::new(), ""),
-                Some(_) => match matched_truth.get(&s.id) {
+                Some(e) => match matched_truth.get(&s.id) {
                     Some(t) => (format!("true #{t}"), "ok"),
+                    // A reference without locations: whether SzCORE counted it as found.
+                    None if e.truth.is_empty() => match detected_event_is_true(e, s) {
+                        Some(true) => ("true event".to_string(), "ok"),
+                        Some(false) => ("false".to_string(), "bad"),
+                        None => ("–".to_string(), ""),
+                    },
                     None => ("no match".to_string(), "bad"),
                 },
             };
@@ -564,6 +570,10 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
         minijinja::context! {
             source => e.truth_source.clone(),
             true_n => e.truth.len(),
+            // A reference without locations (e.g. experts' events with no channels): its
+            // seizure events as scored.
+            located => !e.truth.is_empty(),
+            reference_n => e.reference_events.len(),
             event => minijinja::context! {
                 tp => e.event.tp, fp => e.event.fp, ref_true => e.event.ref_true,
                 sensitivity => metric(e.event.sensitivity, 3), precision => metric(e.event.precision, 3),
@@ -693,4 +703,13 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
 /// Tooltip-free short description of a seizure for logs: `#3 0:12:05 L temporal → R central`.
 pub fn describe(s: &SeizureMap) -> String {
     format!("#{} {} {}", s.id, svg::clock(s.onset), path_words(s))
+}
+
+/// With a reference that has no locations: whether SzCORE scored the detection event containing
+/// this seizure's onset as true (`Some(true)`) or false, `None` if no scored event contains it.
+fn detected_event_is_true(e: &crate::model::Evaluation, s: &SeizureMap) -> Option<bool> {
+    e.detected_events
+        .iter()
+        .find(|(a, b, _)| *a <= s.onset + 1e-6 && s.onset < *b + 1e-6)
+        .map(|(_, _, false_positive)| !false_positive)
 }
