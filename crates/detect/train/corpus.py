@@ -161,6 +161,14 @@ def write_manifests():
         print(f"{path.relative_to(ROOT)}: {len(m)} recordings, {hours:g} h, seeds {m[0]['seed']}-{m[-1]['seed']}")
 
 
+def eimfs_binary(path=None):
+    """`path`, or the release binary of this checkout (built with cargo when `path` is None)."""
+    if path is not None:
+        return str(path)
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "eimfs"], cwd=ROOT, check=True)
+    return str(ROOT / "target" / "release" / "eimfs")
+
+
 def load_manifest(path):
     return json.loads(Path(path).read_text())["entries"]
 

@@ -243,10 +243,7 @@ def main():
 
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    binary = args.bin
-    if binary is None:
-        subprocess.run(["cargo", "build", "--release", "-q", "-p", "eimfs"], cwd=ROOT, check=True)
-        binary = str(ROOT / "target" / "release" / "eimfs")
+    binary = corpus.eimfs_binary(args.bin)
     sim_bin = args.sim_bin or binary
     train = corpus.load_manifest(HERE / "manifest_train.json")
     val = corpus.load_manifest(HERE / "manifest_val.json")
