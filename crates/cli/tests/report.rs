@@ -138,6 +138,7 @@ fn reports_a_real_clip_after_detect() {
     let text = html.split("<section id=\"seizures\">").nth(1).unwrap().split("</section>").next().unwrap();
     assert!(text.contains("true event"), "the detected seizure is marked as a true event");
     assert!(!text.contains("no match"));
+    assert!(html.contains("reference seizure events</dt><dd>1<"), "glance: the reference events");
     assert!(html.len() < 10_000_000);
     assert!(!html.contains("<script") && !html.contains("https://") && !html.contains("<link"));
 }

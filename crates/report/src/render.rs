@@ -614,10 +614,16 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
             kv("longest seizure", duration_label(longest)),
         ];
         if let Some(e) = &data.evaluation {
-            g.push(kv("true seizures", e.truth.len().to_string()));
+            if e.truth.is_empty() {
+                // A reference without locations: its events as SzCORE scores them.
+                g.push(kv("reference seizure events", e.reference_events.len().to_string()));
+            } else {
+                g.push(kv("true seizures", e.truth.len().to_string()));
+            }
+            let sens = e.event.sensitivity;
             g.push(kv(
                 "sensitivity (SzCORE events)",
-                metric(e.event.sensitivity, 2),
+                if sens.is_nan() { "n/a".into() } else { format!("{sens:.2}") },
             ));
             g.push(kv("false detections / 24 h", metric(e.event.fp_rate, 1)));
             g.push(kv(
