@@ -2,8 +2,9 @@
 //! pipeline built from the library functions (read_recording, Montage::apply, sosfiltfilt,
 //! Resampler::resample, write_recording) on files of many chunks, mixed rates and EDF+D gaps.
 
+mod common;
+use common::eimfs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use eimfs_core::{Annotation, Recording, Signal};
 use eimfs_edf::{
@@ -13,13 +14,6 @@ use eimfs_signal::filter::DEFAULT_NOTCH_Q;
 use eimfs_signal::{
     ApplyOptions, Band, ChannelKind, ChannelName, Montage, Resampler, Sos, sosfiltfilt,
 };
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs"))
-        .args(args)
-        .output()
-        .expect("eimfs runs")
-}
 
 const ELECTRODES: [&str; 19] = [
     "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz",

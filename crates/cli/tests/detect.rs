@@ -1,32 +1,14 @@
 //! `eimfs detect` end to end: every Helsinki clip, the output files and their content, the
 //! annotated copy, and clear errors without partial output on bad input.
 
+mod common;
+use common::{eimfs, shared};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use eimfs_core::{Recording, Signal};
 use eimfs_edf::{write_recording, EdfFile, RecordingWriteOptions};
 
 const ELECTRODES: [&str; 19] = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs")).args(args).output().expect("eimfs runs")
-}
-
-/// The shared data directory; fails (in CI) or returns None (locally) when it is missing.
-fn shared() -> Option<PathBuf> {
-    let p = std::env::var_os("EIMFS_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if p.join("data/helsinki-dev").is_dir() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("shared data not found at {} (set EIMFS_SHARED)", p.display());
-    } else {
-        eprintln!("skipping: shared data not found at {}", p.display());
-        None
-    }
-}
 
 /// Pseudo-random background (µV) for a synthetic channel.
 fn noise(n: usize, seed: &mut u64, amp: f32) -> Vec<f32> {

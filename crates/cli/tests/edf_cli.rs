@@ -1,17 +1,11 @@
 //! `eimfs info` and `eimfs convert` end to end: output, JSON, exit codes, error messages.
 
+mod common;
+use common::eimfs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use eimfs_core::{Annotation, Recording, Signal};
 use eimfs_edf::{EdfFile, RecordingWriteOptions, write_recording};
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs"))
-        .args(args)
-        .output()
-        .expect("eimfs runs")
-}
 
 /// 4 s, Fp1/F7/T3 at 256 Hz (T3 flat for 2 s), ECG, two annotations.
 fn sample(dir: &Path) -> PathBuf {

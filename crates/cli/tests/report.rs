@@ -1,13 +1,10 @@
 //! `eimfs report` end to end: a small EDF and detector files in, one HTML file out.
 
+mod common;
+use common::{eimfs, shared};
 use std::path::Path;
-use std::process::Command;
 
 use eimfs_core::{Electrode, Recording, RegionVisit, SeizureMap, Signal};
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs")).args(args).output().expect("eimfs runs")
-}
 
 /// 2 minutes of 19 referential channels with a 3 Hz discharge on T3 from 40 to 70 s.
 fn write_inputs(dir: &Path) {
@@ -97,21 +94,6 @@ fn missing_detections_fail_with_a_clear_message_and_no_output() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("clip_seizures.json") && err.contains("missing field"), "{err}");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 1);
-}
-
-/// The shared data directory; fails in CI (CI=true) or returns None locally when it is missing.
-fn shared() -> Option<std::path::PathBuf> {
-    let p = std::env::var_os("EIMFS_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if p.join("data/helsinki-dev").is_dir() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("shared data not found at {} (set EIMFS_SHARED)", p.display());
-    } else {
-        eprintln!("skipping: shared data not found at {}", p.display());
-        None
-    }
 }
 
 #[test]

@@ -1,13 +1,10 @@
 //! `eimfs score` end to end: tables, JSON, exit codes and error messages.
 
+mod common;
+use common::eimfs;
 use std::path::Path;
-use std::process::Command;
 
 const HEADER: &str = "onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration\n";
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs")).args(args).output().expect("eimfs runs")
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();

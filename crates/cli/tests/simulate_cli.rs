@@ -1,12 +1,10 @@
 //! `eimfs simulate`: outputs, determinism, TVB connectivity and lead-field files, and clear errors
 //! naming the field for bad parameters.
 
+mod common;
+use common::eimfs;
 use std::path::Path;
 use std::process::Command;
-
-fn eimfs(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_eimfs")).args(args).output().expect("eimfs runs")
-}
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

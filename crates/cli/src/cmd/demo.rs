@@ -25,20 +25,6 @@ pub struct Args {
 /// The recording's name inside the output directory.
 pub const NAME: &str = "demo";
 
-/// Seconds from `2h`, `30m`, `90s` or `5400`.
-pub fn parse_duration(s: &str) -> anyhow::Result<f64> {
-    let t = s.trim();
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, 'h')) => (&t[..i], 3600.0),
-        Some((i, 'm')) => (&t[..i], 60.0),
-        Some((i, 's')) => (&t[..i], 1.0),
-        _ => (t, 1.0),
-    };
-    let v: f64 = num.trim().parse().with_context(|| format!("--duration: expected seconds or a number with h/m/s, found `{s}`"))?;
-    anyhow::ensure!(v.is_finite() && v > 0.0, "--duration must be positive, found `{s}`");
-    Ok(v * mult)
-}
-
 fn seconds(t: Instant) -> String {
     format!("{:.1} s", t.elapsed().as_secs_f64())
 }
@@ -58,7 +44,7 @@ fn rename(from: &Path, to: &Path) -> anyhow::Result<()> {
 
 /// Run `eimfs demo`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
-    let duration = parse_duration(&args.duration)?;
+    let duration = super::simulate::duration_arg(&args.duration)?;
     let dir = args.out.clone();
     let truth_dir = dir.join("truth");
     let det_dir = dir.join("detections");
@@ -153,15 +139,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("2h").unwrap(), 7200.0);
-        assert_eq!(parse_duration("30m").unwrap(), 1800.0);
-        assert_eq!(parse_duration("90s").unwrap(), 90.0);
-        assert_eq!(parse_duration("5400").unwrap(), 5400.0);
-        assert!(parse_duration("-1h").is_err());
-        assert!(parse_duration("two hours").unwrap_err().to_string().contains("--duration"));
+        // The demo takes `--duration` as `eimfs simulate` does.
+        let parse = crate::cmd::simulate::duration_arg;
+        assert_eq!(parse("2h").unwrap(), 7200.0);
+        assert_eq!(parse("30m").unwrap(), 1800.0);
+        assert_eq!(parse("90s").unwrap(), 90.0);
+        assert_eq!(parse("5400").unwrap(), 5400.0);
+        assert!(parse("-1h").is_err());
+        assert!(parse("two hours").unwrap_err().to_string().contains("`duration`"));
     }
 }

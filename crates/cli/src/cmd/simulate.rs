@@ -144,7 +144,8 @@ pub struct LeadfieldArgs {
     pub series: Option<usize>,
 }
 
-fn duration_arg(s: &str) -> anyhow::Result<f64> {
+/// A positive duration argument: seconds, or `90s`, `30m`, `2h`, `1h30m`.
+pub(crate) fn duration_arg(s: &str) -> anyhow::Result<f64> {
     let d = parse_duration(s).map_err(|m| anyhow::anyhow!("invalid parameter `duration`: {m}"))?;
     anyhow::ensure!(d > 0.0, "invalid parameter `duration`: must be positive, got {s}");
     Ok(d)

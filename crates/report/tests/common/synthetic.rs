@@ -236,32 +236,11 @@ pub fn probability(seizures: &[SeizureMap], duration: f64, seed: u64) -> Probabi
 /// 18 double-banana channels of synthetic EEG around `s`: 1/f-ish background and a rhythmic,
 /// evolving 2–4 Hz discharge in the channels of each region while it is involved.
 pub fn example(s: &SeizureMap, why: &str, fs: f64, seed: u64) -> ExampleSeizure {
-    use eimfs_core::Electrode::*;
-    const DB: [(Electrode, Electrode); 18] = [
-        (Fp1, F7),
-        (F7, T3),
-        (T3, T5),
-        (T5, O1),
-        (Fp1, F3),
-        (F3, C3),
-        (C3, P3),
-        (P3, O1),
-        (Fz, Cz),
-        (Cz, Pz),
-        (Fp2, F4),
-        (F4, C4),
-        (C4, P4),
-        (P4, O2),
-        (Fp2, F8),
-        (F8, T4),
-        (T4, T6),
-        (T6, O2),
-    ];
     let mut rng = Rng::new(seed);
     let start = (s.onset - 10.0).max(0.0);
     let end = (s.offset + 5.0).max(start + 20.0).min(start + 60.0);
     let n = ((end - start) * fs) as usize;
-    let channels = DB
+    let channels = eimfs_signal::montage::DOUBLE_BANANA
         .iter()
         .map(|&(a, b)| {
             let mut x = vec![0f32; n];
