@@ -45,8 +45,8 @@
 //! AVX2 (chosen at run time; no FMA, so the results are the same). Observables are computed only
 //! on steps where a monitor needs them, and a projection monitor accumulates node observables and
 //! applies the gain once per sample (mathematically the same as TVB's per-step projection, which
-//! it sums). On TVB's 76-region Epileptor demo one step takes about 2.2 µs of CPU
-//! (bench/README.md).
+//! it sums). On TVB's 76-region Epileptor demo one step takes 2–4 µs of CPU depending on the
+//! machine's load, 56–61 times less than TVB's (bench/README.md).
 //!
 //! # Example
 //! ```
