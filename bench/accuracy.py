@@ -239,6 +239,12 @@ def main():
               f"sens {mean['sensitivity']:.3f}, prec {mean['precision']:.3f}, fp/24h {mean['fpRate']:.2f}]")
         print(f"  onset hemisphere {lp['hemisphere_accuracy']:.3f} (>= 0.95) and onset region {lp['region_accuracy']:.3f} (>= 0.85) "
               f"of {lp['matched']} matched seizures; sequence agreement {lp['sequence_agreement']:.3f}")
+        # The same with purely temporal matching (simultaneous onsets not paired by place; see
+        # crates/score/src/localisation.rs), for comparison.
+        rep_t = json.loads(run([binary, "score", "--ref", str(refdir), "--hyp", str(hypdir), "--json", "--simultaneous", "0"]))
+        lt = rep_t["overall"]["localisation"]["pooled"]
+        print(f"  (time-only matching, --simultaneous 0: onset hemisphere {lt['hemisphere_accuracy']:.3f}, onset region {lt['region_accuracy']:.3f} "
+              f"of {lt['matched']} matched seizures)")
         print(f"  migration verdict correct on {correct}/{len(entries)} recordings ({correct / len(entries):.3f}, >= 0.95)")
         headline.append(f"sim: sens {pooled['sensitivity']:.3f} prec {pooled['precision']:.3f} fp/24h {pooled['fpRate']:.2f} "
                         f"hemisphere {lp['hemisphere_accuracy']:.3f} region {lp['region_accuracy']:.3f} verdict {correct / len(entries):.3f}")

@@ -319,7 +319,7 @@ pub fn seizures(p: &Probabilities, pp: &PostProcess, shift: f64) -> Vec<SeizureM
             if scalp.lobe == Lobe::Midline {
                 // Attributed to one hemisphere before grouping, so that a midline stretch joins
                 // only the seizures next to its own side and lobe.
-                st.region = lateralise(p, &st, None, a.saturating_sub(ONSET_LOOKBACK), (a + ONSET_WINDOW).min(b));
+                st.region = lateralise(p, &st, None, a.saturating_sub(ONSET_LOOKBACK), b);
             }
             all.push(st);
         }
@@ -393,7 +393,7 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
         }
     }
     let region =
-        if onset_stretch.scalp.lobe == Lobe::Midline { lateralise(p, onset_stretch, Some(onset_electrode), w_start, w_end) } else { onset_stretch.region };
+        if onset_stretch.scalp.lobe == Lobe::Midline { lateralise(p, onset_stretch, Some(onset_electrode), w_start, onset_stretch.end.max(w_end)) } else { onset_stretch.region };
     let hemisphere = region.hemisphere;
     let onset_index = g.iter().position(|s| std::ptr::eq(s, onset_stretch)).expect("the onset stretch is in its group");
     let mut visits: Vec<RegionVisit> = g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
@@ -436,7 +436,9 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
 /// electrode over the source does (Cruse et al., Arch Neurol 1982, for the foot area; Adelman et
 /// al., Epilepsia 1982, for parasagittal discharges). The side is the one whose parasagittal
 /// electrode has the *smaller* in-phase product with the midline signal over the seconds
-/// ([`crate::pipeline::Analysis::midline_products`]). Without those
+/// ([`crate::pipeline::Analysis::midline_products`]); callers pass the whole midline stretch (from
+/// [`ONSET_LOOKBACK`] s before its start), because the asymmetry is a few per cent of the midline
+/// signal and needs the whole discharge, not its first seconds. Without those
 /// products (bipolar montages, flat electrodes) the side whose parasagittal electrode is the more
 /// probable is taken. Stays midline when both sides are equal.
 fn lateralise(p: &Probabilities, s: &Stretch, midline: Option<Electrode>, a: usize, b: usize) -> Region {

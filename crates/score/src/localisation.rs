@@ -12,6 +12,17 @@
 //! matching matters for EIMFS, where a new seizure often starts elsewhere before the last one ends:
 //! two overlapping true seizures are not both credited to one detection.
 //!
+//! **Simultaneous onsets.** When two true seizures start within
+//! [`MatchParams::simultaneous`] seconds of each other (default 8 s, the detector's analysis
+//! window: onsets closer than that cannot be ordered from the EEG) and each of the two detections
+//! paired with them overlaps both, time alone cannot tell which detection is which. The two
+//! pairings are then compared by where the seizures start, and the detections are swapped when the
+//! swapped pairing agrees on more onset regions (then, on a tie, on more onset hemispheres). For
+//! example, true seizures in L-temporal at 1472.7 s and R-parietal at 1474.0 s, detected as two
+//! seizures both starting at 1475 s, one at T3 and one at P4, are paired by place. Set it to 0 for
+//! purely temporal matching (the score then counts such pairs as wrong when time pairs them
+//! crosswise).
+//!
 //! **Scores**, over matched pairs:
 //! * onset hemisphere accuracy: the detection's `onset_hemisphere` equals the truth's (left, right
 //!   or midline);
@@ -36,11 +47,23 @@ pub struct MatchParams {
     pub tolerance_start: f64,
     /// Tolerance after a true seizure's offset, seconds (default 60, as SzCORE).
     pub tolerance_end: f64,
+    /// True seizures whose onsets are at most this many seconds apart are simultaneous: their
+    /// detections are paired by onset place when time cannot tell (see the module documentation).
+    /// Default 8 s; 0 disables.
+    #[serde(default = "default_simultaneous")]
+    pub simultaneous: f64,
 }
+
+fn default_simultaneous() -> f64 {
+    DEFAULT_SIMULTANEOUS
+}
+
+/// Default of [`MatchParams::simultaneous`], seconds: the detector's 8-s analysis window.
+pub const DEFAULT_SIMULTANEOUS: f64 = 8.0;
 
 impl Default for MatchParams {
     fn default() -> Self {
-        MatchParams { tolerance_start: 30.0, tolerance_end: 60.0 }
+        MatchParams { tolerance_start: 30.0, tolerance_end: 60.0, simultaneous: DEFAULT_SIMULTANEOUS }
     }
 }
 
@@ -239,8 +262,45 @@ pub fn match_seizures(truth: &[SeizureMap], detected: &[SeizureMap], params: &Ma
             pairs.push((c.t, c.d));
         }
     }
+    if params.simultaneous > 0.0 {
+        swap_simultaneous(truth, detected, params.simultaneous, &mut pairs);
+    }
     pairs.sort_unstable();
     pairs
+}
+
+/// Agreement of a pair on the onset: (onset region agrees, onset hemisphere agrees).
+fn onset_agreement(t: &SeizureMap, d: &SeizureMap) -> (usize, usize) {
+    let region = onset_regions(d).first().is_some_and(|r| onset_regions(t).contains(r));
+    (region as usize, (t.onset_hemisphere == d.onset_hemisphere) as usize)
+}
+
+/// Re-pairs the detections of simultaneous true seizures by onset place (module documentation).
+/// Each swap strictly raises the number of agreeing (region, hemisphere) pairs, so it terminates.
+fn swap_simultaneous(truth: &[SeizureMap], detected: &[SeizureMap], window: f64, pairs: &mut [(usize, usize)]) {
+    let core = |t: usize, d: usize| overlap((truth[t].onset, truth[t].offset), (detected[d].onset, detected[d].offset));
+    let agree = |t: usize, d: usize| onset_agreement(&truth[t], &detected[d]);
+    let add = |a: (usize, usize), b: (usize, usize)| (a.0 + b.0, a.1 + b.1);
+    pairs.sort_unstable();
+    loop {
+        let mut swapped = false;
+        for a in 0..pairs.len() {
+            for b in a + 1..pairs.len() {
+                let ((t1, d1), (t2, d2)) = (pairs[a], pairs[b]);
+                if (truth[t1].onset - truth[t2].onset).abs() > window || core(t1, d2) <= 0.0 || core(t2, d1) <= 0.0 {
+                    continue;
+                }
+                if add(agree(t1, d2), agree(t2, d1)) > add(agree(t1, d1), agree(t2, d2)) {
+                    pairs[a].1 = d2;
+                    pairs[b].1 = d1;
+                    swapped = true;
+                }
+            }
+        }
+        if !swapped {
+            break;
+        }
+    }
 }
 
 /// Localisation scores of `detected` against `truth` for one recording.
@@ -397,6 +457,28 @@ mod tests {
         assert_eq!(s.sequence_agreement, 0.5);
         assert_eq!(s.matches[0].true_id, 1);
         assert_eq!(s.matches[0].detected_id, 8);
+    }
+
+    #[test]
+    fn simultaneous_onsets_are_paired_by_place() {
+        // Two true seizures 1.3 s apart (L-temporal, R-parietal); two detections both starting at
+        // 1475 s. Time pairs them crosswise (the longer detection overlaps the longer truth most);
+        // the onset places pair them the other way.
+        let (lp, rp) = (Region::new(Lobe::Parietal, Hemisphere::Left), Region::new(Lobe::Parietal, Hemisphere::Right));
+        let truth = vec![map(1, 1472.7, 1500.0, &[LT]), map(2, 1474.0, 1490.0, &[rp])];
+        let det = vec![map(1, 1475.0, 1500.0, &[rp]), map(2, 1475.0, 1489.0, &[LT])];
+        let timed = MatchParams { simultaneous: 0.0, ..MatchParams::default() };
+        assert_eq!(match_seizures(&truth, &det, &timed), vec![(0, 0), (1, 1)]);
+        assert_eq!(score_localisation(&truth, &det, &timed).hemisphere_correct, 0);
+        assert_eq!(match_seizures(&truth, &det, &MatchParams::default()), vec![(0, 1), (1, 0)]);
+        let s = score_localisation(&truth, &det, &MatchParams::default());
+        assert_eq!((s.matched, s.hemisphere_correct, s.region_correct), (2, 2, 2));
+        // Onsets 9 s apart are not simultaneous at the default 8 s: the temporal pairing stays.
+        let truth9 = vec![map(1, 1465.0, 1500.0, &[LT]), map(2, 1474.0, 1490.0, &[rp])];
+        assert_eq!(match_seizures(&truth9, &det, &MatchParams::default()), vec![(0, 0), (1, 1)]);
+        // No swap when it does not improve the agreement (both detections in the same place).
+        let same = vec![map(1, 1475.0, 1500.0, &[lp]), map(2, 1475.0, 1489.0, &[lp])];
+        assert_eq!(match_seizures(&truth, &same, &MatchParams::default()), vec![(0, 0), (1, 1)]);
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct Args {
     /// Fail when a reference has no hypothesis or a hypothesis no reference (default: warn; a missing hypothesis is scored as empty, as SzCORE does).
     #[arg(long)]
     pub strict: bool,
+    /// Localisation matching: true seizures starting at most this many seconds apart are simultaneous, and their
+    /// detections are paired by onset place when time cannot tell (0 = pair by time only).
+    #[arg(long, value_name = "SECONDS", default_value_t = eimfs_score::localisation::DEFAULT_SIMULTANEOUS)]
+    pub simultaneous: f64,
 }
 
 /// Run `eimfs score`.
@@ -66,6 +70,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         "--duration-tolerance must be >= 0 seconds, got {}",
         args.duration_tolerance
     );
+    anyhow::ensure!(args.simultaneous.is_finite() && args.simultaneous >= 0.0, "--simultaneous must be >= 0 seconds, got {}", args.simultaneous);
     let opts = Options {
         loader: match args.loader {
             LoaderArg::Events => Loader::Events,
@@ -75,6 +80,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         duration_tolerance: args.duration_tolerance,
         strict: args.strict,
         subject_token: args.subject_token,
+        matching: eimfs_score::localisation::MatchParams { simultaneous: args.simultaneous, ..Default::default() },
         ..Options::default()
     };
     let pairing = dataset::pair_inputs(&args.reference, &args.hypothesis, args.truth.as_deref(), args.hyp_seizures.as_deref())?;
