@@ -249,28 +249,47 @@ pub fn adjacent(a: Region, b: Region) -> bool {
 struct Building {
     stretches: Vec<Stretch>,
     end: usize,
+    /// Indices (into `stretches`, in order) of the stretches that may still recruit: those
+    /// whose end is within [`JOIN_TOLERANCE`] of the latest start seen.
+    live: Vec<usize>,
 }
 
 /// Group region stretches into seizures (see the module docs). Returns groups of stretches in
 /// order of start.
+///
+/// Stretches are taken in order of start, so a stretch that ended more than [`JOIN_TOLERANCE`]
+/// s before the current start can never recruit again: such stretches (and seizures left with
+/// none) are dropped from the search, which keeps the grouping linear in the number of
+/// stretches for long recordings (the search order, hence the result, is unchanged).
 pub fn group(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
     all.sort_by(|a, b| a.start.cmp(&b.start).then(b.mean.total_cmp(&a.mean)).then(a.region.cmp(&b.region)));
     let mut seizures: Vec<Building> = Vec::new();
+    // Seizures with a live stretch, in increasing index order.
+    let mut active: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < all.len() {
         // Stretches starting in the same second are placed together: each joins a seizure when
         // it can (possibly through another of the batch), the strongest of the rest starts a new
         // seizure that the others may then join.
-        let j = i + all[i..].iter().take_while(|s| s.start == all[i].start).count();
+        let start = all[i].start;
+        let j = i + all[i..].iter().take_while(|s| s.start == start).count();
+        let a = start as f64;
+        active.retain(|&t| {
+            let s = &mut seizures[t];
+            let Building { stretches, live, .. } = s;
+            live.retain(|&k| a <= stretches[k].end as f64 + JOIN_TOLERANCE);
+            !live.is_empty()
+        });
         let mut batch: Vec<Stretch> = all[i..j].to_vec();
         while !batch.is_empty() {
             let mut placed = false;
             let mut k = 0;
             while k < batch.len() {
-                if let Some(t) = best_seizure(&seizures, &batch[k]) {
+                if let Some(t) = best_seizure(&seizures, &active, &batch[k]) {
                     let st = batch.remove(k);
                     let s = &mut seizures[t];
                     s.end = s.end.max(st.end);
+                    s.live.push(s.stretches.len());
                     s.stretches.push(st);
                     placed = true;
                 } else {
@@ -279,7 +298,8 @@ pub fn group(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
             }
             if !placed {
                 let st = batch.remove(0);
-                seizures.push(Building { end: st.end, stretches: vec![st] });
+                active.push(seizures.len());
+                seizures.push(Building { end: st.end, stretches: vec![st], live: vec![0] });
             }
         }
         i = j;
@@ -289,12 +309,15 @@ pub fn group(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
 
 /// The seizure a stretch continues, if any (see the module docs): one with a stretch in a
 /// neighbouring region that is ictal when this one starts (within [`JOIN_TOLERANCE`] seconds of
-/// its end); the most recently started such neighbour wins.
-fn best_seizure(seizures: &[Building], st: &Stretch) -> Option<usize> {
+/// its end); the most recently started such neighbour wins (the first found among equals).
+/// Only the `active` seizures' live stretches are searched (see [`group`]).
+fn best_seizure(seizures: &[Building], active: &[usize], st: &Stretch) -> Option<usize> {
     let a = st.start as f64;
     let mut best: Option<(usize, usize)> = None; // (seizure, start of the recruiting stretch)
-    for (i, s) in seizures.iter().enumerate() {
-        for x in &s.stretches {
+    for &i in active {
+        let s = &seizures[i];
+        for &k in &s.live {
+            let x = &s.stretches[k];
             if x.scalp != st.scalp && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE {
                 if best.is_none_or(|(_, l)| x.start > l) {
                     best = Some((i, x.start));
@@ -508,6 +531,74 @@ mod tests {
 
     fn st(code: &str, start: usize, end: usize) -> Stretch {
         Stretch { region: reg(code), scalp: reg(code), start, end, mean: 0.8 }
+    }
+
+    /// The grouping by exhaustive search over every earlier stretch (the definition).
+    fn group_exhaustive(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
+        all.sort_by(|a, b| a.start.cmp(&b.start).then(b.mean.total_cmp(&a.mean)).then(a.region.cmp(&b.region)));
+        let mut seizures: Vec<Vec<Stretch>> = Vec::new();
+        let best = |seizures: &[Vec<Stretch>], st: &Stretch| {
+            let a = st.start as f64;
+            let mut best: Option<(usize, usize)> = None;
+            for (i, s) in seizures.iter().enumerate() {
+                for x in s {
+                    if x.scalp != st.scalp && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE && best.is_none_or(|(_, l)| x.start > l) {
+                        best = Some((i, x.start));
+                    }
+                }
+            }
+            best.map(|b| b.0)
+        };
+        let mut i = 0;
+        while i < all.len() {
+            let j = i + all[i..].iter().take_while(|s| s.start == all[i].start).count();
+            let mut batch: Vec<Stretch> = all[i..j].to_vec();
+            while !batch.is_empty() {
+                let mut placed = false;
+                let mut k = 0;
+                while k < batch.len() {
+                    if let Some(t) = best(&seizures, &batch[k]) {
+                        seizures[t].push(batch.remove(k));
+                        placed = true;
+                    } else {
+                        k += 1;
+                    }
+                }
+                if !placed {
+                    seizures.push(vec![batch.remove(0)]);
+                }
+            }
+            i = j;
+        }
+        seizures
+    }
+
+    #[test]
+    fn pruned_grouping_equals_exhaustive_search() {
+        // Random stretches, dense (many overlapping, touching and tied starts) and sparse.
+        let mut state = 99u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        let mut total_groups = 0;
+        for (n, span) in [(40usize, 200u64), (300, 3000), (600, 1500), (200, 20000)] {
+            let all: Vec<Stretch> = (0..n)
+                .map(|_| {
+                    let r = Region::ALL[next(Region::ALL.len() as u64) as usize];
+                    let start = next(span) as usize;
+                    let len = 1 + next(60) as usize;
+                    let region = if r.lobe == Lobe::Midline { Region::ALL[next(Region::ALL.len() as u64) as usize] } else { r };
+                    Stretch { region, scalp: r, start, end: start + len, mean: [0.6, 0.7, 0.8][next(3) as usize] }
+                })
+                .collect();
+            let fast = group(all.clone());
+            let want = group_exhaustive(all);
+            assert_eq!(fast, want);
+            assert!(fast.len() > 1 && fast.iter().any(|g| g.len() > 2));
+            total_groups += fast.len();
+        }
+        assert!(total_groups > 100, "{total_groups}");
     }
 
     #[test]

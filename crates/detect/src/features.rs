@@ -590,29 +590,32 @@ pub fn window_features(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32;
     // band; its slope, and the most prominent peak above it between 1 and 20 Hz (as FOOOF
     // separates periodic from aperiodic activity; Donoghue et al., Nat Neurosci 2020).
     let n_b = (hi - lo + 1) as f32;
+    let lf: &[f32; NSPEC] = &LOG10_FREQ;
+    // The logarithms first (independent, vectorised), then the sums in bin order.
     let mut ly = [0f32; NSPEC];
-    let (mut sx, mut sy, mut sxx, mut sxy) = (0f32, 0f32, 0f32, 0f32);
     for k in lo..=hi {
-        let x = LOG10_FREQ[k];
-        let y = fast_ln(psd[k].max(1e-12)) * std::f32::consts::LOG10_E;
-        ly[k] = y;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
+        ly[k] = fast_ln(psd[k].max(1e-12)) * std::f32::consts::LOG10_E;
+    }
+    let (sx, sxx) = *LOG10_FREQ_SUMS;
+    let (mut sy, mut sxy) = (0f32, 0f32);
+    for k in lo..=hi {
+        sy += ly[k];
+        sxy += lf[k] * ly[k];
     }
     let slope = (n_b * sxy - sx * sy) / (n_b * sxx - sx * sx);
     let icpt = (sy - slope * sx) / n_b;
+    // The first bin with the largest residual above the fit (residuals computed independently,
+    // then the maximum and its first position: the same bin as a running strict maximum).
     let (plo, phi) = PROMINENCE_BINS;
-    let mut prom = f32::NEG_INFINITY;
-    let mut prom_k = plo;
+    let mut resid = [f32::NEG_INFINITY; NSPEC];
     for k in plo..=phi {
-        let r = ly[k] - (icpt + slope * LOG10_FREQ[k]);
-        if r > prom {
-            prom = r;
-            prom_k = k;
-        }
+        resid[k] = ly[k] - (icpt + slope * lf[k]);
     }
+    let top = resid[plo..=phi].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let (prom, prom_k) = match resid[plo..=phi].iter().position(|&r| r == top) {
+        Some(i) if top > f32::NEG_INFINITY => (top, plo + i),
+        _ => (f32::NEG_INFINITY, plo),
+    };
     let acf = if nseg > 0 { spectral.acf_peak(&psd) } else { 0.0 };
     let lg = |v: f32| (v.max(0.0) + EPS_POWER).log10();
     [
@@ -650,6 +653,17 @@ static LOG10_FREQ: std::sync::LazyLock<[f32; NSPEC]> = std::sync::LazyLock::new(
         *x = (k as f32 * DF).log10();
     }
     v
+});
+
+/// `(Σ x, Σ x²)` of [`LOG10_FREQ`] over [`BAND_BINS`], summed in bin order.
+static LOG10_FREQ_SUMS: std::sync::LazyLock<(f32, f32)> = std::sync::LazyLock::new(|| {
+    let (mut sx, mut sxx) = (0f32, 0f32);
+    for k in BAND_BINS.0..=BAND_BINS.1 {
+        let x = LOG10_FREQ[k];
+        sx += x;
+        sxx += x * x;
+    }
+    (sx, sxx)
 });
 
 /// Natural logarithm to about 2e-5 absolute error (exponent from the bits, mantissa by a

@@ -89,6 +89,7 @@ use std::path::Path;
 
 use eimfs_core::{Electrode, Event, EventsFile, Region, SeizureMap};
 use eimfs_signal::Montage;
+use rayon::prelude::*;
 
 pub use assemble::Probabilities;
 pub use error::{Error, Result};
@@ -206,8 +207,12 @@ pub fn detect(path: &Path, config: &Config, progress: &(dyn Fn(u64, u64) + Sync)
     Ok(Detection { analysis, probabilities, seizures, summary, model_name: config.model.name.clone(), sensitivity: config.sensitivity, file, involved })
 }
 
-fn fmt_prob(v: f32) -> String {
-    if v.is_nan() { "n/a".into() } else { format!("{v:.3}") }
+fn push_prob(s: &mut String, v: f32) {
+    if v.is_nan() {
+        s.push_str("n/a");
+    } else {
+        let _ = write!(s, "{v:.3}");
+    }
 }
 
 impl Detection {
@@ -241,16 +246,30 @@ impl Detection {
             s.push_str(r.code());
         }
         s.push('\n');
-        for t in 0..n {
-            let _ = write!(s, "{t}\t{}", fmt_prob(self.probabilities.overall[t]));
-            for r in &self.probabilities.region {
-                s.push('\t');
-                match r {
-                    Some(p) => s.push_str(&fmt_prob(p[t])),
-                    None => s.push_str("n/a"),
+        // Rows formatted in parallel blocks, joined in order.
+        const ROWS_PER_TASK: usize = 4096;
+        let blocks: Vec<String> = (0..n)
+            .into_par_iter()
+            .step_by(ROWS_PER_TASK)
+            .map(|t0| {
+                let mut s = String::with_capacity(ROWS_PER_TASK * 80);
+                for t in t0..(t0 + ROWS_PER_TASK).min(n) {
+                    let _ = write!(s, "{t}\t");
+                    push_prob(&mut s, self.probabilities.overall[t]);
+                    for r in &self.probabilities.region {
+                        s.push('\t');
+                        match r {
+                            Some(p) => push_prob(&mut s, p[t]),
+                            None => s.push_str("n/a"),
+                        }
+                    }
+                    s.push('\n');
                 }
-            }
-            s.push('\n');
+                s
+            })
+            .collect();
+        for b in blocks {
+            s.push_str(&b);
         }
         s
     }

@@ -351,11 +351,15 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
 
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<eimfs_edf::Chunk>(2);
+        // Processed chunks go back to the reader, which decodes into their buffers again.
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<eimfs_edf::Chunk>();
         let fr = &f;
         let inputs_r = &inputs;
         let reader = scope.spawn(move || -> Result<()> {
-            for chunk in fr.chunks(inputs_r, per_chunk)? {
-                if tx.send(chunk).is_err() {
+            let mut chunks = fr.chunks(inputs_r, per_chunk)?;
+            loop {
+                let mut chunk = back_rx.try_recv().unwrap_or_default();
+                if !chunks.next_into(&mut chunk) || tx.send(chunk).is_err() {
                     break;
                 }
             }
@@ -417,6 +421,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                 }
                 done_records += chunk.records.len() as u64;
                 progress(done_records, total_records);
+                let _ = back_tx.send(chunk);
             }
             if let Some(st) = state.take() {
                 finish_run(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
@@ -469,16 +474,14 @@ fn process_blocks(
     let run_next = derivs[0].first_block + derivs[0].blocks.len();
     let k = k_avail.min(n_seconds.saturating_sub(run_next));
     if k > 0 {
-        // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
-        // by second (an electrode that comes off must not turn into the inverted average).
+        // Per input and second (in parallel): flat or not, high-frequency excess and pop
+        // measure.
         let n = k * BLOCK;
-        let in_flat: Vec<Vec<bool>> = st.iter().map(|s| (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect()).collect();
-        let deriv_flat = apply_montage(&setup.plan, st, &in_flat, k, buf);
-        // Per input and second: high-frequency excess and pop measure.
-        let hfpop: Vec<Vec<(f32, f32)>> = st
+        let per_input: Vec<(Vec<bool>, Vec<(f32, f32)>)> = st
             .par_iter()
             .map(|s| {
-                (0..k)
+                let flat = (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect();
+                let hfpop = (0..k)
                     .map(|j| {
                         let x = &s.dec[j * BLOCK..(j + 1) * BLOCK];
                         let mut e = 0.0f32;
@@ -491,12 +494,45 @@ fn process_blocks(
                         let pop = (full.max_slope / (full.diff_power.sqrt() + 1.0) + 1.0).log10();
                         (hf, pop)
                     })
-                    .collect()
+                    .collect();
+                (flat, hfpop)
+            })
+            .collect();
+        let in_flat: Vec<&[bool]> = per_input.iter().map(|(f, _)| f.as_slice()).collect();
+        let hfpop: Vec<&[(f32, f32)]> = per_input.iter().map(|(_, h)| h.as_slice()).collect();
+        // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
+        // by second (an electrode that comes off must not turn into the inverted average): the
+        // average here, each derivation in the parallel step below.
+        let (avg, avg_dead) = common_average(&setup.plan, st, &in_flat, k);
+        let deriv_flat: Vec<Vec<bool>> = derivs
+            .par_iter_mut()
+            .zip(buf.par_iter_mut())
+            .enumerate()
+            .map(|(d, (ds, x))| {
+                let comb = setup.plan.derivations()[d].combination;
+                let flat = derive(comb, st, &in_flat, &avg, &avg_dead, k, x);
+                let s0 = ds.first_block + ds.blocks.len();
+                for j in 0..k {
+                    let cur = &x[j * BLOCK..(j + 1) * BLOCK];
+                    let (mut hf, mut pop) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
+                    for &p in &setup.full_inputs[d] {
+                        hf = hf.max(hfpop[p][j].0);
+                        pop = pop.max(hfpop[p][j].1);
+                    }
+                    let mut b = BlockStats::compute(ds.prev.as_deref(), cur, &mut ds.spectral, hf, pop);
+                    b.flat = flat[j];
+                    match &mut ds.prev {
+                        Some(p) => p.copy_from_slice(cur),
+                        None => ds.prev = Some(cur.to_vec()),
+                    }
+                    ds.push_block(s0 + j, b);
+                }
+                flat
             })
             .collect();
         // Midline products (see `Analysis::midline_products`), from the single-electrode
         // derivations of the montage.
-        let s0 = derivs[0].first_block + derivs[0].blocks.len();
+        let s0 = run_next;
         let single = |e: Electrode| setup.derivations.iter().position(|d| d.used && d.electrodes == [e]);
         for (k_pair, &(m, l, r)) in MIDLINE_PAIRS.iter().enumerate() {
             let (Some(dm), Some(dl), Some(dr)) = (single(m), single(l), single(r)) else {
@@ -520,24 +556,6 @@ fn process_blocks(
                 out.midline_products[s][k_pair] = [pl, pr];
             }
         }
-        derivs.par_iter_mut().zip(buf.par_iter()).enumerate().for_each(|(d, (ds, x))| {
-            let s0 = ds.first_block + ds.blocks.len();
-            for j in 0..k {
-                let cur = &x[j * BLOCK..(j + 1) * BLOCK];
-                let (mut hf, mut pop) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
-                for &p in &setup.full_inputs[d] {
-                    hf = hf.max(hfpop[p][j].0);
-                    pop = pop.max(hfpop[p][j].1);
-                }
-                let mut b = BlockStats::compute(ds.prev.as_deref(), cur, &mut ds.spectral, hf, pop);
-                b.flat = deriv_flat[d][j];
-                match &mut ds.prev {
-                    Some(p) => p.copy_from_slice(cur),
-                    None => ds.prev = Some(cur.to_vec()),
-                }
-                ds.push_block(s0 + j, b);
-            }
-        });
         for s in st.iter_mut() {
             s.dec.drain(..n);
             s.full.done.drain(..k);
@@ -559,16 +577,19 @@ fn block_flat(x: &[f32]) -> bool {
     v < FLAT_CHANNEL_UV * FLAT_CHANNEL_UV
 }
 
-/// Compute the montage's derivations over `k` seconds into `out`; returns, per derivation and
-/// second, whether the derivation is flat (one of its inputs is, or every input of the average).
-fn apply_montage(plan: &MontagePlan, st: &[InputState], in_flat: &[Vec<bool>], k: usize, out: &mut [Vec<f32>]) -> Vec<Vec<bool>> {
+/// The common average of the montage's average inputs over `k` seconds, leaving flat inputs
+/// out second by second, and per second whether every input of the average is flat. Empty when
+/// the montage has no average.
+fn common_average(plan: &MontagePlan, st: &[InputState], in_flat: &[&[bool]], k: usize) -> (Vec<f32>, Vec<bool>) {
     let n = k * BLOCK;
     let avg_in = plan.average_inputs();
     let mut avg = vec![0f32; if avg_in.is_empty() { 0 } else { n }];
     let mut avg_dead = vec![false; k];
     if !avg_in.is_empty() {
+        let mut live: Vec<usize> = Vec::with_capacity(avg_in.len());
         for j in 0..k {
-            let live: Vec<usize> = avg_in.iter().copied().filter(|&p| !in_flat[p][j]).collect();
+            live.clear();
+            live.extend(avg_in.iter().copied().filter(|&p| !in_flat[p][j]));
             avg_dead[j] = live.is_empty();
             let w = 1.0 / live.len().max(1) as f32;
             let seg = &mut avg[j * BLOCK..(j + 1) * BLOCK];
@@ -580,28 +601,29 @@ fn apply_montage(plan: &MontagePlan, st: &[InputState], in_flat: &[Vec<bool>], k
             seg.iter_mut().for_each(|a| *a *= w);
         }
     }
-    let mut flat = Vec::with_capacity(plan.derivations().len());
-    for (d, o) in plan.derivations().iter().zip(out.iter_mut()) {
-        o.clear();
-        o.resize(n, 0.0);
-        let x = |p: usize| &st[p].dec[..n];
-        match d.combination {
-            Combination::Channel(p) => o.copy_from_slice(x(p)),
-            Combination::Negated(p) => o.iter_mut().zip(x(p)).for_each(|(o, v)| *o = -v),
-            Combination::Difference(p, q) => o.iter_mut().zip(x(p)).zip(x(q)).for_each(|((o, a), b)| *o = a - b),
-            Combination::MinusAverage(p) => o.iter_mut().zip(x(p)).zip(&avg).for_each(|((o, a), m)| *o = a - m),
-        }
-        flat.push(
-            (0..k)
-                .map(|j| match d.combination {
-                    Combination::Channel(p) | Combination::Negated(p) => in_flat[p][j],
-                    Combination::Difference(p, q) => in_flat[p][j] || in_flat[q][j],
-                    Combination::MinusAverage(p) => in_flat[p][j] || avg_dead[j],
-                })
-                .collect(),
-        );
+    (avg, avg_dead)
+}
+
+/// One derivation of the montage over `k` seconds into `o`; returns per second whether it is
+/// flat (one of its inputs is, or every input of the average).
+fn derive(comb: Combination, st: &[InputState], in_flat: &[&[bool]], avg: &[f32], avg_dead: &[bool], k: usize, o: &mut Vec<f32>) -> Vec<bool> {
+    let n = k * BLOCK;
+    o.clear();
+    o.resize(n, 0.0);
+    let x = |p: usize| &st[p].dec[..n];
+    match comb {
+        Combination::Channel(p) => o.copy_from_slice(x(p)),
+        Combination::Negated(p) => o.iter_mut().zip(x(p)).for_each(|(o, v)| *o = -v),
+        Combination::Difference(p, q) => o.iter_mut().zip(x(p)).zip(x(q)).for_each(|((o, a), b)| *o = a - b),
+        Combination::MinusAverage(p) => o.iter_mut().zip(x(p)).zip(avg).for_each(|((o, a), m)| *o = a - m),
     }
-    flat
+    (0..k)
+        .map(|j| match comb {
+            Combination::Channel(p) | Combination::Negated(p) => in_flat[p][j],
+            Combination::Difference(p, q) => in_flat[p][j] || in_flat[q][j],
+            Combination::MinusAverage(p) => in_flat[p][j] || avg_dead[j],
+        })
+        .collect()
 }
 
 /// Finalise the seconds whose background is known (all, at the end): background-relative and
@@ -643,32 +665,44 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             v
         })
         .collect();
-    // Context and classification per second, in parallel over seconds.
+    // Context and classification, in parallel over runs of seconds: the rows of a run are
+    // classified together (each tree walked for all of them).
+    const SECONDS_PER_TASK: usize = 32;
     let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
         .into_par_iter()
-        .map(|i| {
-            let s = rows[0][i].0;
-            let mut r: Vec<[f32; NF]> = (0..n_deriv).map(|d| rows[d][i].1).collect();
-            let valid: Vec<bool> = (0..n_deriv).map(|d| rows[d][i].2).collect();
-            add_context(&mut r, &valid);
-            let mut raw = vec![0f64; n_deriv];
+        .step_by(SECONDS_PER_TASK)
+        .map(|i0| {
+            let i1 = (i0 + SECONDS_PER_TASK).min(ready);
+            let mut r: Vec<[f32; NF]> = Vec::with_capacity((i1 - i0) * n_deriv);
+            let mut valid: Vec<bool> = Vec::with_capacity((i1 - i0) * n_deriv);
+            for i in i0..i1 {
+                let at = r.len();
+                r.extend((0..n_deriv).map(|d| rows[d][i].1));
+                valid.extend((0..n_deriv).map(|d| rows[d][i].2));
+                add_context(&mut r[at..], &valid[at..]);
+            }
+            let mut raw = vec![0f64; r.len()];
             model.probabilities(&r, &mut raw);
-            let p: Vec<f32> = (0..n_deriv).map(|d| if valid[d] { raw[d] as f32 } else { f32::NAN }).collect();
-            (s, p, r)
+            let p: Vec<f32> = raw.iter().zip(&valid).map(|(&v, &ok)| if ok { v as f32 } else { f32::NAN }).collect();
+            (i0, p, r)
         })
         .collect();
-    for (i, (s, p, r)) in results.into_iter().enumerate() {
-        if s >= n_seconds {
-            continue;
-        }
-        for d in 0..n_deriv {
-            out.probability[d][s] = p[d];
-            out.onset_activity[d][s] = if rows[d][i].2 { rows[d][i].3 } else { f32::NAN };
-        }
-        if let Some(feat) = out.features.as_mut() {
+    for (i0, p, r) in results {
+        for (j, (p, r)) in p.chunks(n_deriv).zip(r.chunks(n_deriv)).enumerate() {
+            let i = i0 + j;
+            let s = rows[0][i].0;
+            if s >= n_seconds {
+                continue;
+            }
             for d in 0..n_deriv {
-                let o = (s * n_deriv + d) * NF;
-                feat[o..o + NF].copy_from_slice(&r[d]);
+                out.probability[d][s] = p[d];
+                out.onset_activity[d][s] = if rows[d][i].2 { rows[d][i].3 } else { f32::NAN };
+            }
+            if let Some(feat) = out.features.as_mut() {
+                for d in 0..n_deriv {
+                    let o = (s * n_deriv + d) * NF;
+                    feat[o..o + NF].copy_from_slice(&r[d]);
+                }
             }
         }
     }

@@ -450,4 +450,19 @@ impl NodeModel for Epileptor {
             *v = o.eval(x);
         }
     }
+
+    #[inline(always)]
+    fn coupling_source_lanes(&self, _node0: usize, x: &[[f64; LANES]; 6]) -> [[f64; LANES]; 2] {
+        [x[0], x[3]]
+    }
+
+    #[inline(always)]
+    fn observe_lanes(&self, _node0: usize, x: &[[f64; LANES]; 6], out: &mut [[f64; LANES]]) {
+        for (o, v) in self.observables.iter().zip(out.iter_mut()) {
+            *v = match o {
+                EpileptorObservable::X2MinusX1 => std::array::from_fn(|l| x[3][l] - x[0][l]),
+                _ => std::array::from_fn(|l| o.eval(&[x[0][l], x[1][l], x[2][l], x[3][l], x[4][l], x[5][l]])),
+            };
+        }
+    }
 }

@@ -39,12 +39,14 @@
 //! consecutive addresses (each cache line serves several steps). Only non-zero weights are
 //! visited (CSR rows). Models that implement [`NodeModel::dfun_lanes`] (the Epileptor does) are
 //! integrated [`LANES`] nodes at a time in structure-of-arrays form, which the compiler
-//! vectorises; on x86-64 CPUs with AVX2 the whole step loop runs from a second build compiled for
+//! vectorises (during a run their states stay in that form, and their coupling values and
+//! observables are computed per block: [`NodeModel::coupling_source_lanes`],
+//! [`NodeModel::observe_lanes`]); on x86-64 CPUs with AVX2 the whole step loop runs from a second build compiled for
 //! AVX2 (chosen at run time; no FMA, so the results are the same). Observables are computed only
 //! on steps where a monitor needs them, and a projection monitor accumulates node observables and
 //! applies the gain once per sample (mathematically the same as TVB's per-step projection, which
-//! it sums). On TVB's 76-region Epileptor demo one step takes about 2.5 µs of CPU
-//! (bench/README.md).
+//! it sums). On TVB's 76-region Epileptor demo one step takes 2–4 µs of CPU depending on the
+//! machine's load, 56–61 times less than TVB's (bench/README.md).
 //!
 //! # Example
 //! ```
@@ -419,6 +421,7 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
             stride,
             slot: 0,
             state,
+            state_lanes: vec![<M::State as StateVec>::lanes_zeros(); if M::LANE_BATCHED { n / LANES } else { 0 }],
             coupling_buf: vec![M::Coupling::zeros(); n],
             noise_plan_start: {
                 let mut v = vec![0u32];
@@ -476,6 +479,10 @@ pub struct Simulation<M: NodeModel, C: CouplingFunction> {
     /// History slot (in 0..horizon) of the latest stored step.
     slot: usize,
     state: Vec<M::State>,
+    /// During a run: the state of nodes `0 .. LANES · len` in blocks of LANES nodes
+    /// (structure-of-arrays; one block per [`NodeModel::dfun_lanes`] call). Empty for models
+    /// that are not lane-batched.
+    state_lanes: Vec<<M::State as StateVec>::Lanes>,
     coupling_buf: Vec<M::Coupling>,
     noise_amp: Vec<M::State>,
     /// Per block of LANES nodes: (lane, variable, amplitude) of the noisy variables in draw
@@ -628,6 +635,31 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         n_steps: u64,
         sink: &mut S,
     ) {
+        // During the run the state of the lane-batched nodes lives in `state_lanes`.
+        let n_blocks = self.state_lanes.len();
+        for b in 0..n_blocks {
+            for l in 0..LANES {
+                for k in 0..M::State::LEN {
+                    self.state_lanes[b].as_mut()[k][l] = self.state[b * LANES + l].as_ref()[k];
+                }
+            }
+        }
+        self.run_steps::<S, HEUN, NOISE, SINGLE>(n_steps, sink);
+        for b in 0..n_blocks {
+            for l in 0..LANES {
+                for k in 0..M::State::LEN {
+                    self.state[b * LANES + l].as_mut()[k] = self.state_lanes[b].as_ref()[k][l];
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn run_steps<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(
+        &mut self,
+        n_steps: u64,
+        sink: &mut S,
+    ) {
         for _ in 0..n_steps {
             if SINGLE {
                 self.compute_coupling_single();
@@ -764,7 +796,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         let n = self.n;
         // Work on locals: keeps the generator state in registers (no aliasing with the arrays).
         let mut rng = self.rng.clone();
-        let Simulation { model, state, coupling_buf, noise_amp, noise_plan, noise_plan_start, hist, hist32, obs, bounds, .. } = self;
+        let Simulation { model, state, state_lanes, coupling_buf, noise_amp, noise_plan, noise_plan_start, hist, hist32, obs, bounds, .. } = self;
         let model = &*model;
         let bounds = &bounds[..];
 
@@ -817,15 +849,13 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             }
         }
 
-        let n_blocks = if M::LANE_BATCHED { n / LANES } else { 0 };
+        let n_blocks = state_lanes.len();
         for b in 0..n_blocks {
             let i0 = b * LANES;
-            let mut x = <M::State as StateVec>::lanes_zeros();
+            // the block's state is kept in structure-of-arrays form during a run (`state_lanes`)
+            let x = state_lanes[b];
             let mut c = <M::Coupling as StateVec>::lanes_zeros();
             for l in 0..LANES {
-                for k in 0..nvar {
-                    x.as_mut()[k][l] = state[i0 + l].as_ref()[k];
-                }
                 for k in 0..ncv {
                     c.as_mut()[k][l] = coupling_buf[i0 + l].as_ref()[k];
                 }
@@ -870,13 +900,40 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
             if has_bounds {
                 Self::apply_bounds_lanes(bounds, &mut next);
             }
+            state_lanes[b] = next;
+            let cv = model.coupling_source_lanes(i0, &next);
             for l in 0..LANES {
-                let mut s = M::State::zeros();
-                for k in 0..nvar {
-                    s.as_mut()[k] = next.as_ref()[k][l];
+                let h0 = (i0 + l) * stride;
+                for k in 0..ncv {
+                    let v = cv.as_ref()[k][l];
+                    if SINGLE {
+                        hist32[h0 + w0 + k] = v as f32;
+                        hist32[h0 + w1 + k] = v as f32;
+                    } else {
+                        hist[h0 + w0 + k] = v;
+                        hist[h0 + w1 + k] = v;
+                    }
                 }
-                state[i0 + l] = s;
-                finish::<M, SINGLE>(model, i0 + l, &s, (&mut *hist, &mut *hist32, stride, w0, w1), &mut *obs, n_obs, need_obs);
+            }
+            if need_obs && n_obs > MAX_OBS_LANES {
+                for l in 0..LANES {
+                    let mut s = M::State::zeros();
+                    for k in 0..nvar {
+                        s.as_mut()[k] = next.as_ref()[k][l];
+                    }
+                    let mut v = vec![0.0; n_obs];
+                    model.observe(i0 + l, &s, &mut v);
+                    for (o, v) in v.iter().enumerate() {
+                        obs[o * n + i0 + l] = *v;
+                    }
+                }
+            } else if need_obs {
+                // observables of the block at once, stored variable-major (obs[o * n + node])
+                let mut t = [[0.0; LANES]; MAX_OBS_LANES];
+                model.observe_lanes(i0, &next, &mut t[..n_obs]);
+                for o in 0..n_obs {
+                    obs[o * n + i0..o * n + i0 + LANES].copy_from_slice(&t[o]);
+                }
             }
         }
 
@@ -940,6 +997,10 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         }
     }
 }
+
+/// Observables per block of LANES nodes computed on the stack with `observe_lanes` (models with
+/// more observe node by node).
+const MAX_OBS_LANES: usize = 8;
 
 /// Observables per node computed on the stack (models with more use a heap buffer).
 const MAX_OBS_STACK: usize = 32;

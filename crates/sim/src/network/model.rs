@@ -166,4 +166,47 @@ pub trait NodeModel {
 
     /// Computes the observables of one node into `out` (`out.len() == n_observables()`).
     fn observe(&self, node: usize, x: &Self::State, out: &mut [f64]);
+
+    /// [`coupling_source`](Self::coupling_source) for the [`LANES`] nodes `node0 .. node0 + LANES`
+    /// in structure-of-arrays form (`out[k][l]` = value `k` of node `node0 + l`). It must give
+    /// exactly what `coupling_source` gives for each lane; the default calls it lane by lane.
+    #[inline]
+    fn coupling_source_lanes(
+        &self,
+        node0: usize,
+        x: &<Self::State as StateVec>::Lanes,
+    ) -> <Self::Coupling as StateVec>::Lanes {
+        let mut out = <Self::Coupling as StateVec>::lanes_zeros();
+        for l in 0..LANES {
+            let mut xl = Self::State::zeros();
+            for (k, v) in xl.as_mut().iter_mut().enumerate() {
+                *v = x.as_ref()[k][l];
+            }
+            let c = self.coupling_source(node0 + l, &xl);
+            for (k, v) in c.as_ref().iter().enumerate() {
+                out.as_mut()[k][l] = *v;
+            }
+        }
+        out
+    }
+
+    /// [`observe`](Self::observe) for the [`LANES`] nodes `node0 .. node0 + LANES` in
+    /// structure-of-arrays form: `out[o][l]` = observable `o` of node `node0 + l`
+    /// (`out.len() == n_observables()`). It must give exactly what `observe` gives for each lane;
+    /// the default calls `observe` lane by lane. Used by the engine with
+    /// [`dfun_lanes`](Self::dfun_lanes).
+    #[inline]
+    fn observe_lanes(&self, node0: usize, x: &<Self::State as StateVec>::Lanes, out: &mut [[f64; LANES]]) {
+        let mut tmp = vec![0.0; out.len()];
+        for l in 0..LANES {
+            let mut xl = Self::State::zeros();
+            for (k, v) in xl.as_mut().iter_mut().enumerate() {
+                *v = x.as_ref()[k][l];
+            }
+            self.observe(node0 + l, &xl, &mut tmp);
+            for (o, v) in tmp.iter().enumerate() {
+                out[o][l] = *v;
+            }
+        }
+    }
 }

@@ -223,6 +223,9 @@ pub(crate) struct MonitorState {
     pub obs_noise_std: f64,
 }
 
+/// Sensors whose projection sums are formed together (in registers) by `emit_average`.
+const SENSOR_BLOCK: usize = 16;
+
 fn iround_ties_even(x: f64) -> f64 {
     x.round_ties_even()
 }
@@ -443,12 +446,28 @@ impl MonitorState {
             for v in 0..n_voi {
                 let acc = &self.acc[v * n_nodes..(v + 1) * n_nodes];
                 let out = &mut self.out[v * ns..(v + 1) * ns];
-                // out[s] = Σ_node gain[s][node] · acc[node], summed in node order for every
-                // sensor; looping over sensors innermost keeps the sums independent (vectorised).
-                out.iter_mut().for_each(|o| *o = 0.0);
-                for (g, &a) in self.gain_t.chunks_exact(ns).zip(acc) {
-                    for (o, &gs) in out.iter_mut().zip(g) {
-                        *o += gs * a;
+                // out[s] = Σ_node gain[s][node] · acc[node], summed from 0 in node order for
+                // every sensor; sensors in blocks of SENSOR_BLOCK whose sums stay in registers
+                // over the node loop (vectorised across sensors).
+                let mut s0 = 0;
+                while s0 + SENSOR_BLOCK <= ns {
+                    let mut r = [0.0; SENSOR_BLOCK];
+                    for (g, &a) in self.gain_t.chunks_exact(ns).zip(acc) {
+                        let g: &[f64; SENSOR_BLOCK] = g[s0..s0 + SENSOR_BLOCK].try_into().unwrap();
+                        for k in 0..SENSOR_BLOCK {
+                            r[k] += g[k] * a;
+                        }
+                    }
+                    out[s0..s0 + SENSOR_BLOCK].copy_from_slice(&r);
+                    s0 += SENSOR_BLOCK;
+                }
+                if s0 < ns {
+                    let rest = &mut out[s0..];
+                    rest.iter_mut().for_each(|o| *o = 0.0);
+                    for (g, &a) in self.gain_t.chunks_exact(ns).zip(acc) {
+                        for (o, &gs) in rest.iter_mut().zip(&g[s0..]) {
+                            *o += gs * a;
+                        }
                     }
                 }
                 for o in out.iter_mut() {

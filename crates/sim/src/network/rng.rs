@@ -9,8 +9,12 @@
 //! those functions, so a given seed yields bit-identical normal streams on every machine.
 //!
 //! Per draw: one 64-bit output; its top 53 bits give a uniform u in [−1, 1), its low 7 bits the
-//! layer. About 98.8 % of draws return `u · x[layer]` at once; the rest take the wedge test (one
-//! `exp`) or the tail (Marsaglia's tail algorithm beyond R = 3.442619855899).
+//! layer. About 98.8 % of draws return `u · x[layer]` at once; the rest take the wedge test or
+//! the tail (Marsaglia's tail algorithm beyond R = 3.442619855899). The wedge test `y < exp(−x²/2)`
+//! is first tried against two lines that bound the curve on the layer (chord and tangent, with a
+//! margin far above every rounding error), which decide about 98 % of wedge points; the `exp` is
+//! evaluated only for the rest, so the accept/reject decision, and the stream, are those of the
+//! plain `exp` test bit for bit.
 //!
 //! ```
 //! use eimfs_sim::network::rng::NormalRng;
@@ -37,6 +41,38 @@ struct ZigTables {
     ratio: [f64; ZIG_C],
     /// f(x[i]) = exp(−x[i]²/2).
     fx: [f64; ZIG_C + 1],
+    /// Wedge squeeze of layer i: lines `lo[i].0 + lo[i].1·|x|` ≤ f(x) ≤ `hi[i].0 + hi[i].1·|x|`
+    /// on the layer's wedge (see [`squeeze_lines`]).
+    lo: [(f64, f64); ZIG_C],
+    hi: [(f64, f64); ZIG_C],
+}
+
+/// Margin of the wedge squeeze: far above every rounding error of the lines and of
+/// `detmath::exp` (all below 1e-13 in absolute value, f ≤ 1), far below the wedges' heights
+/// (≥ 2e-3), so that the squeeze decides only points the `exp` test decides the same way.
+const SQUEEZE_MARGIN: f64 = 1e-10;
+
+/// Lower and upper lines bounding f(x) = exp(−x²/2) on the wedge of layer `i`
+/// (x[i+1] ≤ |x| ≤ x[i]): the chord through the layer's corners and the tangent at the middle of
+/// the layer. f is convex for |x| > 1 (f ≤ chord, f ≥ tangent) and concave for |x| < 1 (the
+/// reverse); the layer that contains |x| = 1 gets lines that decide nothing (always `exp`).
+fn squeeze_lines(x: &[f64; ZIG_C + 1], fx: &[f64; ZIG_C + 1], i: usize) -> ((f64, f64), (f64, f64)) {
+    let (x0, x1) = (x[i + 1], x[i]);
+    let slope = (fx[i] - fx[i + 1]) / (x1 - x0);
+    let chord = (fx[i + 1] - x0 * slope, slope);
+    let p = 0.5 * (x0 + x1);
+    let fp = detmath::exp(-0.5 * p * p);
+    let tangent = (fp * (1.0 + p * p), -fp * p);
+    const NOTHING: ((f64, f64), (f64, f64)) = ((-1.0, 0.0), (2.0, 0.0));
+    if i == 0 {
+        NOTHING
+    } else if x0 > 1.001 {
+        (tangent, chord)
+    } else if x1 < 0.999 {
+        (chord, tangent)
+    } else {
+        NOTHING
+    }
 }
 
 static TABLES: LazyLock<ZigTables> = LazyLock::new(|| {
@@ -57,8 +93,32 @@ static TABLES: LazyLock<ZigTables> = LazyLock::new(|| {
     for i in 0..=ZIG_C {
         fx[i] = detmath::exp(-0.5 * x[i] * x[i]);
     }
-    ZigTables { x, ratio, fx }
+    let mut lo = [(0.0, 0.0); ZIG_C];
+    let mut hi = [(0.0, 0.0); ZIG_C];
+    for i in 0..ZIG_C {
+        (lo[i], hi[i]) = squeeze_lines(&x, &fx, i);
+    }
+    ZigTables { x, ratio, fx, lo, hi }
 });
+
+/// The wedge test of layer `i` (1 ≤ i < C) for the point `x` with uniform height `y`: exactly
+/// `y < detmath::exp(−x²/2)`, with `exp` evaluated only when the squeeze lines (with
+/// [`SQUEEZE_MARGIN`]) do not already decide.
+#[inline(always)]
+fn wedge_accept(t: &ZigTables, i: usize, x: f64, y: f64) -> bool {
+    let ax = x.abs();
+    let (la, lb) = t.lo[i];
+    let (ha, hb) = t.hi[i];
+    if y < la + lb * ax - SQUEEZE_MARGIN {
+        // y < lower − margin ≤ f(x) − margin < exp(−x²/2) as computed
+        true
+    } else if y > ha + hb * ax + SQUEEZE_MARGIN {
+        // y > upper + margin ≥ f(x) + margin > exp(−x²/2) as computed
+        false
+    } else {
+        y < detmath::exp(-0.5 * x * x)
+    }
+}
 
 /// A seeded random stream with a machine-independent standard normal sampler (see module docs).
 #[derive(Clone, Debug)]
@@ -142,8 +202,10 @@ impl NormalRng {
         }
         // Wedge: accept when a uniform point between f(x[i]) and f(x[i+1]) lies under f(x)
         // (Doornik's test f1 + U(f0 − f1) < 1 multiplied through by f(x), one exp instead of two).
+        // A squeeze by two lines decides most points without the `exp` (`wedge_accept`).
         let x = u * t.x[i];
-        if t.fx[i + 1] + self.uniform() * (t.fx[i] - t.fx[i + 1]) < detmath::exp(-0.5 * x * x) { Some(x) } else { None }
+        let y = t.fx[i + 1] + self.uniform() * (t.fx[i] - t.fx[i + 1]);
+        if wedge_accept(t, i, x, y) { Some(x) } else { None }
     }
 
     /// Fills `out` with standard normal variates.
@@ -189,6 +251,39 @@ mod tests {
             let sd = (p * (1.0 - p) / n as f64).sqrt();
             assert!((emp - p).abs() < 5.0 * sd, "P(X<{z}) = {emp}, expected {p} ± {sd}");
         }
+    }
+
+    #[test]
+    fn wedge_squeeze_decides_as_the_exp_test() {
+        let t = &*TABLES;
+        let mut rng = NormalRng::seed_from_u64(5);
+        let (mut by_squeeze, mut total) = (0usize, 0usize);
+        for i in 1..ZIG_C {
+            for k in 0..4000 {
+                let u = t.ratio[i] + (1.0 - t.ratio[i]) * rng.uniform();
+                let x = if k % 2 == 0 { u * t.x[i] } else { -u * t.x[i] };
+                let e = detmath::exp(-0.5 * x * x);
+                // uniform heights over the wedge, and heights within 1e-9 of the curve
+                let y = match k % 4 {
+                    0 | 1 => t.fx[i + 1] + rng.uniform() * (t.fx[i] - t.fx[i + 1]),
+                    2 => e + (rng.uniform() - 0.5) * 2e-9,
+                    _ => f64::from_bits(e.to_bits() + (k as u64 / 4 % 5) - 2),
+                };
+                assert_eq!(wedge_accept(t, i, x, y), y < e, "layer {i}, x {x}, y {y}, exp {e}");
+                // the lines are true bounds of the exp as computed
+                let (lo, hi) = (t.lo[i].0 + t.lo[i].1 * x.abs(), t.hi[i].0 + t.hi[i].1 * x.abs());
+                assert!(lo <= e + 1e-13 && e <= hi + 1e-13, "layer {i}, x {x}: {lo} ≤ {e} ≤ {hi}");
+                if k % 4 < 2 {
+                    total += 1;
+                    if y < lo - SQUEEZE_MARGIN || y > hi + SQUEEZE_MARGIN {
+                        by_squeeze += 1;
+                    }
+                }
+            }
+        }
+        // the squeeze decides the large majority of uniform wedge points
+        let frac = by_squeeze as f64 / total as f64;
+        assert!(frac > 0.95, "squeeze decides only {frac}");
     }
 
     #[test]
