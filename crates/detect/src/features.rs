@@ -18,8 +18,12 @@
 //! amplifiers; the same features relative to the channel's own background do. For each feature of
 //! [`BACKGROUND_FEATURES`] the median of every minute is kept; the background of second `s` is the
 //! 25th percentile of the medians of the minutes from 10 minutes before to 4 minutes after
-//! (robust to seizures filling up to ¾ of those minutes). Recordings shorter than a minute use
-//! their own median.
+//! (robust to seizures filling up to ¾ of those minutes). When that span holds fewer than
+//! [`BG_MIN_MINUTES`] minutes of data (a recording shorter than 3 minutes) there is no
+//! background to compare with: the background-relative features are then **missing** (NaN) and
+//! the classifier takes its trained missing-value branch, which decides on the scale-free
+//! features alone, rather than reading "no change from background" (a 30-s clip that is seizure
+//! throughout is its own median).
 //!
 //! **Context.** A seizure is focal at onset; artefacts from movement hit all channels at once.
 //! Three features compare a channel with the others at the same second.
@@ -106,6 +110,9 @@ pub const BG_MINUTES_BEFORE: usize = 10;
 pub const BG_MINUTES_AFTER: usize = 4;
 /// Quantile of the minute medians taken as background.
 pub const BG_QUANTILE: f32 = 0.25;
+/// Fewest minutes with data in a second's background span for the background-relative features
+/// to be computed; with fewer they are missing (NaN).
+pub const BG_MIN_MINUTES: usize = 3;
 /// A channel whose RMS in a window is below this (µV) is flat there (disconnected, saturated or
 /// switched off): it gets no probability.
 pub const FLAT_RMS_UV: f32 = 0.1;
@@ -781,6 +788,19 @@ impl Background {
         s / 60 + BG_MINUTES_AFTER < self.medians.len()
     }
 
+    /// Minutes with data (a median) in the background span of second `s`.
+    pub fn minutes_in_span(&self, s: usize) -> usize {
+        let m = s / 60;
+        let lo = m.saturating_sub(BG_MINUTES_BEFORE);
+        let hi = (m + BG_MINUTES_AFTER + 1).min(self.medians.len());
+        self.medians.get(lo..hi).map_or(0, |v| v.iter().filter(|x| x.is_some()).count())
+    }
+
+    /// True when the background of second `s` rests on at least [`BG_MIN_MINUTES`] minutes.
+    pub fn reliable(&self, s: usize) -> bool {
+        self.minutes_in_span(s) >= BG_MIN_MINUTES
+    }
+
     /// Background of second `s`: the [`BG_QUANTILE`] of the available minute medians from
     /// [`BG_MINUTES_BEFORE`] minutes before to [`BG_MINUTES_AFTER`] after. `None` when the
     /// channel was flat throughout.
@@ -826,12 +846,15 @@ impl Background {
 }
 
 /// The full feature row of one channel at one second from its raw window features and
-/// background (context features are filled by [`add_context`]).
-pub fn with_background(raw: &[f32; NRAW], bg: Option<&[f32; NBG]>) -> [f32; NF] {
+/// background (context features are filled by [`add_context`]). `reliable` says whether the
+/// background rests on enough data ([`Background::reliable`]); if not, the background-relative
+/// features are missing (NaN). Without background (a flat channel) they are 0.
+pub fn with_background(raw: &[f32; NRAW], bg: Option<&[f32; NBG]>, reliable: bool) -> [f32; NF] {
     let mut row = [0f32; NF];
     row[..NRAW].copy_from_slice(raw);
     for (k, &i) in BACKGROUND_FEATURES.iter().enumerate() {
         row[NRAW + k] = match bg {
+            Some(_) if !reliable => f32::NAN,
             Some(b) => raw[i] - b[k],
             None => 0.0,
         };
@@ -840,18 +863,20 @@ pub fn with_background(raw: &[f32; NRAW], bg: Option<&[f32; NBG]>) -> [f32; NF] 
 }
 
 /// Fill the context features of the rows of all channels at one second. `valid[c]` is false
-/// for flat channels, which are left out of the medians.
+/// for flat channels, which are left out of the medians. The two background context features
+/// are missing (NaN) when no valid channel has a background-relative line length (see
+/// [`with_background`]).
 pub fn add_context(rows: &mut [[f32; NF]], valid: &[bool]) {
     let i_ll = 1;
     let i_bg_ll = NRAW;
     let mut lls: Vec<f32> = rows.iter().zip(valid).filter(|(_, v)| **v).map(|(r, _)| r[i_ll]).collect();
-    let mut bgs: Vec<f32> = rows.iter().zip(valid).filter(|(_, v)| **v).map(|(r, _)| r[i_bg_ll]).collect();
-    let n = bgs.len();
-    let (med_ll, med_bg, frac) = if n == 0 {
-        (0.0, 0.0, 0.0)
+    let mut bgs: Vec<f32> = rows.iter().zip(valid).filter(|(_, v)| **v).map(|(r, _)| r[i_bg_ll]).filter(|v| !v.is_nan()).collect();
+    let med_ll = if lls.is_empty() { 0.0 } else { quantile(&mut lls, 0.5) };
+    let (med_bg, frac) = if bgs.is_empty() {
+        if lls.is_empty() { (0.0, 0.0) } else { (f32::NAN, f32::NAN) }
     } else {
-        let frac = bgs.iter().filter(|&&v| v > ELEVATED).count() as f32 / n as f32;
-        (quantile(&mut lls, 0.5), quantile(&mut bgs, 0.5), frac)
+        let frac = bgs.iter().filter(|&&v| v > ELEVATED).count() as f32 / bgs.len() as f32;
+        (quantile(&mut bgs, 0.5), frac)
     };
     for r in rows.iter_mut() {
         r[NRAW + NBG] = r[i_ll] - med_ll;
@@ -993,5 +1018,41 @@ mod tests {
         assert_eq!(rows[3][NRAW + NBG], 2.0);
         assert_eq!(rows[0][NRAW + NBG + 1], 0.0);
         assert_eq!(rows[0][NRAW + NBG + 2], 0.0);
+        // Without a reliable background the background context is missing, the rest is not.
+        for r in rows.iter_mut() {
+            r[NRAW] = f32::NAN;
+        }
+        add_context(&mut rows, &[true, true, true, false]);
+        assert_eq!(rows[3][NRAW + NBG], 2.0);
+        assert!(rows[0][NRAW + NBG + 1].is_nan() && rows[0][NRAW + NBG + 2].is_nan());
+    }
+
+    #[test]
+    fn short_recordings_have_no_background_features() {
+        let mut raw = [0f32; NRAW];
+        raw[0] = 1.0;
+        raw[1] = 2.0;
+        // 150 s: minutes 0, 1 and a half minute 2 → 3 minutes of data; 90 s: 2 minutes.
+        for (len, want_reliable) in [(150usize, true), (90, false)] {
+            let mut bg = Background::default();
+            for s in 0..len {
+                bg.add(s, &raw);
+            }
+            bg.finish();
+            assert_eq!(bg.minutes_in_span(0), len.div_ceil(60));
+            assert_eq!(bg.reliable(0), want_reliable);
+            let b = bg.of(0).unwrap();
+            let row = with_background(&raw, Some(&b), bg.reliable(0));
+            if want_reliable {
+                assert_eq!(row[NRAW], 0.0);
+                assert_eq!(row[NRAW + 1], 0.0);
+            } else {
+                assert!(row[NRAW..NRAW + NBG].iter().all(|v| v.is_nan()));
+            }
+            // Raw features are untouched either way.
+            assert_eq!(row[1], 2.0);
+        }
+        // A flat channel (no background) gets zeros, not NaN.
+        assert_eq!(with_background(&raw, None, false)[NRAW], 0.0);
     }
 }

@@ -651,7 +651,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             for _ in 0..ready {
                 let (s, raw, ll, ok) = ds.pending.pop_front().expect("counted above");
                 let bg = ds.bg.of_final(s);
-                let row = with_background(&raw, bg.as_ref());
+                let row = with_background(&raw, bg.as_ref(), ds.bg.reliable(s));
                 let valid = ok && used[d] && !is_flat(&raw) && bg.is_some();
                 let onset = match bg {
                     Some(b) => ll - b[0],

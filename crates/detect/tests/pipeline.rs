@@ -129,14 +129,23 @@ fn features_do_not_depend_on_the_sampling_rate() {
     let nf = eimfs_detect::features::NF;
     let mut worst = 0.0f32;
     let mut compared = 0;
+    let mut missing = 0;
     for (i, (x, y)) in fa.iter().zip(&fb).enumerate() {
         let f = i % nf;
         if f == 18 || f == 19 || (i / nf / 19) < 5 || (i / nf / 19) >= 115 {
             continue;
         }
+        if x.is_nan() || y.is_nan() {
+            // Two minutes are too short for a background: the same 8 background features are
+            // missing at both rates.
+            assert!(x.is_nan() && y.is_nan() && f >= eimfs_detect::features::NRAW, "feature {f}: {x} vs {y}");
+            missing += 1;
+            continue;
+        }
         worst = worst.max((x - y).abs() / x.abs().max(1.0));
         compared += 1;
     }
-    assert_eq!(compared, 110 * 19 * (nf - 2));
+    assert_eq!(missing, 110 * 19 * 8);
+    assert_eq!(compared, 110 * 19 * (nf - 2 - 8));
     assert!(worst < 0.01 && worst > 0.0, "largest relative difference {worst}");
 }

@@ -68,6 +68,25 @@ REGION_ELECTRODES = {
     "L-occipital": ["O1"], "R-occipital": ["O2"],
 }
 EDGE_S = 3.0
+# Gain augmentation of the simulated recordings (see augment_gain): every training recording is
+# scaled by a log-uniform factor in GAIN_RANGE and every derivation by a further log-normal factor
+# (sd GAIN_CHANNEL_SD in log10, ×0.7–×1.4 at one sd), so that the absolute amplitude of the
+# simulator's EEG cannot be learned as a shortcut: real infant EEG differs in amplitude between
+# infants, ages, electrodes and amplifiers by factors of several (the Helsinki clips' background
+# RMS is 0.68× the simulator's, their seizures are no larger than their background).
+GAIN_RANGE = (0.3, 5.0)
+GAIN_CHANNEL_SD = 0.15
+# Features in log10 of an amplitude (shift by log10 g) and of a power or energy (2·log10 g).
+AMPLITUDE_FEATURES = ("log_rms", "log_line_length")
+POWER_FEATURES = ("log_teager", "log_delta", "log_theta", "log_alpha", "log_beta")
+# Features that need a background (missing, NaN, for recordings shorter than 3 minutes).
+BACKGROUND_FEATURES = ("bg_line_length", "bg_rms", "bg_delta", "bg_theta", "bg_alpha", "bg_beta", "ctx_bg_median", "ctx_fraction_elevated")
+# Share of simulated rows given with their background features missing, so that the trees learn
+# a missing-value branch that decides on the scale-free features (as for a 30-s clip).
+BG_MISSING_FRACTION = 0.25
+# Weight of a Helsinki row (per derivation and second; seizure rows × 0.5 as the clips do not say
+# where the seizure is).
+HELSINKI_WEIGHT = 3.0
 HGB_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=4, max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0, random_state=0)
 NEG_KEEP = 0.15
 
@@ -128,8 +147,33 @@ def helsinki_labels():
     return lab
 
 
+def augment_gain(F, names, rng):
+    """The features of a recording scaled by a random gain, per recording and per derivation.
+
+    Exact in feature space for a gain constant over the recording: log-amplitude features shift by
+    log10 g, log-power features by 2·log10 g, the line length against the median channel by the
+    derivation's gain over the median one; spectral shape, ratios and background-relative features
+    do not change. `F` is (seconds, derivations, features); returns a new array."""
+    ix = {n: i for i, n in enumerate(names)}
+    g = rng.uniform(np.log10(GAIN_RANGE[0]), np.log10(GAIN_RANGE[1])) + rng.normal(0.0, GAIN_CHANNEL_SD, F.shape[1])
+    out = F.copy()
+    for n in AMPLITUDE_FEATURES:
+        out[:, :, ix[n]] += g
+    for n in POWER_FEATURES:
+        out[:, :, ix[n]] += 2 * g
+    out[:, :, ix["ctx_line_length"]] += g - np.median(g)
+    return out
+
+
+def finite_rows(X, names):
+    """Rows whose features are all finite, except background features, which may be missing."""
+    need = [i for i, n in enumerate(names) if n not in BACKGROUND_FEATURES]
+    return np.isfinite(X[:, need]).all(axis=1) & ~np.isinf(X).any(axis=1)
+
+
 def collect(binary, train_entries, simdir, featdir, rng):
-    """Training rows from the simulated corpus: X, y, weights, group (recording index)."""
+    """Training rows from the simulated corpus (gain-augmented, a share of rows without their
+    background features): X, y."""
     Xs, ys = [], []
     for i, e in enumerate(train_entries):
         edf = simdir / f"{e['name']}.edf"
@@ -138,12 +182,15 @@ def collect(binary, train_entries, simdir, featdir, rng):
         n_sec = F.shape[0]
         y = sim_labels(meta, truth, n_sec)
         used = np.array([d["used"] for d in meta["derivations"]])
-        Fu, yu = F[:, used, :], y[:, used]
+        Fu, yu = augment_gain(F[:, used, :], meta["features"], rng), y[:, used]
         X = Fu.reshape(-1, Fu.shape[-1])
         yy = yu.reshape(-1)
-        ok = (yy >= 0) & np.isfinite(X).all(axis=1)
+        ok = (yy >= 0) & finite_rows(X, meta["features"])
         keep = ok & ((yy == 1) | (rng.random(len(yy)) < NEG_KEEP))
-        Xs.append(X[keep])
+        X = X[keep]
+        drop = rng.random(len(X)) < BG_MISSING_FRACTION
+        X[np.ix_(drop, [meta["features"].index(n) for n in BACKGROUND_FEATURES])] = np.nan
+        Xs.append(X)
         ys.append(yy[keep])
     X = np.concatenate(Xs)
     y = np.concatenate(ys).astype(int)
@@ -162,8 +209,8 @@ def collect_helsinki(binary, featdir, exclude=None):
         Fu = F[:, used, :]
         X = Fu.reshape(-1, Fu.shape[-1])
         y = np.repeat(maj, Fu.shape[1])
-        w = np.where(y == 1, 0.5, 1.0)
-        ok = np.isfinite(X).all(axis=1)
+        w = HELSINKI_WEIGHT * np.where(y == 1, 0.5, 1.0)
+        ok = finite_rows(X, meta["features"])
         Xs.append(X[ok]), ys.append(y[ok]), ws.append(w[ok])
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws)
 
@@ -235,6 +282,7 @@ def main():
     ap.add_argument("--sim-bin", default=None, help="eimfs binary used for `simulate` (default: --bin)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "crates" / "detect" / "models" / "default.json"))
+    ap.add_argument("--name", default=None, help="model name (default: eimfs-detect-DATE)")
     ap.add_argument("--loo", action="store_true", help="also write leave-one-clip-out Helsinki models")
     ap.add_argument("--loo-only", action="store_true", help="only the leave-one-clip-out models (uses the tuned post-processing of --out)")
     ap.add_argument("--existing-only", action="store_true", help="development: use only the recordings already simulated in --workdir")
@@ -279,6 +327,9 @@ def main():
         "val_seeds": [e["seed"] for e in val],
         "helsinki_clips": sorted(helsinki_labels()),
         "negatives_kept": NEG_KEEP,
+        "gain_augmentation": {"recording_range": GAIN_RANGE, "derivation_log10_sd": GAIN_CHANNEL_SD},
+        "background_missing_fraction": BG_MISSING_FRACTION,
+        "helsinki_weight": HELSINKI_WEIGHT,
     }
 
     if not args.loo_only:
@@ -291,7 +342,7 @@ def main():
         print("tuning post-processing on the validation corpus ...", flush=True)
         pp, best, results = tune(binary, clf, names, val, simdir, work)
         provenance["validation"] = best
-        model = eimfs_model.model_json(f"eimfs-detect-{datetime.date.today().isoformat()}", names, clf, pp, provenance)
+        model = eimfs_model.model_json(args.name or f"eimfs-detect-{datetime.date.today().isoformat()}", names, clf, pp, provenance)
         eimfs_model.dump(model, args.out)
         print(f"wrote {args.out}: {len(clf['trees'])} trees; validation: {best}")
     if args.loo or args.loo_only:
