@@ -21,11 +21,14 @@
 //! lead field `G` (µV per nA·m), then a first-order high-pass at 0.3 Hz (the amplifier's), then
 //! artefacts and sensor noise ([`crate::artefacts`]).
 //!
-//! `Q`: with Q = 20 nA·m/mV the background LFP (SD ≈ 0.35 mV) is a ≈ 7 nA·m dipole per region
-//! (the infant background comes mostly from the separate background sources `b_i`); the
-//! established ictal discharge (SD ≈ 0.6 mV about its depolarised level, × (1 + σ) = 5 synchrony)
-//! is ≈ 60 nA·m, which gives ictal rhythms of ≈ 120 µV RMS (300–400 µV peak to peak) at the
-//! nearest electrode once synchrony has built up.
+//! `Q`: with Q = 8 nA·m/mV the background LFP (SD ≈ 0.35 mV) is a ≈ 3 nA·m dipole per region:
+//! the unsynchronised activity of a region's cortex sums incoherently, and the infant background
+//! comes mostly from the separate background sources `b_i`. With a larger resting Q (20 nA·m/mV
+//! in earlier versions) the regions' alpha-band background made the simulated EEG's alpha and
+//! beta power 3–5× that of real neonatal EEG (8–30 Hz; see [`crate::background`] for the
+//! measured Helsinki spectrum). The established ictal discharge (SD ≈ 0.6 mV about its
+//! depolarised level, × (1 + σ) = 12.5 synchrony) is ≈ 60 nA·m, which gives ictal rhythms of
+//! ≈ 120 µV RMS (300–400 µV peak to peak) at the nearest electrode once synchrony has built up.
 //!
 //! # Which channels a seizure involves
 //! For each seizure and electrode, the RMS over the seizure of the part of the signal that comes
@@ -41,12 +44,12 @@ use crate::head::LeadField;
 use crate::truth::Episode;
 
 /// Dipole moment per mV of neural-mass LFP, nA·m/mV.
-pub const Q_NAM_PER_MV: f64 = 20.0;
+pub const Q_NAM_PER_MV: f64 = 5.0;
 /// Amplifier high-pass corner, Hz.
 pub const HIGHPASS_HZ: f64 = 0.3;
 /// Extra dipole per unit ictal drive: the coherently discharging fraction of a region's cortex
 /// grows in a seizure (hypersynchrony), so the same neural-mass LFP gives a larger dipole.
-pub const ICTAL_SYNCHRONY: f64 = 4.0;
+pub const ICTAL_SYNCHRONY: f64 = 19.0;
 /// Time constant of the build-up of ictal synchrony after a region's ictal drive rises, s.
 pub const SYNCHRONY_RISE_S: f64 = 5.0;
 /// Time constant of the fall of ictal synchrony when the ictal drive falls, s.
