@@ -21,13 +21,13 @@
 //! lead field `G` (µV per nA·m), then a first-order high-pass at 0.3 Hz (the amplifier's), then
 //! artefacts and sensor noise ([`crate::artefacts`]).
 //!
-//! `Q`: with Q = 8 nA·m/mV the background LFP (SD ≈ 0.35 mV) is a ≈ 3 nA·m dipole per region:
+//! `Q`: with Q = 5 nA·m/mV the background LFP (SD ≈ 0.35 mV) is a ≈ 2 nA·m dipole per region:
 //! the unsynchronised activity of a region's cortex sums incoherently, and the infant background
 //! comes mostly from the separate background sources `b_i`. With a larger resting Q (20 nA·m/mV
 //! in earlier versions) the regions' alpha-band background made the simulated EEG's alpha and
 //! beta power 3–5× that of real neonatal EEG (8–30 Hz; see [`crate::background`] for the
 //! measured Helsinki spectrum). The established ictal discharge (SD ≈ 0.6 mV about its
-//! depolarised level, × (1 + σ) = 12.5 synchrony) is ≈ 60 nA·m, which gives ictal rhythms of
+//! depolarised level, × (1 + σ) = 20 synchrony) is ≈ 60 nA·m, which gives ictal rhythms of
 //! ≈ 120 µV RMS (300–400 µV peak to peak) at the nearest electrode once synchrony has built up.
 //!
 //! # Which channels a seizure involves

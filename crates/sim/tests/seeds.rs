@@ -154,6 +154,7 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
         }
         checked += 1;
         let ratio = rms(&ict) / rms(&bg);
+        eprintln!("seizure {} at {:.0} s, onset {}: {:.2} × background RMS", s.id, s.onset, e.name(), ratio);
         if ratio >= 3.0 {
             strong += 1;
         }
