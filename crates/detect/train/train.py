@@ -15,8 +15,8 @@
    within 3 s of a region's onset or offset (8-s windows straddle it), negative elsewhere
    (background, sleep states and every artefact). The 16 Helsinki clips
    (../shared/data/helsinki-dev) add real neonatal EEG: seconds the experts' majority marks as
-   seizure are positive for every channel with weight 0.5 (the clips do not say where), others
-   negative.
+   seizure are positive for every channel (the clips do not say where), others negative; the
+   real rows get 10 % of the training weight, a third of that on their seizure rows (see fit).
 4. Fits scikit-learn's HistGradientBoostingClassifier (pinned in train/requirements.txt) and
    exports it to the JSON model format (crates/detect/train/eimfs_model.py).
 5. Tunes the post-processing (smoothing, hysteresis thresholds) on the validation corpus with
@@ -84,9 +84,20 @@ BACKGROUND_FEATURES = ("bg_line_length", "bg_rms", "bg_delta", "bg_theta", "bg_a
 # Share of simulated rows given with their background features missing, so that the trees learn
 # a missing-value branch that decides on the scale-free features (as for a 30-s clip).
 BG_MISSING_FRACTION = 0.25
-# Weight of a Helsinki row (per derivation and second; seizure rows × 0.5 as the clips do not say
-# where the seizure is).
-HELSINKI_WEIGHT = 3.0
+# Features the classifier is not allowed to use (left out of the fit; the exported trees index the
+# full feature row, so the model file still lists every feature). Read from the environment variable EIMFS_TRAIN_EXCLUDE (comma-separated)
+# for experiments; the default is set in EXCLUDED_FEATURES_DEFAULT below.
+EXCLUDED_FEATURES_DEFAULT = ()
+EXCLUDED_FEATURES = tuple(f for f in os.environ.get("EIMFS_TRAIN_EXCLUDE", ",".join(EXCLUDED_FEATURES_DEFAULT)).split(",") if f)
+# Weight of a Helsinki row within its class (per derivation and second; all rows equal).
+HELSINKI_WEIGHT = 1.0
+# Share of the total training weight given to the 16 real Helsinki clips (the rest is simulated),
+# and the share of that given to their seizure rows: a seizure second is labelled ictal on every
+# channel because the clips do not say where the seizure is, so most of those labels are wrong
+# for the channel (neonatal seizures are mostly focal) and they get half the weight of the
+# background rows.
+HELSINKI_SHARE = 0.1
+HELSINKI_POSITIVE_SHARE = 1.0 / 3.0
 HGB_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=4, max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0, random_state=0)
 NEG_KEEP = 0.15
 
@@ -167,7 +178,7 @@ def augment_gain(F, names, rng):
 
 def finite_rows(X, names):
     """Rows whose features are all finite, except background features, which may be missing."""
-    need = [i for i, n in enumerate(names) if n not in BACKGROUND_FEATURES]
+    need = [i for i, n in enumerate(names) if n not in BACKGROUND_FEATURES and n not in EXCLUDED_FEATURES]
     return np.isfinite(X[:, need]).all(axis=1) & ~np.isinf(X).any(axis=1)
 
 
@@ -209,19 +220,40 @@ def collect_helsinki(binary, featdir, exclude=None):
         Fu = F[:, used, :]
         X = Fu.reshape(-1, Fu.shape[-1])
         y = np.repeat(maj, Fu.shape[1])
-        w = HELSINKI_WEIGHT * np.where(y == 1, 0.5, 1.0)
+        w = np.full(len(y), HELSINKI_WEIGHT)
         ok = finite_rows(X, meta["features"])
-        Xs.append(X[ok]), ys.append(y[ok]), ws.append(w[ok])
+        X = X[ok]
+        Xs.append(X), ys.append(y[ok]), ws.append(w[ok])
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws)
 
 
-def fit(X, y, w):
+def fit(X, y, w, real, names):
+    """Gradient-boosted trees on rows X with labels y, raw weights w; `real` marks Helsinki rows.
+
+    Weights are normalised per group and class (see HELSINKI_SHARE): the simulated rows' two
+    classes get equal total weight (negatives were subsampled); the Helsinki rows get
+    HELSINKI_SHARE of the total, of which HELSINKI_POSITIVE_SHARE goes to their seizure rows.
+    Balancing all rows together instead (as before 2026-11-21.3) multiplied every positive row by
+    the inverse of the positives' overall share (~10 %), so a Helsinki seizure row, labelled
+    ictal on every channel, outweighed a Helsinki background row about 4 to 1 and the model
+    learned that real EEG as such is ictal."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    # Balance the classes (negatives were subsampled) so probabilities centre on 0.5.
-    pos = (y == 1)
-    wb = w * np.where(pos, 0.5 / max(w[pos].sum() / w.sum(), 1e-9), 0.5 / max(w[~pos].sum() / w.sum(), 1e-9))
-    return HistGradientBoostingClassifier(**HGB_PARAMS).fit(X, y, sample_weight=wb)
+    pos = y == 1
+    wb = np.zeros(len(y))
+    parts = [(~real & pos, 0.5), (~real & ~pos, 0.5)]
+    if real.any():
+        parts = [(m, share * (1.0 - HELSINKI_SHARE)) for m, share in parts]
+        parts += [(real & pos, HELSINKI_SHARE * HELSINKI_POSITIVE_SHARE), (real & ~pos, HELSINKI_SHARE * (1.0 - HELSINKI_POSITIVE_SHARE))]
+    for m, share in parts:
+        if m.any():
+            wb[m] = w[m] * share / w[m].sum()
+    wb *= len(y) / wb.sum()
+    keep = [i for i, n in enumerate(names) if n not in EXCLUDED_FEATURES]
+    clf = eimfs_model.gbdt_classifier(HistGradientBoostingClassifier(**HGB_PARAMS).fit(X[:, keep], y, sample_weight=wb))
+    for tree in clf["trees"]:
+        tree["feature"] = [-1 if f < 0 else keep[f] for f in tree["feature"]]
+    return clf
 
 
 def score(binary, model_path, entries, simdir, outdir):
@@ -330,6 +362,9 @@ def main():
         "gain_augmentation": {"recording_range": GAIN_RANGE, "derivation_log10_sd": GAIN_CHANNEL_SD},
         "background_missing_fraction": BG_MISSING_FRACTION,
         "helsinki_weight": HELSINKI_WEIGHT,
+        "helsinki_share": HELSINKI_SHARE,
+        "excluded_features": list(EXCLUDED_FEATURES),
+        "helsinki_positive_share": HELSINKI_POSITIVE_SHARE,
     }
 
     if not args.loo_only:
@@ -337,8 +372,9 @@ def main():
         X = np.concatenate([Xs, Xh])
         y = np.concatenate([ys, yh])
         w = np.concatenate([np.ones(len(ys)), wh])
+        real = np.concatenate([np.zeros(len(ys), bool), np.ones(len(yh), bool)])
         print(f"fitting on {len(y)} rows ({y.sum()} ictal; {len(yh)} Helsinki) ...", flush=True)
-        clf = eimfs_model.gbdt_classifier(fit(X, y, w))
+        clf = fit(X, y, w, real, names)
         print("tuning post-processing on the validation corpus ...", flush=True)
         pp, best, results = tune(binary, clf, names, val, simdir, work)
         provenance["validation"] = best
@@ -354,7 +390,8 @@ def main():
             X = np.concatenate([Xs, Xh])
             y = np.concatenate([ys, yh])
             w = np.concatenate([np.ones(len(ys)), wh])
-            clf = eimfs_model.gbdt_classifier(fit(X, y, w))
+            real = np.concatenate([np.zeros(len(ys), bool), np.ones(len(yh), bool)])
+            clf = fit(X, y, w, real, names)
             p = dict(provenance, helsinki_excluded=clip)
             eimfs_model.dump(eimfs_model.model_json(f"loo-{clip}", names, clf, pp, p), loo / f"{clip}.json")
             print(f"  wrote {loo / (clip + '.json')}", flush=True)
