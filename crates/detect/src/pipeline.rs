@@ -680,6 +680,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
     // Context and classification, in parallel over runs of seconds: the rows of a run are
     // classified together (each tree walked for all of them).
     const SECONDS_PER_TASK: usize = 32;
+    let keep_rows = out.features.is_some();
     let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
         .into_par_iter()
         .step_by(SECONDS_PER_TASK)
@@ -696,11 +697,12 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             let mut raw = vec![0f64; r.len()];
             model.probabilities(&r, &mut raw);
             let p: Vec<f32> = raw.iter().zip(&valid).map(|(&v, &ok)| if ok { v as f32 } else { f32::NAN }).collect();
-            (i0, p, r)
+            // The feature rows go back only when they are kept.
+            (i0, p, if keep_rows { r } else { Vec::new() })
         })
         .collect();
     for (i0, p, r) in results {
-        for (j, (p, r)) in p.chunks(n_deriv).zip(r.chunks(n_deriv)).enumerate() {
+        for (j, p) in p.chunks(n_deriv).enumerate() {
             let i = i0 + j;
             let s = rows[0][i].0;
             if s >= n_seconds {
@@ -711,6 +713,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
                 out.onset_activity[d][s] = if rows[d][i].2 { rows[d][i].3 } else { f32::NAN };
             }
             if let Some(feat) = out.features.as_mut() {
+                let r = &r[j * n_deriv..(j + 1) * n_deriv];
                 for d in 0..n_deriv {
                     let o = (s * n_deriv + d) * NF;
                     feat[o..o + NF].copy_from_slice(&r[d]);
