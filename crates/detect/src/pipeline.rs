@@ -679,7 +679,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
         .collect();
     // Context and classification, in parallel over runs of seconds: the rows of a run are
     // classified together (each tree walked for all of them).
-    const SECONDS_PER_TASK: usize = 32;
+    const SECONDS_PER_TASK: usize = 16;
     let keep_rows = out.features.is_some();
     let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
         .into_par_iter()
