@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
+    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
 };
 use crate::model::Model;
 
@@ -169,8 +169,14 @@ impl DerivState {
     /// Window features for second `s` from blocks `[max(run_start, s−4), end)`.
     fn emit(&mut self, s: usize, end: usize) {
         let lo = s.saturating_sub(WINDOW_BEFORE).max(self.run_start);
-        let refs: Vec<&BlockStats> = (lo..end).map(|b| &self.blocks[b - self.first_block]).collect();
-        let raw = window_features(&refs, &mut self.spectral);
+        // At most WINDOW blocks: references on the stack (no allocation per window).
+        debug_assert!(end - lo <= WINDOW && end > lo);
+        let mut arr: [&BlockStats; WINDOW] = [&self.blocks[lo - self.first_block]; WINDOW];
+        for (a, b) in arr.iter_mut().zip(lo..end) {
+            *a = &self.blocks[b - self.first_block];
+        }
+        let refs = &arr[..end - lo];
+        let raw = window_features(refs, &mut self.spectral);
         let own = &self.blocks[s - self.first_block];
         let ll = (own.ll.max(0.0) + 1e-3).log10();
         // A window is usable when its own second and all but at most two of its blocks have
