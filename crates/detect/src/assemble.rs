@@ -42,6 +42,7 @@ use eimfs_core::{Electrode, Hemisphere, Lobe, Region, RegionVisit, SeizureMap};
 
 use crate::model::PostProcess;
 use crate::pipeline::Analysis;
+use rayon::prelude::*;
 
 /// A stretch continues a seizure when a neighbouring region of it is ictal at the stretch's start
 /// or stopped less than this many seconds before (stretch ends are smoothed estimates).
@@ -151,10 +152,11 @@ pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
                 .collect(),
         )
     };
-    let electrode: Vec<Option<Vec<f32>>> = Electrode::ALL.iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
-    let onset_activity: Vec<Option<Vec<f32>>> = Electrode::ALL.iter().map(|&e| mean_over(&a.onset_activity, e)).collect();
+    // Electrodes and regions in parallel (each one's values computed as they would be alone).
+    let electrode: Vec<Option<Vec<f32>>> = Electrode::ALL.par_iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
+    let onset_activity: Vec<Option<Vec<f32>>> = Electrode::ALL.par_iter().map(|&e| mean_over(&a.onset_activity, e)).collect();
     let region: Vec<Option<Vec<f32>>> = Region::ALL
-        .iter()
+        .par_iter()
         .map(|r| {
             let es: Vec<&Vec<f32>> = r.electrodes().filter_map(|e| electrode[e.index()].as_ref()).collect();
             if es.is_empty() {

@@ -167,6 +167,26 @@ impl FullRateAccumulator {
 
     /// Feed samples.
     pub fn push(&mut self, x: &[f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports the feature the function is compiled for.
+                return unsafe { self.push_avx2(x) };
+            }
+        }
+        self.push_impl(x)
+    }
+
+    /// [`FullRateAccumulator::push`] compiled for AVX2 (wider vectors only, no fused operations:
+    /// the same results as the baseline build).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn push_avx2(&mut self, x: &[f32]) {
+        self.push_impl(x)
+    }
+
+    #[inline(always)]
+    fn push_impl(&mut self, x: &[f32]) {
         let mut i = 0;
         while i < x.len() {
             let end_abs = self.boundary(self.second);
@@ -203,7 +223,7 @@ impl FullRateAccumulator {
 }
 
 /// Sum of squared first differences and largest absolute first difference within `x`.
-#[inline]
+#[inline(always)]
 fn diff_stats(x: &[f32]) -> (f32, f32) {
     if x.len() < 2 {
         return (0.0, 0.0);
@@ -232,7 +252,7 @@ fn diff_stats(x: &[f32]) -> (f32, f32) {
 }
 
 /// Sum with 8 accumulators (vectorises).
-#[inline]
+#[inline(always)]
 fn sum8(x: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let mut c = x.chunks_exact(8);
@@ -245,7 +265,7 @@ fn sum8(x: &[f32]) -> f32 {
 }
 
 /// Σ (x − m)² with 8 accumulators.
-#[inline]
+#[inline(always)]
 fn sq_dev8(x: &[f32], m: f32) -> f32 {
     let mut acc = [0f32; 8];
     let mut c = x.chunks_exact(8);
@@ -258,7 +278,7 @@ fn sq_dev8(x: &[f32], m: f32) -> f32 {
 }
 
 /// (Σ |Δx|, Σ Δx²) over consecutive samples.
-#[inline]
+#[inline(always)]
 fn diff_sums8(x: &[f32]) -> (f32, f32) {
     let m = x.len().saturating_sub(1);
     let (a, b) = (&x[..m], &x[1..]);
@@ -284,7 +304,7 @@ fn diff_sums8(x: &[f32]) -> (f32, f32) {
 
 /// (Σ (Δ²x)², Σ Teager–Kaiser energy of the mean-removed samples) over samples with both
 /// neighbours. The Teager–Kaiser operator is not shift-invariant, hence the mean removal.
-#[inline]
+#[inline(always)]
 fn second_sums8(x: &[f32], mean: f32) -> (f32, f32) {
     let m = x.len().saturating_sub(2);
     let (a, b, c) = (&x[..m], &x[1..m + 1], &x[2..m + 2]);
@@ -424,6 +444,7 @@ impl Spectral {
 
     /// Density-scaled one-sided periodogram of `a ++ b` (64 + 64 samples), mean removed,
     /// periodic Hann window (as one segment of `scipy.signal.welch`), bins 0 to `out.len() − 1`.
+    #[inline]
     pub fn periodogram(&mut self, a: &[f32], b: &[f32], out: &mut [f32]) {
         let mean = (sum8(a) + sum8(b)) / SEG as f32;
         let (w1, w2) = self.window.split_at(a.len());
@@ -446,6 +467,7 @@ impl Spectral {
 }
 
 /// Peak bin of a spectrum within the analysed band.
+#[inline]
 fn peak_bin(psd: &[f32]) -> usize {
     let (lo, hi) = BAND_BINS;
     let mut best = lo;
@@ -461,6 +483,26 @@ impl BlockStats {
     /// Statistics of block `cur` (64 samples) given the previous block of the run, if any, and the
     /// full-rate features.
     pub fn compute(prev: Option<&[f32]>, cur: &[f32], spectral: &mut Spectral, hf: f32, pop: f32) -> BlockStats {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports the feature the function is compiled for.
+                return unsafe { Self::compute_avx2(prev, cur, spectral, hf, pop) };
+            }
+        }
+        Self::compute_impl(prev, cur, spectral, hf, pop)
+    }
+
+    /// [`BlockStats::compute`] compiled for AVX2 (wider vectors only, no fused operations: the
+    /// same results as the baseline build).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn compute_avx2(prev: Option<&[f32]>, cur: &[f32], spectral: &mut Spectral, hf: f32, pop: f32) -> BlockStats {
+        Self::compute_impl(prev, cur, spectral, hf, pop)
+    }
+
+    #[inline(always)]
+    fn compute_impl(prev: Option<&[f32]>, cur: &[f32], spectral: &mut Spectral, hf: f32, pop: f32) -> BlockStats {
         let n = cur.len();
         let mean = sum8(cur) / n as f32;
         let var = sq_dev8(cur, mean) / n as f32;

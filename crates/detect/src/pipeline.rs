@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
+    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
 };
 use crate::model::Model;
 
@@ -104,6 +104,30 @@ struct InputState {
     dec: Vec<f32>,
     /// Samples still to skip at the start of the run (alignment to whole seconds).
     skip: usize,
+    /// Per complete second of `dec` (from its start): flat, and the high-frequency excess and
+    /// pop measures ([`InputState::block_measures`]); computed as soon as the second is
+    /// complete, in the parallel step that feeds the input.
+    measures: Vec<(bool, (f32, f32))>,
+}
+
+impl InputState {
+    /// Compute the measures of the seconds completed since the last call.
+    fn block_measures(&mut self) {
+        let avail = (self.dec.len() / BLOCK).min(self.full.done.len());
+        for j in self.measures.len()..avail {
+            let x = &self.dec[j * BLOCK..(j + 1) * BLOCK];
+            let flat = block_flat(x);
+            let mut e = 0.0f32;
+            for w in x.windows(2) {
+                e += (w[1] - w[0]) * (w[1] - w[0]);
+            }
+            let e_dec = e / (BLOCK - 1) as f32 * (BLOCK * BLOCK) as f32;
+            let full = self.full.done[j];
+            let hf = ((full.diff_power + 1.0) / (e_dec + 1.0)).log10();
+            let pop = (full.max_slope / (full.diff_power.sqrt() + 1.0) + 1.0).log10();
+            self.measures.push((flat, (hf, pop)));
+        }
+    }
 }
 
 struct DerivState {
@@ -145,8 +169,14 @@ impl DerivState {
     /// Window features for second `s` from blocks `[max(run_start, s−4), end)`.
     fn emit(&mut self, s: usize, end: usize) {
         let lo = s.saturating_sub(WINDOW_BEFORE).max(self.run_start);
-        let refs: Vec<&BlockStats> = (lo..end).map(|b| &self.blocks[b - self.first_block]).collect();
-        let raw = window_features(&refs, &mut self.spectral);
+        // At most WINDOW blocks: references on the stack (no allocation per window).
+        debug_assert!(end - lo <= WINDOW && end > lo);
+        let mut arr: [&BlockStats; WINDOW] = [&self.blocks[lo - self.first_block]; WINDOW];
+        for (a, b) in arr.iter_mut().zip(lo..end) {
+            *a = &self.blocks[b - self.first_block];
+        }
+        let refs = &arr[..end - lo];
+        let raw = window_features(refs, &mut self.spectral);
         let own = &self.blocks[s - self.first_block];
         let ll = (own.ll.max(0.0) + 1e-3).log10();
         // A window is usable when its own second and all but at most two of its blocks have
@@ -369,7 +399,10 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         let mut state: Option<Vec<InputState>> = None;
         let mut done_records = 0u64;
         let mut dec_block_buf: Vec<Vec<f32>> = vec![Vec::new(); n_deriv];
-        let result = (|| -> Result<()> {
+        // The consumer runs on a worker of the thread pool, so that it takes part in the parallel
+        // steps it starts (no hand-over to the pool and back for each of them).
+        let result = rayon::scope(|_| -> Result<()> {
+            let rx = rx;
             for chunk in rx.iter() {
                 let mut r = chunk.records.start;
                 while r < chunk.records.end {
@@ -392,6 +425,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                                     full: FullRateAccumulator::new(fs),
                                     dec: Vec::new(),
                                     skip: ((sec0 as f64 - run.start) * fs).round().max(0.0) as usize,
+                                    measures: Vec::new(),
                                 }
                             })
                             .collect();
@@ -415,6 +449,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                         }
                         s.full.push(x);
                         s.conv.push(x, &mut s.dec);
+                        s.block_measures();
                     });
                     process_blocks(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used, false)?;
                     r = piece_end;
@@ -431,8 +466,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
             }
             finalise(&mut derivs, n_seconds, &mut out, model, &used, true);
             Ok(())
-        })();
-        drop(rx);
+        });
         let read = reader.join().expect("reader thread does not panic");
         result.and(read)
     })?;
@@ -474,30 +508,13 @@ fn process_blocks(
     let run_next = derivs[0].first_block + derivs[0].blocks.len();
     let k = k_avail.min(n_seconds.saturating_sub(run_next));
     if k > 0 {
-        // Per input and second (in parallel): flat or not, high-frequency excess and pop
-        // measure.
+        // Per input and second: flat or not, high-frequency excess and pop measure (computed
+        // when the input was fed, except after the end of a run).
         let n = k * BLOCK;
-        let per_input: Vec<(Vec<bool>, Vec<(f32, f32)>)> = st
-            .par_iter()
-            .map(|s| {
-                let flat = (0..k).map(|j| block_flat(&s.dec[j * BLOCK..(j + 1) * BLOCK])).collect();
-                let hfpop = (0..k)
-                    .map(|j| {
-                        let x = &s.dec[j * BLOCK..(j + 1) * BLOCK];
-                        let mut e = 0.0f32;
-                        for w in x.windows(2) {
-                            e += (w[1] - w[0]) * (w[1] - w[0]);
-                        }
-                        let e_dec = e / (BLOCK - 1) as f32 * (BLOCK * BLOCK) as f32;
-                        let full = s.full.done[j];
-                        let hf = ((full.diff_power + 1.0) / (e_dec + 1.0)).log10();
-                        let pop = (full.max_slope / (full.diff_power.sqrt() + 1.0) + 1.0).log10();
-                        (hf, pop)
-                    })
-                    .collect();
-                (flat, hfpop)
-            })
-            .collect();
+        if st.iter().any(|s| s.measures.len() < k) {
+            st.par_iter_mut().for_each(|s| s.block_measures());
+        }
+        let per_input: Vec<(Vec<bool>, Vec<(f32, f32)>)> = st.iter().map(|s| s.measures[..k].iter().copied().unzip()).collect();
         let in_flat: Vec<&[bool]> = per_input.iter().map(|(f, _)| f.as_slice()).collect();
         let hfpop: Vec<&[(f32, f32)]> = per_input.iter().map(|(_, h)| h.as_slice()).collect();
         // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
@@ -559,6 +576,7 @@ fn process_blocks(
         for s in st.iter_mut() {
             s.dec.drain(..n);
             s.full.done.drain(..k);
+            s.measures.drain(..k);
         }
     }
     if end_of_run {
@@ -667,7 +685,8 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
         .collect();
     // Context and classification, in parallel over runs of seconds: the rows of a run are
     // classified together (each tree walked for all of them).
-    const SECONDS_PER_TASK: usize = 32;
+    const SECONDS_PER_TASK: usize = 16;
+    let keep_rows = out.features.is_some();
     let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
         .into_par_iter()
         .step_by(SECONDS_PER_TASK)
@@ -684,11 +703,12 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             let mut raw = vec![0f64; r.len()];
             model.probabilities(&r, &mut raw);
             let p: Vec<f32> = raw.iter().zip(&valid).map(|(&v, &ok)| if ok { v as f32 } else { f32::NAN }).collect();
-            (i0, p, r)
+            // The feature rows go back only when they are kept.
+            (i0, p, if keep_rows { r } else { Vec::new() })
         })
         .collect();
     for (i0, p, r) in results {
-        for (j, (p, r)) in p.chunks(n_deriv).zip(r.chunks(n_deriv)).enumerate() {
+        for (j, p) in p.chunks(n_deriv).enumerate() {
             let i = i0 + j;
             let s = rows[0][i].0;
             if s >= n_seconds {
@@ -699,6 +719,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
                 out.onset_activity[d][s] = if rows[d][i].2 { rows[d][i].3 } else { f32::NAN };
             }
             if let Some(feat) = out.features.as_mut() {
+                let r = &r[j * n_deriv..(j + 1) * n_deriv];
                 for d in 0..n_deriv {
                     let o = (s * n_deriv + d) * NF;
                     feat[o..o + NF].copy_from_slice(&r[d]);

@@ -78,6 +78,17 @@ pub struct EdfFile {
     warnings: Vec<String>,
 }
 
+/// Fill `buf` from byte `offset` of `file`; false when that fails.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> bool {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset).is_ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> bool {
+    false
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |cause| Error::Io {
         path: path.to_path_buf(),
@@ -163,12 +174,21 @@ impl EdfFile {
             annotations: Vec::new(),
             warnings,
         };
-        f.read_annotations();
+        f.read_annotations(&file);
         Ok(f)
     }
 
     /// Parse every annotation signal of every record: annotations, time-keeping, gaps.
-    fn read_annotations(&mut self) {
+    ///
+    /// Only the annotation signals' bytes are read (positioned reads from `file`, which avoid
+    /// mapping the pages of the whole file; the mapping when a read fails).
+    fn read_annotations(&mut self, file: &File) {
+        let window = (RELEASE_MIN_BYTES / self.header.record_bytes).max(1);
+        self.read_annotations_windowed(file, window);
+    }
+
+    /// [`EdfFile::read_annotations`] in windows of `window` records.
+    fn read_annotations_windowed(&mut self, file: &File, window: usize) {
         if self.annotation_signals.is_empty() || self.n_records == 0 {
             return;
         }
@@ -176,40 +196,77 @@ impl EdfFile {
         let rb = self.header.record_bytes;
         let sb = self.header.file_type.sample_bytes();
         let dur = self.header.record_duration_ns;
+        // Windows of records parsed in parallel, then joined in record order: the same
+        // annotations, time-keeping and warnings as one pass.
+        let n_windows = self.n_records.div_ceil(window);
+        let this = &*self;
+        // The span of each record that holds the annotation signals.
+        let span = {
+            let sigs = self.annotation_signals.iter().map(|&si| &self.header.signals[si]);
+            let lo = sigs.clone().map(|s| s.record_offset).min().unwrap_or(0);
+            let hi = sigs.map(|s| s.record_offset + s.samples_per_record * sb).max().unwrap_or(0);
+            lo..hi
+        };
+        let parse_window = |w: usize| {
+            let (r0, r1) = (w * window, ((w + 1) * window).min(this.n_records));
+            let mut tk: Vec<Option<i64>> = Vec::with_capacity(r1 - r0);
+            let mut raw = Vec::new();
+            let mut count = 0usize;
+            let mut warnings = Vec::new();
+            let mut buf = vec![0u8; span.len()];
+            let mut mapped = false;
+            for r in r0..r1 {
+                let at = hb + r * rb + span.start;
+                let ann: &[u8] = if read_at(file, &mut buf, at as u64) {
+                    &buf
+                } else {
+                    mapped = true;
+                    &this.mmap[at..at + span.len()]
+                };
+                let mut first_tk = None;
+                for (k, &si) in this.annotation_signals.iter().enumerate() {
+                    let s = &this.header.signals[si];
+                    let o = s.record_offset - span.start;
+                    let bytes = &ann[o..o + s.samples_per_record * sb];
+                    let base = hb + r * rb + s.record_offset;
+                    let mut warn = |o: usize, m: String| {
+                        count += 1;
+                        if count <= MAX_TAL_WARNINGS {
+                            warnings.push(format!(
+                                "data record {r}, annotation signal {} (byte {}): {m}",
+                                k + 1,
+                                base + o
+                            ));
+                        }
+                    };
+                    let parsed = tal::parse(bytes, k == 0, &mut warn);
+                    if k == 0 {
+                        first_tk = parsed.timekeeping_ns;
+                    }
+                    raw.extend(parsed.annotations);
+                }
+                tk.push(first_tk);
+            }
+            if mapped {
+                this.release(r0..r1);
+            }
+            (tk, raw, count, warnings)
+        };
+        let parts: Vec<_> = if n_windows > 1 {
+            (0..n_windows).into_par_iter().map(parse_window).collect()
+        } else {
+            (0..n_windows).map(parse_window).collect()
+        };
         let mut tk: Vec<Option<i64>> = Vec::with_capacity(self.n_records);
         let mut raw = Vec::new();
         let mut tal_warnings = 0usize;
         let mut warnings = Vec::new();
-        let window = (RELEASE_MIN_BYTES / rb).max(1);
-        for r in 0..self.n_records {
-            let rec = &self.mmap[hb + r * rb..hb + (r + 1) * rb];
-            let mut first_tk = None;
-            for (k, &si) in self.annotation_signals.iter().enumerate() {
-                let s = &self.header.signals[si];
-                let bytes = &rec[s.record_offset..s.record_offset + s.samples_per_record * sb];
-                let base = hb + r * rb + s.record_offset;
-                let mut warn = |o: usize, m: String| {
-                    tal_warnings += 1;
-                    if tal_warnings <= MAX_TAL_WARNINGS {
-                        warnings.push(format!(
-                            "data record {r}, annotation signal {} (byte {}): {m}",
-                            k + 1,
-                            base + o
-                        ));
-                    }
-                };
-                let parsed = tal::parse(bytes, k == 0, &mut warn);
-                if k == 0 {
-                    first_tk = parsed.timekeeping_ns;
-                }
-                raw.extend(parsed.annotations);
-            }
-            tk.push(first_tk);
-            if (r + 1) % window == 0 {
-                self.release(r + 1 - window..r + 1);
-            }
+        for (t, a, count, w) in parts {
+            tk.extend(t);
+            raw.extend(a);
+            tal_warnings += count;
+            warnings.extend(w.into_iter().take(MAX_TAL_WARNINGS - warnings.len()));
         }
-        self.release(self.n_records - self.n_records % window..self.n_records);
         if tal_warnings > MAX_TAL_WARNINGS {
             warnings.push(format!(
                 "... and {} more annotation problems",
@@ -777,4 +834,93 @@ mod tests {
             assert!((a[999] - (((999 * 7919) % 2001) as f32 - 1000.0)).abs() < 0.02);
         }
     }
+
+    /// An EDF+D file of `n` records of 1 s (one 2-sample signal, 60 annotation bytes): a gap of
+    /// 10 s before record 50, an annotation in every third record and a malformed TAL in every
+    /// fourth (25 problems: more than are reported one by one).
+    fn windowed_test_file(path: &Path, n: usize) {
+        let ns = 2;
+        let field = |vals: [&str; 2], w: usize| -> Vec<u8> {
+            vals.iter()
+                .flat_map(|v| {
+                    let mut b = v.as_bytes().to_vec();
+                    b.resize(w, b' ');
+                    b
+                })
+                .collect()
+        };
+        let mut h = Vec::new();
+        for (v, w) in [
+            ("0", 8),
+            ("X X X X", 80),
+            ("Startdate 21-NOV-2026 X X X", 80),
+            ("21.11.26", 8),
+            ("05.03.32", 8),
+            (&(256 * (ns + 1)).to_string()[..], 8),
+            ("EDF+D", 44),
+            (&n.to_string()[..], 8),
+            ("1", 8),
+            ("2", 4),
+        ] {
+            let mut b = v.as_bytes().to_vec();
+            b.resize(w, b' ');
+            h.extend(b);
+        }
+        h.extend(field(["EEG Cz", "EDF Annotations"], 16));
+        h.extend(field(["", ""], 80));
+        h.extend(field(["uV", ""], 8));
+        h.extend(field(["-100", "-1"], 8));
+        h.extend(field(["100", "1"], 8));
+        h.extend(field(["-1000", "-32768"], 8));
+        h.extend(field(["1000", "32767"], 8));
+        h.extend(field(["", ""], 80));
+        h.extend(field(["2", "30"], 8));
+        h.extend(field(["", ""], 32));
+        for r in 0..n {
+            h.extend([(r % 256) as u8, 0, 0, 0]);
+            let t = if r < 50 { r } else { r + 10 };
+            let mut tal = format!("+{t}\x14\x14\x00");
+            if r % 3 == 0 {
+                tal.push_str(&format!("+{t}.5\x14note {r}\x14\x00"));
+            }
+            if r % 4 == 0 {
+                tal.push_str("+x\x14bad\x14\x00");
+            }
+            let mut b = tal.into_bytes();
+            b.resize(60, 0);
+            h.extend(b);
+        }
+        std::fs::write(path, h).unwrap();
+    }
+
+    #[test]
+    fn annotations_parsed_in_windows_equal_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.edf");
+        windowed_test_file(&p, 100);
+        let whole = EdfFile::open(&p).unwrap();
+        assert_eq!(whole.file_type(), FileType::EdfPlusD);
+        assert_eq!(whole.annotations().len(), 34);
+        assert_eq!(whole.annotations()[33].text, "note 99");
+        assert_eq!(whole.annotations()[33].onset, 109.5);
+        assert_eq!(whole.gaps(), vec![Gap { start: 50.0, duration: 10.0, before_record: 50 }]);
+        assert_eq!(whole.warnings().len(), 21);
+        assert!(whole.warnings()[0].starts_with("data record 0, annotation signal 1 (byte 790): "), "{}", whole.warnings()[0]);
+        assert!(whole.warnings()[19].starts_with("data record 76, "), "{}", whole.warnings()[19]);
+        assert_eq!(whole.warnings()[20], "... and 5 more annotation problems");
+        let file = File::open(&p).unwrap();
+        for window in [1, 2, 3, 7, 30, 99, 100, 1000] {
+            let mut f = EdfFile::open(&p).unwrap();
+            f.annotations.clear();
+            f.warnings.clear();
+            f.record_starts_ns = None;
+            f.start_offset_ns = -1;
+            f.read_annotations_windowed(&file, window);
+            assert_eq!(f.annotations(), whole.annotations(), "window {window}");
+            assert_eq!(f.warnings(), whole.warnings(), "window {window}");
+            assert_eq!(f.record_starts_ns, whole.record_starts_ns, "window {window}");
+            assert_eq!(f.start_offset_ns, whole.start_offset_ns, "window {window}");
+        }
+    }
+
 }

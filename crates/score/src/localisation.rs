@@ -262,26 +262,28 @@ pub fn match_seizures(truth: &[SeizureMap], detected: &[SeizureMap], params: &Ma
             pairs.push((c.t, c.d));
         }
     }
+    pairs.sort_unstable();
     if params.simultaneous > 0.0 {
+        // Only the detections are exchanged, so the pairs stay sorted by truth index.
         swap_simultaneous(truth, detected, params.simultaneous, &mut pairs);
     }
-    pairs.sort_unstable();
     pairs
 }
 
-/// Agreement of a pair on the onset: (onset region agrees, onset hemisphere agrees).
-fn onset_agreement(t: &SeizureMap, d: &SeizureMap) -> (usize, usize) {
-    let region = onset_regions(d).first().is_some_and(|r| onset_regions(t).contains(r));
-    (region as usize, (t.onset_hemisphere == d.onset_hemisphere) as usize)
-}
-
 /// Re-pairs the detections of simultaneous true seizures by onset place (module documentation).
-/// Each swap strictly raises the number of agreeing (region, hemisphere) pairs, so it terminates.
+/// A pair agrees on the region when the detection's first onset region is one of the truth's, on
+/// the hemisphere when both name the same one. Each swap strictly raises the number of agreeing
+/// (region, hemisphere) pairs, so it terminates.
 fn swap_simultaneous(truth: &[SeizureMap], detected: &[SeizureMap], window: f64, pairs: &mut [(usize, usize)]) {
     let core = |t: usize, d: usize| overlap((truth[t].onset, truth[t].offset), (detected[d].onset, detected[d].offset));
-    let agree = |t: usize, d: usize| onset_agreement(&truth[t], &detected[d]);
+    // Onset regions computed once: the truth index of each pair position never changes.
+    let t_regions: Vec<Vec<Region>> = pairs.iter().map(|&(t, _)| onset_regions(&truth[t])).collect();
+    let d_region: Vec<Option<Region>> = detected.iter().map(|d| onset_regions(d).first().copied()).collect();
+    let agree = |a: usize, t: usize, d: usize| {
+        let region = d_region[d].is_some_and(|r| t_regions[a].contains(&r));
+        (region as usize, (truth[t].onset_hemisphere == detected[d].onset_hemisphere) as usize)
+    };
     let add = |a: (usize, usize), b: (usize, usize)| (a.0 + b.0, a.1 + b.1);
-    pairs.sort_unstable();
     loop {
         let mut swapped = false;
         for a in 0..pairs.len() {
@@ -290,7 +292,7 @@ fn swap_simultaneous(truth: &[SeizureMap], detected: &[SeizureMap], window: f64,
                 if (truth[t1].onset - truth[t2].onset).abs() > window || core(t1, d2) <= 0.0 || core(t2, d1) <= 0.0 {
                     continue;
                 }
-                if add(agree(t1, d2), agree(t2, d1)) > add(agree(t1, d1), agree(t2, d2)) {
+                if add(agree(a, t1, d2), agree(b, t2, d1)) > add(agree(a, t1, d1), agree(b, t2, d2)) {
                     pairs[a].1 = d2;
                     pairs[b].1 = d1;
                     swapped = true;
