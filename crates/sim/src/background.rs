@@ -9,7 +9,17 @@
 //! * a delta resonator (AR(2) at 1.5 Hz, bandwidth 2 Hz), 9 % — infant EEG is delta-dominated,
 //! * a theta resonator (AR(2) at 4 Hz, bandwidth 3 Hz), 0.12 of the slow part's amplitude,
 //!
-//! mixed from a region-specific part (60 % of the variance), a hemisphere-shared part (25 %) and
+//! **Maturity.** Infant EEG changes quickly over the first months: the delta-dominated neonatal
+//! background gains theta and faster activity as the infant grows (and EIMFS starts anywhere
+//! from the first days to ~6 months of age). Each recording draws a maturity `m` uniformly in
+//! [0, 1] from its seed ([`Background::maturity`]; [`crate::output::Config::background_maturity`]
+//! fixes it): the theta resonator's amplitude is 0.12 + 0.33 m of the slow part's and the 1/f²
+//! part's low-pass pole moves from 12 Hz to 30 Hz. `m` = 0 is the neonatal calibration below;
+//! `m` = 1 has about the theta and alpha share the simulator had before that calibration, so a
+//! detector trained on simulator output sees backgrounds from neonatal to older-infant spectra
+//! and cannot take "more theta than a neonate" for a seizure.
+//!
+//! The components are mixed from a region-specific part (60 % of the variance), a hemisphere-shared part (25 %) and
 //! a whole-brain part (15 %), so that the background is spatially correlated before the lead field
 //! smooths it further. Amplitudes follow a **vigilance state** (quiet sleep, active sleep, wake),
 //! a semi-Markov chain with exponential dwell times (means 20, 25 and 15 min; infant sleep cycles
@@ -203,8 +213,12 @@ impl Ou {
 const SLOW_OU: f64 = 0.95;
 /// Amplitude of the delta resonator in the slow background (variance 0.0975: 0.9025 + 0.0975 = 1).
 const SLOW_DELTA: f64 = 0.3122;
-/// Amplitude of the theta resonator relative to the slow background.
+/// Amplitude of the theta resonator relative to the slow background at maturity 0 (neonatal).
 const THETA: f64 = 0.12;
+/// Rise of the theta amplitude from maturity 0 to 1.
+const THETA_MATURITY: f64 = 0.33;
+/// Low-pass pole of the 1/f² part at maturity 0 and its rise to maturity 1, Hz.
+const LOWPASS_HZ: (f64, f64) = (12.0, 18.0);
 
 /// One background generator: three unit-variance components.
 #[derive(Clone, Copy, Debug)]
@@ -215,8 +229,8 @@ struct Component {
 }
 
 impl Component {
-    fn new(fs: f64) -> Component {
-        Component { ou: Ou::new(1.0, 12.0, fs), delta: Resonator::new(1.5, 2.0, fs), theta: Resonator::new(4.0, 3.0, fs) }
+    fn new(fs: f64, maturity: f64) -> Component {
+        Component { ou: Ou::new(1.0, LOWPASS_HZ.0 + LOWPASS_HZ.1 * maturity, fs), delta: Resonator::new(1.5, 2.0, fs), theta: Resonator::new(4.0, 3.0, fs) }
     }
     /// Slow part and theta part.
     #[inline]
@@ -239,22 +253,35 @@ pub struct Background {
     fs: f64,
     /// Vigilance states.
     pub states: Vec<StatePeriod>,
+    /// Maturity of the background in [0, 1] (module documentation).
+    pub maturity: f64,
+    theta: f64,
     n: u64,
 }
 
 impl Background {
-    /// Background for regions whose hemispheres are given (0 = left, 1 = right).
+    /// Background for regions whose hemispheres are given (0 = left, 1 = right), with the
+    /// maturity drawn from `seed`.
     pub fn new(hemisphere_of: Vec<usize>, fs: f64, duration: f64, seed: u64, scale_nam: f64) -> Background {
+        let maturity = Stream::new(seed, 0x3A7E).uniform();
+        Background::with_maturity(hemisphere_of, fs, duration, seed, scale_nam, maturity)
+    }
+
+    /// Background with a given maturity in [0, 1] (clamped).
+    pub fn with_maturity(hemisphere_of: Vec<usize>, fs: f64, duration: f64, seed: u64, scale_nam: f64, maturity: f64) -> Background {
         let n = hemisphere_of.len();
+        let m = maturity.clamp(0.0, 1.0);
         Background {
-            own: vec![Component::new(fs); n],
-            hemi: [Component::new(fs), Component::new(fs)],
-            global: Component::new(fs),
+            own: vec![Component::new(fs, m); n],
+            hemi: [Component::new(fs, m), Component::new(fs, m)],
+            global: Component::new(fs, m),
             hemisphere_of,
             rng: Stream::new(seed, 0xB0C6),
             scale_nam,
             fs,
             states: vigilance_states(duration, seed),
+            maturity: m,
+            theta: THETA + THETA_MATURITY * m,
             n: 0,
         }
     }
@@ -272,8 +299,8 @@ impl Background {
             let hh = h[self.hemisphere_of[i].min(1)];
             let slow = wo * own.0 + wh * hh.0 + wg * g.0;
             let theta = wo * own.1 + wh * hh.1 + wg * g.1;
-            // slow part has variance 1 (0.9025 + 0.0975), theta scaled to THETA of it.
-            *o = self.scale_nam * (s_slow * slow + THETA * s_theta * theta);
+            // slow part has variance 1 (0.9025 + 0.0975), theta scaled to `self.theta` of it.
+            *o = self.scale_nam * (s_slow * slow + self.theta * s_theta * theta);
         }
     }
 }
@@ -297,7 +324,7 @@ mod tests {
 
     #[test]
     fn sources_have_the_calibrated_rms() {
-        let mut bg = Background::new(vec![0, 0, 1], 256.0, 600.0, 1, 10.0);
+        let mut bg = Background::with_maturity(vec![0, 0, 1], 256.0, 600.0, 1, 10.0, 0.0);
         bg.states = vec![StatePeriod { state: VigilanceState::ActiveSleep, start: 0.0, end: 1e9 }];
         let mut buf = [0.0; 3];
         let n = 256 * 600;

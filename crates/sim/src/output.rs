@@ -19,7 +19,8 @@
 //!   "states": [{ "state": "quiet_sleep"|"active_sleep"|"wake", "start", "end" } …],
 //!   "network": { "source", "n_regions", "speed_mm_per_ms", "labels" },
 //!   "parameters": { "seed", "duration_s", "fs", "variant", "quinidine_um", "quinidine_block",
-//!                   "gains", "population_effects", "network", "artefacts", "mode", "dt_ms" },
+//!                   "gains", "population_effects", "network", "artefacts", "mode", "dt_ms",
+//!                   "background_maturity", "leadfield" },
 //!   "depression_1hz": [..], "facilitation_1hz": [..]
 //! }
 //! ```
@@ -70,6 +71,9 @@ pub struct Config {
     /// Population gains to use instead of computing them from the cells (for sweeps that reuse
     /// them); `None` computes them.
     pub gains: Option<(Gains, Vec<PopulationEffect>)>,
+    /// Maturity of the background in [0, 1] (see [`crate::background`]); `None` draws it from
+    /// the seed.
+    pub background_maturity: Option<f64>,
 }
 
 impl Default for Config {
@@ -86,6 +90,7 @@ impl Default for Config {
             connectivity: None,
             leadfield: None,
             gains: None,
+            background_maturity: None,
         }
     }
 }
@@ -236,7 +241,10 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
     let mut maps = truth::seizure_maps(&net, &groups);
     progress(0.87, "eeg");
     let hemis: Vec<usize> = net.regions.iter().map(|r| if r.hemisphere == eimfs_core::Hemisphere::Right { 1 } else { 0 }).collect();
-    let mut bg = background::Background::new(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM);
+    let mut bg = match cfg.background_maturity {
+        Some(m) => background::Background::with_maturity(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM, m),
+        None => background::Background::new(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM),
+    };
     let states = bg.states.clone();
     let (theta, rate_ictal) = (params.region.theta, params.region.rate_ictal);
     let synchrony = render::ictal_synchrony(&traces, theta, rate_ictal);
@@ -327,6 +335,7 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
             "network": params,
             "artefacts": cfg.artefacts,
             "dt_ms": traces.dt_ms,
+            "background_maturity": bg.maturity,
             "leadfield": cfg.leadfield.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "infant 4-shell sphere, linked mastoids".into()),
         }),
         depression_1hz: down(&traces.depression),

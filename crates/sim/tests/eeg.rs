@@ -17,8 +17,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 #[test]
 fn background_matches_neonatal_eeg_statistics() {
-    // 10 minutes before the first seizure of seed 1, without artefacts.
-    let mut cfg = Config { duration_s: 600.0, seed: 1, ..Config::default() };
+    // 10 minutes before the first seizure of seed 1, without artefacts, neonatal background
+    // (maturity 0: the calibration against the Helsinki neonatal clips).
+    let mut cfg = Config { duration_s: 600.0, seed: 1, background_maturity: Some(0.0), ..Config::default() };
     cfg.artefacts.enabled = false;
     let out = simulate(&cfg, &mut |_, _| {}).unwrap();
     assert!(out.truth.seizures.is_empty(), "seizure in the background window");
@@ -75,6 +76,27 @@ fn background_matches_neonatal_eeg_statistics() {
     assert!(fast <= 0.06, "median double-banana 8–30 Hz fraction {fast}");
     assert!(sef <= 5.0, "median double-banana 90 % spectral edge {sef} Hz");
     eprintln!("double banana: delta {bd:.3}, 8–30 Hz {fast:.3}, SEF90 {sef:.2} Hz; referential RMS {r:.1} µV, slope {sl:.2}, delta {d:.3}");
+
+    // The oldest background (maturity 1) keeps delta dominant but has clearly more theta and
+    // faster activity than the neonatal one.
+    let cfg1 = Config { background_maturity: Some(1.0), ..cfg };
+    let out1 = simulate(&cfg1, &mut |_, _| {}).unwrap();
+    assert_eq!(out1.truth.parameters["background_maturity"], 1.0);
+    let share = |out: &eimfs_sim::output::SimOutput, lo: f64, hi: f64| {
+        let mut v = Vec::new();
+        for s in &out.recording.signals {
+            let x: Vec<f64> = s.samples.iter().map(|v| *v as f64).collect();
+            let (f, p) = welch(&x, fs, (4.0 * fs) as usize).unwrap();
+            v.push(band_power(&f, &p, lo, hi) / band_power(&f, &p, 0.5, 30.0));
+        }
+        median(v)
+    };
+    let (theta0, theta1) = (share(&out, 4.0, 8.0), share(&out1, 4.0, 8.0));
+    let (delta1, fast0, fast1) = (share(&out1, 0.5, 4.0), share(&out, 8.0, 30.0), share(&out1, 8.0, 30.0));
+    eprintln!("maturity 0 → 1: theta {theta0:.3} → {theta1:.3}, 8–30 Hz {fast0:.3} → {fast1:.3}, delta at 1 {delta1:.3}");
+    assert!(theta1 >= 2.0 * theta0, "theta share {theta0} at maturity 0, {theta1} at 1");
+    assert!(fast1 > fast0, "8–30 Hz share {fast0} at maturity 0, {fast1} at 1");
+    assert!(delta1 >= 0.6, "delta share {delta1} at maturity 1");
 }
 
 #[test]
