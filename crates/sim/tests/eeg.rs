@@ -77,8 +77,8 @@ fn background_matches_neonatal_eeg_statistics() {
     assert!(sef <= 5.0, "median double-banana 90 % spectral edge {sef} Hz");
     eprintln!("double banana: delta {bd:.3}, 8–30 Hz {fast:.3}, SEF90 {sef:.2} Hz; referential RMS {r:.1} µV, slope {sl:.2}, delta {d:.3}");
 
-    // The oldest background (maturity 1) keeps delta dominant but has clearly more theta and
-    // faster activity than the neonatal one.
+    // The oldest background (maturity 1) keeps delta the largest band but has clearly more theta
+    // and faster activity than the neonatal one.
     let cfg1 = Config { background_maturity: Some(1.0), ..cfg };
     let out1 = simulate(&cfg1, &mut |_, _| {}).unwrap();
     assert_eq!(out1.truth.parameters["background_maturity"], 1.0);
@@ -95,8 +95,8 @@ fn background_matches_neonatal_eeg_statistics() {
     let (delta1, fast0, fast1) = (share(&out1, 0.5, 4.0), share(&out, 8.0, 30.0), share(&out1, 8.0, 30.0));
     eprintln!("maturity 0 → 1: theta {theta0:.3} → {theta1:.3}, 8–30 Hz {fast0:.3} → {fast1:.3}, delta at 1 {delta1:.3}");
     assert!(theta1 >= 2.0 * theta0, "theta share {theta0} at maturity 0, {theta1} at 1");
-    assert!(fast1 > fast0, "8–30 Hz share {fast0} at maturity 0, {fast1} at 1");
-    assert!(delta1 >= 0.6, "delta share {delta1} at maturity 1");
+    assert!(fast1 >= 1.5 * fast0, "8–30 Hz share {fast0} at maturity 0, {fast1} at 1");
+    assert!(delta1 >= 0.45, "delta share {delta1} at maturity 1");
 }
 
 #[test]
