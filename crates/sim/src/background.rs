@@ -6,8 +6,9 @@
 //! * a 1/f² process (an Ornstein–Uhlenbeck process with a 1 s correlation time, so the 1/f²
 //!   fall continues down to ~0.2 Hz, then a one-pole low-pass at 12 Hz for the steeper fall of
 //!   real EEG above ~10 Hz), 90 % of the slow variance,
-//! * a delta resonator (AR(2) at 1.5 Hz, bandwidth 2 Hz), 9 % — infant EEG is delta-dominated,
-//! * a theta resonator (AR(2) at 4 Hz, bandwidth 3 Hz), 0.12 of the slow part's amplitude,
+//! * a delta resonator (AR(2) at 1.5 Hz, bandwidth 2 Hz), 10 % — infant EEG is delta-dominated,
+//! * a theta resonator (AR(2) at 4 Hz, bandwidth 3 Hz), 0.12 of the slow part's amplitude in
+//!   the neonatal calibration, and an alpha-band resonator (AR(2) at 9 Hz), absent there.
 //!
 //! **Maturity.** Infant EEG changes quickly over the first months: the delta-dominated neonatal
 //! background gains theta and faster activity as the infant grows (and EIMFS starts anywhere
@@ -21,12 +22,13 @@
 //! cannot take "more theta than a neonate" for a seizure. The older end is not calibrated to
 //! measured spectra (none were available); it spans what the detector must not call ictal.
 //!
-//! The components are mixed from a region-specific part (60 % of the variance), a hemisphere-shared part (25 %) and
-//! a whole-brain part (15 %), so that the background is spatially correlated before the lead field
-//! smooths it further. Amplitudes follow a **vigilance state** (quiet sleep, active sleep, wake),
+//! The components are mixed from a region-specific part (60 % of the variance), a
+//! hemisphere-shared part (25 %) and a whole-brain part (15 %), so that the background is
+//! spatially correlated before the lead field smooths it further. Amplitudes follow a
+//! **vigilance state** (quiet sleep, active sleep, wake),
 //! a semi-Markov chain with exponential dwell times (means 20, 25 and 15 min; infant sleep cycles
-//! last ~50–60 min): in quiet sleep the delta and 1/f parts are 1.4× larger and theta 0.6×, in
-//! wake 0.8× and 1.2×. State changes ramp over 30 s.
+//! last ~50–60 min): in quiet sleep the delta and 1/f parts are 1.4× larger and theta and alpha
+//! 0.6×, in wake 0.8× and 1.2×. State changes ramp over 30 s.
 //!
 //! Calibration: the 16 Helsinki neonatal clips in `../shared/data/helsinki-dev` (Stevenson et al.,
 //! Sci Data 2019) have, in 0.5–30 Hz, a median per-channel RMS of 8–28 µV in the clips without
@@ -224,7 +226,7 @@ const ALPHA_MATURITY: f64 = 0.25;
 /// Low-pass pole of the 1/f² part at maturity 0 and its rise to maturity 1, Hz.
 const LOWPASS_HZ: (f64, f64) = (12.0, 18.0);
 
-/// One background generator: three unit-variance components.
+/// One background generator: four unit-variance components (1/f², delta, theta, alpha).
 #[derive(Clone, Copy, Debug)]
 struct Component {
     ou: Ou,
