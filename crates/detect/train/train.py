@@ -85,8 +85,8 @@ BACKGROUND_FEATURES = ("bg_line_length", "bg_rms", "bg_delta", "bg_theta", "bg_a
 # a missing-value branch that decides on the scale-free features (as for a 30-s clip).
 BG_MISSING_FRACTION = 0.25
 # Features the classifier is not allowed to use (left out of the fit; the exported trees index the
-# full feature row, so the model file still lists every feature). Read from the environment variable EIMFS_TRAIN_EXCLUDE (comma-separated)
-# for experiments; the default is set in EXCLUDED_FEATURES_DEFAULT below.
+# full feature row, so the model file still lists every feature). For experiments, the
+# environment variable EIMFS_TRAIN_EXCLUDE (comma-separated names) overrides the default.
 EXCLUDED_FEATURES_DEFAULT = ()
 EXCLUDED_FEATURES = tuple(f for f in os.environ.get("EIMFS_TRAIN_EXCLUDE", ",".join(EXCLUDED_FEATURES_DEFAULT)).split(",") if f)
 # Weight of a Helsinki row within its class (per derivation and second; all rows equal).
@@ -94,8 +94,8 @@ HELSINKI_WEIGHT = 1.0
 # Share of the total training weight given to the 16 real Helsinki clips (the rest is simulated),
 # and the share of that given to their seizure rows: a seizure second is labelled ictal on every
 # channel because the clips do not say where the seizure is, so most of those labels are wrong
-# for the channel (neonatal seizures are mostly focal) and they get half the weight of the
-# background rows.
+# for the channel (neonatal seizures are mostly focal) and together they get half the total
+# weight of the background rows.
 HELSINKI_SHARE = 0.1
 HELSINKI_POSITIVE_SHARE = 1.0 / 3.0
 HGB_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=4, max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0, random_state=0)
