@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Spectrum of background EEG: the Helsinki clips against simulated recordings.
+
+    python3 bench/background_spectrum.py [SIM.edf ...]
+
+Prints, for the 9 seizure-free Helsinki clips (../shared/data/helsinki-dev, or $EIMFS_SHARED) and
+for each simulated recording given (an `eimfs simulate` EDF with its `_truth.json` beside it), the
+12 double-banana derivations of the temporal and parasagittal chains (Welch, 4-s segments, half
+overlap): the median power density over derivations (and windows), as log10 relative to its
+0.5–30 Hz total at 0.5, 1, 2, 4, 8, 16 and 30 Hz; and medians over derivations of the delta
+(0.5–4 Hz), theta (4–8), alpha (8–13) and beta (13–30) shares of 0.5–30 Hz power, the 90 %
+spectral edge, the 1–20 Hz log-log slope and the 0.5–30 Hz RMS. Simulated recordings are cut into 30-s windows (every fourth one is used) that lie at least
+30 s before and 60 s after any seizure and 2 s clear of any artefact of the truth. The tables in
+docs/simulator.md ("Calibration") come from this script (with /work/venv's numpy, scipy, pyedflib).
+"""
+
+import csv
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyedflib
+from scipy.signal import welch
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("EIMFS_SHARED", ROOT.parent / "shared"))
+HELSINKI = SHARED / "data" / "helsinki-dev"
+PAIRS = [("Fp1", "T3"), ("T3", "O1"), ("Fp2", "T4"), ("T4", "O2"), ("Fp1", "C3"), ("C3", "O1"),
+         ("Fp2", "C4"), ("C4", "O2"), ("T3", "C3"), ("C3", "Cz"), ("Cz", "C4"), ("C4", "T4")]
+FREQS = [0.5, 1, 2, 4, 8, 16, 30]
+BANDS = [(0.5, 4), (4, 8), (8, 13), (13, 30.01)]
+
+
+def load(path):
+    """Referential EEG channels by 10-20 name, and the sampling rate."""
+    f = pyedflib.EdfReader(str(path))
+    try:
+        fs = f.getSampleFrequency(0)
+        out = {}
+        for i, label in enumerate(f.getSignalLabels()):
+            m = re.match(r"EEG\s+([A-Za-z0-9]+)", label)
+            if m and f.getSampleFrequency(i) == fs:
+                name = m.group(1)
+                name = "Fp" + name[2:] if name.upper().startswith("FP") else name.capitalize()
+                out[name] = f.readSignal(i)
+        return out, fs
+    finally:
+        f.close()
+
+
+def measures(x, fs):
+    """(frequencies, PSD, [delta, theta, alpha, beta shares, SEF90, slope, RMS]) of one signal."""
+    f, p = welch(x, fs, nperseg=int(4 * fs), noverlap=int(2 * fs))
+    band = (f >= 0.5) & (f <= 30)
+    total = p[band].sum()
+    shares = [p[(f >= lo) & (f < hi)].sum() / total for lo, hi in BANDS]
+    c = np.cumsum(p[band])
+    sef = f[band][np.searchsorted(c, 0.9 * c[-1])]
+    s = (f >= 1) & (f <= 20)
+    slope = np.polyfit(np.log10(f[s]), np.log10(p[s]), 1)[0]
+    rms = np.sqrt(total * (f[1] - f[0]))
+    return f, p, shares + [sef, slope, rms]
+
+
+def row(name, rows):
+    f = rows[0][0]
+    psd = np.median(np.array([r[1] for r in rows]), axis=0)
+    band = (f >= 0.5) & (f <= 30)
+    psd = psd / psd[band].sum()
+    logp = [np.log10(psd[np.argmin(abs(f - q))]) for q in FREQS]
+    m = np.median(np.array([r[2] for r in rows]), axis=0)
+    cells = [f"{v:6.2f}" for v in logp] + [f"{v:6.3f}" for v in m[:4]] + [f"{m[4]:5.2f}", f"{m[5]:6.2f}", f"{m[6]:6.1f}"]
+    print(f"{name:34s} {len(rows):5d} " + " ".join(cells))
+
+
+def main():
+    print(f"{'':34s} {'n':>5s} " + " ".join(f"{q:>6g}" for q in FREQS) + "  delta  theta  alpha   beta  SEF90  slope    RMS")
+    labels = {}
+    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
+        labels.setdefault(r["clip"], []).append(int(r["majority"]))
+    for want, name in [(0, "Helsinki, seizure-free clips"), (1, "Helsinki, seizure clips")]:
+        rows = []
+        for clip, lab in sorted(labels.items()):
+            if (sum(lab) > len(lab) / 2) != bool(want):
+                continue
+            x, fs = load(HELSINKI / f"{clip}.edf")
+            rows += [measures(x[a] - x[b], fs) for a, b in PAIRS if a in x and b in x]
+        row(name, rows)
+    for path in sys.argv[1:]:
+        x, fs = load(path)
+        truth = json.loads(Path(path[:-4] + "_truth.json").read_text())
+        n = len(next(iter(x.values())))
+        bad = np.zeros(n, bool)
+        for s in truth["seizures"]:
+            bad[max(0, int((s["onset"] - 30) * fs)):int((s["offset"] + 60) * fs)] = True
+        for a in truth.get("artefacts", []):
+            bad[max(0, int((a["onset"] - 2) * fs)):int((a["onset"] + a.get("duration", 0) + 2) * fs)] = True
+        win = int(30 * fs)
+        rows = []
+        for st in range(0, n - win, 4 * win):
+            if not bad[st:st + win].any():
+                rows += [measures(x[a][st:st + win] - x[b][st:st + win], fs) for a, b in PAIRS if a in x and b in x]
+        m = truth.get("parameters", {}).get("background_maturity")
+        label = Path(path).stem + (f" (maturity {m:.2f})" if m is not None else "")
+        if rows:
+            row(label, rows)
+        else:
+            print(f"{label}: no seizure- and artefact-free 30-s window")
+
+
+if __name__ == "__main__":
+    main()
