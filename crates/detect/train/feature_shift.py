@@ -12,16 +12,15 @@ background does not cover the real one (docs/detector.md, "Accuracy").
 """
 
 import argparse
-import csv
 import glob
+import sys
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[3]
-SHARED = Path(os.environ.get("EIMFS_SHARED", ROOT.parent / "shared"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train import helsinki_labels  # noqa: E402
 
 
 def main():
@@ -33,10 +32,7 @@ def main():
     sim = Path(args.workdir) / "sim"
     clips = args.clips
     if not clips:
-        lab = {}
-        for r in csv.DictReader(open(SHARED / "data" / "helsinki-dev" / "labels.tsv"), delimiter="\t"):
-            lab.setdefault(r["clip"], []).append(int(r["majority"]))
-        clips = sorted(c for c, v in lab.items() if sum(v) == 0)
+        clips = sorted(c for c, rows in helsinki_labels().items() if sum(r[3] for r in rows.values()) == 0)
     names = json.loads((feat / f"{clips[0]}.json").read_text())["features"]
     rows = []
     for f in sorted(glob.glob(str(feat / "train_*.npy")))[:12]:

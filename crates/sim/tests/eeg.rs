@@ -82,17 +82,20 @@ fn background_matches_neonatal_eeg_statistics() {
     let cfg1 = Config { background_maturity: Some(1.0), ..cfg };
     let out1 = simulate(&cfg1, &mut |_, _| {}).unwrap();
     assert_eq!(out1.truth.parameters["background_maturity"], 1.0);
-    let share = |out: &eimfs_sim::output::SimOutput, lo: f64, hi: f64| {
-        let mut v = Vec::new();
+    // Median over channels of the delta, theta and 8–30 Hz shares (one Welch PSD per channel).
+    let shares = |out: &eimfs_sim::output::SimOutput| {
+        let (mut d, mut t, mut a) = (Vec::new(), Vec::new(), Vec::new());
         for s in &out.recording.signals {
             let x: Vec<f64> = s.samples.iter().map(|v| *v as f64).collect();
             let (f, p) = welch(&x, fs, (4.0 * fs) as usize).unwrap();
-            v.push(band_power(&f, &p, lo, hi) / band_power(&f, &p, 0.5, 30.0));
+            let tot = band_power(&f, &p, 0.5, 30.0);
+            d.push(band_power(&f, &p, 0.5, 4.0) / tot);
+            t.push(band_power(&f, &p, 4.0, 8.0) / tot);
+            a.push(band_power(&f, &p, 8.0, 30.0) / tot);
         }
-        median(v)
+        (median(d), median(t), median(a))
     };
-    let (theta0, theta1) = (share(&out, 4.0, 8.0), share(&out1, 4.0, 8.0));
-    let (delta1, fast0, fast1) = (share(&out1, 0.5, 4.0), share(&out, 8.0, 30.0), share(&out1, 8.0, 30.0));
+    let ((_, theta0, fast0), (delta1, theta1, fast1)) = (shares(&out), shares(&out1));
     eprintln!("maturity 0 → 1: theta {theta0:.3} → {theta1:.3}, 8–30 Hz {fast0:.3} → {fast1:.3}, delta at 1 {delta1:.3}");
     assert!(theta1 >= 2.0 * theta0, "theta share {theta0} at maturity 0, {theta1} at 1");
     assert!(fast1 >= 1.5 * fast0, "8–30 Hz share {fast0} at maturity 0, {fast1} at 1");
