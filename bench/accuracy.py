@@ -83,11 +83,12 @@ def moves_within(s):
             seq.append(v["region"])
     if len(seq) < 2:
         return False
-    far = any(v["region"] != onset and v["start"] - s["onset"] >= 5.0 and
+    # Visits of at least 10 s only (eimfs_detect::summary::MIGRATION_MIN_VISIT).
+    far = any(v["region"] != onset and v["end"] - v["start"] >= 10.0 and v["start"] - s["onset"] >= 5.0 and
               (not adjacent(v["region"], onset) or (hemi(v["region"]) != hemi(onset) and "midline" not in (hemi(v["region"]), hemi(onset))))
               for v in s["visits"])
     onset_end = max([v["end"] for v in s["visits"] if v["region"] == onset] or [-1e300])
-    leaves = any(v["region"] != onset and v["start"] - s["onset"] >= 5.0 and v["end"] - onset_end >= 5.0 and s["offset"] - onset_end >= 5.0 for v in s["visits"])
+    leaves = any(v["region"] != onset and v["end"] - v["start"] >= 10.0 and v["start"] - s["onset"] >= 5.0 and v["end"] - onset_end >= 5.0 and s["offset"] - onset_end >= 5.0 for v in s["visits"])
     return far or leaves
 
 

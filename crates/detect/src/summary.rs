@@ -33,7 +33,7 @@
 //! * seizures that move within themselves: at least two regions visited, the ictal activity
 //!   reaching a region that is not next to the onset region (or crossing to the other hemisphere)
 //!   at least [`MIGRATION_MIN_DELAY`] seconds after onset, or leaving the onset region while it
-//!   goes on elsewhere;
+//!   goes on elsewhere; only visits lasting at least [`MIGRATION_MIN_VISIT`] seconds count;
 //! * the delays between successive ictal activities (within seizures: between new regions;
 //!   between seizures: successive onsets).
 //!
@@ -62,6 +62,11 @@ pub const SE_WINDOW_SECONDS: usize = 3600;
 pub const MIN_ONSETS_PER_REGION: usize = 2;
 /// Delay after onset from which reaching a distant region counts as migration, seconds.
 pub const MIGRATION_MIN_DELAY: f64 = 5.0;
+/// Shortest ictal activity in a region that counts as a visit for migration, seconds: an
+/// electrographic seizure lasts at least 10 s (ACNS critical care EEG terminology, Hirsch et al.,
+/// J Clin Neurophysiol 2021, 38:1); briefer involvement of a distant region is more often an
+/// artefact, a background burst or volume conduction than ictal activity of its own.
+pub const MIGRATION_MIN_VISIT: f64 = 10.0;
 
 /// Seizures in one hour of the recording.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -320,13 +325,14 @@ pub fn moves_within(s: &SeizureMap) -> bool {
     }
     let far = s.visits.iter().any(|v| {
         v.region != onset
+            && v.end - v.start >= MIGRATION_MIN_VISIT
             && v.start - s.onset >= MIGRATION_MIN_DELAY
             && (!adjacent(v.region, onset)
                 || (v.region.hemisphere != onset.hemisphere && v.region.hemisphere != Hemisphere::Midline && onset.hemisphere != Hemisphere::Midline))
     });
     let onset_end = s.visits.iter().filter(|v| v.region == onset).map(|v| v.end).fold(f64::NEG_INFINITY, f64::max);
     let leaves = s.visits.iter().any(|v| {
-        v.region != onset && v.start - s.onset >= MIGRATION_MIN_DELAY && v.end - onset_end >= MIGRATION_MIN_DELAY && s.offset - onset_end >= MIGRATION_MIN_DELAY
+        v.region != onset && v.end - v.start >= MIGRATION_MIN_VISIT && v.start - s.onset >= MIGRATION_MIN_DELAY && v.end - onset_end >= MIGRATION_MIN_DELAY && s.offset - onset_end >= MIGRATION_MIN_DELAY
     });
     far || leaves
 }
@@ -559,6 +565,25 @@ mod tests {
         assert!(m.moving_seizures.is_empty());
         assert_eq!(migration(&s[..1]).verdict, "insufficient_evidence");
         assert_eq!(migration(&[]).verdict, "no_seizures");
+    }
+
+    #[test]
+    fn brief_distant_involvement_is_not_migration() {
+        // A single L-temporal focus whose seizures briefly (6 s) involve the right frontal region
+        // mid-seizure, as artefacts or background bursts do: not a visit. The same involvement
+        // for 10 s is one (the shortest electrographic seizure).
+        let focus = |dur: f64| -> Vec<SeizureMap> {
+            (0..6).map(|k| {
+                let a = 400.0 * k as f64;
+                sz(k + 1, a, a + 40.0, &[("L-temporal", a, a + 40.0), ("R-frontal", a + 20.0, a + 20.0 + dur)])
+            }).collect()
+        };
+        let brief = migration(&focus(6.0));
+        assert!(brief.moving_seizures.is_empty(), "{:?}", brief.moving_seizures);
+        assert_eq!(brief.verdict, "not_migrating", "{:?}", brief.reasons);
+        let long = migration(&focus(MIGRATION_MIN_VISIT));
+        assert_eq!(long.moving_seizures, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(long.verdict, "migrating", "{:?}", long.reasons);
     }
 
     #[test]

@@ -12,9 +12,10 @@
 //!
 //! **Maturity.** Infant EEG changes quickly over the first months: the delta-dominated neonatal
 //! background gains theta and faster activity as the infant grows (and EIMFS starts anywhere
-//! from the first days to ~6 months of age). Each recording draws a maturity `m` uniformly in
-//! [0, 1] from its seed ([`Background::maturity`]; [`crate::output::Config::background_maturity`]
-//! fixes it): the theta resonator's amplitude is 0.12 + 0.53 m of the slow part's, an alpha-band
+//! from the first days to ~6 months of age). Each recording draws a maturity `m = u³` with `u`
+//! uniform in [0, 1] from its seed, so that half the recordings lie within an eighth of the range
+//! from the calibrated neonatal end ([`Background::maturity`];
+//! [`crate::output::Config::background_maturity`] fixes it): the theta resonator's amplitude is 0.12 + 0.53 m of the slow part's, an alpha-band
 //! resonator (9 Hz, bandwidth 3 Hz) is added with amplitude 0.25 m, and the 1/f² part's low-pass
 //! pole moves from 12 Hz to 30 Hz. `m` = 0 is the neonatal calibration below; at `m` = 1 the
 //! background source alone has about 60 % delta, 30 % theta and 8 % alpha power. A detector
@@ -29,6 +30,22 @@
 //! a semi-Markov chain with exponential dwell times (means 20, 25 and 15 min; infant sleep cycles
 //! last ~50–60 min): in quiet sleep the delta and 1/f parts are 1.4× larger and theta and alpha
 //! 0.6×, in wake 0.8× and 1.2×. State changes ramp over 30 s.
+//!
+//! **Texture.** Real neonatal background is not a stationary Gaussian process. Three features of it
+//! are simulated, both drawn per recording from the seed and written to the truth JSON:
+//! * **discontinuity** `d = u²` in [0, 1]: bursts (2–6 s) alternate with lower-amplitude
+//!   interbursts (3–10 s) whose amplitude is 1 − 0.75 d of the continuous background, the burst
+//!   amplitude rising so that the RMS is unchanged (tracé alternant of quiet sleep; in
+//!   encephalopathic neonates a discontinuous background in every state). Full `d` applies in
+//!   quiet sleep, 0.35 d in the other states. The envelope is shared by all regions.
+//! * **sharp transients**, 0–6 per minute: at a random region, a sharp wave (≈ 50 ms) and a
+//!   slower opposite wave, 1.5–4× a region's background RMS (≈ 50–130 µV at the nearest
+//!   electrode), as the scattered sharp transients of normal neonatal EEG.
+//! * **isolated slow waves**, 0–20 per minute: one cycle (0.5–1.5 Hz) of a Hann-windowed sine at
+//!   a random region, 1.5–4× a region's background RMS, following the burst envelope. Neonatal
+//!   delta activity is made of such discrete waves; in the Helsinki clips the detector's
+//!   spectral peak concentration and autocorrelation peak lay at the 70th–100th percentile of the
+//!   simulated Gaussian background.
 //!
 //! Calibration: the 16 Helsinki neonatal clips in `../shared/data/helsinki-dev` (Stevenson et al.,
 //! Sci Data 2019) have, in 0.5–30 Hz, a median per-channel RMS of 8–28 µV in the clips without
@@ -265,13 +282,127 @@ pub struct Background {
     theta: f64,
     alpha: f64,
     n: u64,
+    /// Discontinuity of the background in [0, 1] (module documentation).
+    pub discontinuity: f64,
+    /// Rate of sharp transients over all regions, per minute.
+    pub transient_rate_per_min: f64,
+    /// Rate of isolated slow waves over all regions, per minute.
+    pub slow_wave_rate_per_min: f64,
+    slow_waves: SlowWaves,
+    bursts: Bursts,
+    transients: Transients,
+}
+
+/// Texture of the background (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Texture {
+    /// Discontinuity in [0, 1].
+    pub discontinuity: f64,
+    /// Sharp transients over all regions, per minute.
+    pub sharp_per_min: f64,
+    /// Isolated slow waves over all regions, per minute.
+    pub slow_waves_per_min: f64,
+}
+
+/// Burst–interburst alternation (tracé alternant / discontinuous background): a two-state
+/// renewal process whose envelope is smoothed with a 0.2 s time constant.
+#[derive(Clone, Debug)]
+struct Bursts {
+    rng: Stream,
+    in_burst: bool,
+    next_switch: f64,
+    env: f64,
+    smooth: f64,
+}
+
+/// Mean burst and interburst durations, s (tracé alternant: bursts of 2–6 s, interbursts 3–10 s).
+const BURST_S: (f64, f64) = (2.0, 6.0);
+/// Interburst durations, s.
+const INTERBURST_S: (f64, f64) = (3.0, 10.0);
+/// Interburst amplitude at full discontinuity, relative to the continuous background.
+const INTERBURST_LEVEL: f64 = 0.25;
+/// Share of the discontinuity outside quiet sleep.
+const DISCONTINUITY_AWAKE: f64 = 0.35;
+
+impl Bursts {
+    fn new(seed: u64, fs: f64) -> Bursts {
+        let mut rng = Stream::new(seed, 0xB5A7);
+        let first = rng.range(0.0, INTERBURST_S.1);
+        Bursts { rng, in_burst: false, next_switch: first, env: 1.0, smooth: 1.0 - libm::exp(-1.0 / (0.2 * fs)) }
+    }
+    /// Envelope at time `t` for an effective discontinuity `d`: burst and interburst levels
+    /// whose mean square over a cycle is 1, so the RMS of the background is unchanged.
+    #[inline]
+    fn step(&mut self, t: f64, d: f64) -> f64 {
+        while t >= self.next_switch {
+            self.in_burst = !self.in_burst;
+            let (lo, hi) = if self.in_burst { BURST_S } else { INTERBURST_S };
+            self.next_switch += self.rng.range(lo, hi);
+        }
+        let low = 1.0 - (1.0 - INTERBURST_LEVEL) * d;
+        // Mean burst share 4 / (4 + 6.5).
+        let fb = 4.0 / 10.5;
+        let high = ((1.0 - (1.0 - fb) * low * low) / fb).sqrt();
+        let target = if self.in_burst { high } else { low };
+        self.env += (target - self.env) * self.smooth;
+        self.env
+    }
+}
+
+/// Sporadic sharp transients of the neonatal background: a sharp surface-negative wave
+/// (≈ 60 ms) followed by a slower opposite wave (≈ 200 ms), at one random region each, with
+/// amplitudes 1.5–4 times the background source RMS (≈ 50–130 µV at the nearest electrode). Normal neonatal EEG has them (frontal sharp
+/// transients, scattered temporal and central sharp waves), and a seizure detector must not take
+/// them for ictal activity.
+#[derive(Clone, Debug)]
+struct Transients {
+    rng: Stream,
+    rate_per_s: f64,
+    /// Active transients: (region, start sample, amplitude).
+    active: Vec<(usize, u64, f64)>,
+}
+
+/// Duration of a transient's waveform, s.
+const TRANSIENT_S: f64 = 0.4;
+
+/// Isolated slow waves of the neonatal background: one cycle (0.5–1.5 Hz) of a Hann-windowed
+/// sine at a random region, 1.5–4 times the background source RMS, scaled by the burst envelope.
+/// The delta activity of real neonatal EEG is made of such discrete waves: a few large ones
+/// dominate each window's spectrum, which a stationary Gaussian process never does.
+#[derive(Clone, Debug)]
+struct SlowWaves {
+    rng: Stream,
+    rate_per_s: f64,
+    /// Active waves: (region, start sample, amplitude, frequency in Hz).
+    active: Vec<(usize, u64, f64, f64)>,
+}
+
+impl SlowWaves {
+    /// Waveform at phase `x` in [0, 1) of its single cycle.
+    #[inline]
+    fn shape(x: f64) -> f64 {
+        let w = 2.0 * std::f64::consts::PI * x;
+        libm::sin(w) * 0.5 * (1.0 - libm::cos(w))
+    }
+}
+
+impl Transients {
+    /// Waveform at time `x` s after its start (peak −1 at 30 ms).
+    #[inline]
+    fn shape(x: f64) -> f64 {
+        let sharp = -libm::exp(-((x - 0.03) / 0.025).powi(2));
+        let slow = 0.35 * libm::exp(-((x - 0.15) / 0.08).powi(2));
+        sharp + slow
+    }
 }
 
 impl Background {
     /// Background for regions whose hemispheres are given (0 = left, 1 = right), with the
     /// maturity drawn from `seed`.
     pub fn new(hemisphere_of: Vec<usize>, fs: f64, duration: f64, seed: u64, scale_nam: f64) -> Background {
-        let maturity = Stream::new(seed, 0x3A7E).uniform();
+        let u = Stream::new(seed, 0x3A7E).uniform();
+        // Cubed: half of the recordings have m < 0.125, near the calibrated neonatal end.
+        let maturity = u * u * u;
         Background::with_maturity(hemisphere_of, fs, duration, seed, scale_nam, maturity)
     }
 
@@ -279,7 +410,7 @@ impl Background {
     pub fn with_maturity(hemisphere_of: Vec<usize>, fs: f64, duration: f64, seed: u64, scale_nam: f64, maturity: f64) -> Background {
         let n = hemisphere_of.len();
         let m = maturity.clamp(0.0, 1.0);
-        Background {
+        let mut bg = Background {
             own: vec![Component::new(fs, m); n],
             hemi: [Component::new(fs, m), Component::new(fs, m)],
             global: Component::new(fs, m),
@@ -292,7 +423,30 @@ impl Background {
             theta: THETA + THETA_MATURITY * m,
             alpha: ALPHA_MATURITY * m,
             n: 0,
-        }
+            discontinuity: 0.0,
+            transient_rate_per_min: 0.0,
+            slow_wave_rate_per_min: 0.0,
+            slow_waves: SlowWaves { rng: Stream::new(seed, 0x51D0), rate_per_s: 0.0, active: Vec::new() },
+            bursts: Bursts::new(seed, fs),
+            transients: Transients { rng: Stream::new(seed, 0x5A7C), rate_per_s: 0.0, active: Vec::new() },
+        };
+        // Discontinuity and transient rate from the seed: most recordings nearly continuous,
+        // some markedly discontinuous (as in encephalopathic neonates).
+        let mut s = Stream::new(seed, 0xD15C);
+        let u = s.uniform();
+        let sharp = s.range(0.0, 6.0);
+        let slow = s.range(0.0, 20.0);
+        bg.set_texture(Texture { discontinuity: u * u, sharp_per_min: sharp, slow_waves_per_min: slow });
+        bg
+    }
+
+    /// Set the texture: discontinuity in [0, 1], sharp transients and slow waves per minute (≥ 0).
+    pub fn set_texture(&mut self, t: Texture) {
+        self.discontinuity = t.discontinuity.clamp(0.0, 1.0);
+        self.transient_rate_per_min = t.sharp_per_min.max(0.0);
+        self.transients.rate_per_s = self.transient_rate_per_min / 60.0;
+        self.slow_wave_rate_per_min = t.slow_waves_per_min.max(0.0);
+        self.slow_waves.rate_per_s = self.slow_wave_rate_per_min / 60.0;
     }
 
     /// Next sample of every region's background source (nA·m) into `out`.
@@ -300,6 +454,10 @@ impl Background {
         let t = self.n as f64 / self.fs;
         self.n += 1;
         let (s_slow, s_theta) = state_scales(&self.states, t);
+        let k = self.states.partition_point(|p| p.end <= t).min(self.states.len().saturating_sub(1));
+        let quiet = self.states.get(k).map(|p| p.state == VigilanceState::QuietSleep).unwrap_or(false);
+        let d = self.discontinuity * if quiet { 1.0 } else { DISCONTINUITY_AWAKE };
+        let env = self.bursts.step(t, d);
         let g = self.global.step(&mut self.rng);
         let h = [self.hemi[0].step(&mut self.rng), self.hemi[1].step(&mut self.rng)];
         let (wo, wh, wg) = (0.6f64.sqrt(), 0.25f64.sqrt(), 0.15f64.sqrt());
@@ -311,7 +469,36 @@ impl Background {
             let alpha = wo * own.2 + wh * hh.2 + wg * g.2;
             // slow part has variance 1 (0.9025 + 0.0975), theta and alpha scaled to
             // `self.theta` and `self.alpha` of it (faster rhythms follow the theta state scale).
-            *o = self.scale_nam * (s_slow * slow + s_theta * (self.theta * theta + self.alpha * alpha));
+            *o = env * self.scale_nam * (s_slow * slow + s_theta * (self.theta * theta + self.alpha * alpha));
+        }
+        // Sharp transients (one Bernoulli draw per sample; the stream advances the same way
+        // whatever the rate, so the rest of the background does not depend on it).
+        let u = self.transients.rng.uniform();
+        let r = self.transients.rng.uniform();
+        let amp_u = self.transients.rng.uniform();
+        if !out.is_empty() && u < self.transients.rate_per_s / self.fs {
+            let region = ((r * out.len() as f64) as usize).min(out.len() - 1);
+            self.transients.active.push((region, self.n - 1, self.scale_nam * (1.5 + 2.5 * amp_u)));
+        }
+        let now = self.n - 1;
+        let fs = self.fs;
+        self.transients.active.retain(|&(_, start, _)| ((now - start) as f64) / fs < TRANSIENT_S);
+        for &(region, start, amp) in &self.transients.active {
+            out[region] += amp * Transients::shape((now - start) as f64 / fs);
+        }
+        // Slow waves (the same scheme), scaled by the burst envelope.
+        let u = self.slow_waves.rng.uniform();
+        let r = self.slow_waves.rng.uniform();
+        let amp_u = self.slow_waves.rng.uniform();
+        let f_u = self.slow_waves.rng.uniform();
+        let sign = if self.slow_waves.rng.uniform() < 0.5 { -1.0 } else { 1.0 };
+        if !out.is_empty() && u < self.slow_waves.rate_per_s / self.fs {
+            let region = ((r * out.len() as f64) as usize).min(out.len() - 1);
+            self.slow_waves.active.push((region, now, sign * self.scale_nam * (1.5 + 2.5 * amp_u), 0.5 + f_u));
+        }
+        self.slow_waves.active.retain(|&(_, start, _, f)| ((now - start) as f64) / fs * f < 1.0);
+        for &(region, start, amp, f) in &self.slow_waves.active {
+            out[region] += env * amp * SlowWaves::shape((now - start) as f64 / fs * f);
         }
     }
 }

@@ -20,7 +20,9 @@
 //!   "network": { "source", "n_regions", "speed_mm_per_ms", "labels" },
 //!   "parameters": { "seed", "duration_s", "fs", "variant", "quinidine_um", "quinidine_block",
 //!                   "gains", "population_effects", "network", "artefacts", "mode", "dt_ms",
-//!                   "background_maturity", "leadfield" },
+//!                   "background_maturity", "kinetics",
+//!                   "background_discontinuity", "sharp_transients_per_min",
+//!                   "slow_waves_per_min", "leadfield" },
 //!   "depression_1hz": [..], "facilitation_1hz": [..]
 //! }
 //! ```
@@ -74,6 +76,28 @@ pub struct Config {
     /// Maturity of the background in [0, 1] (see [`crate::background`]); `None` draws it from
     /// the seed.
     pub background_maturity: Option<f64>,
+    /// Synaptic kinetics factor k of the regions ([`crate::region::RegionParams::kinetics`]): the
+    /// ictal rhythm is ≈ 7·k Hz. `None` draws it from the seed ([`draw_kinetics`]).
+    pub kinetics: Option<f64>,
+    /// Texture of the background: discontinuity, sharp transients and slow waves (see
+    /// [`crate::background`]); `None` draws it from the seed.
+    pub background_texture: Option<background::Texture>,
+}
+
+/// Range of the synaptic kinetics factor drawn per recording: ictal rhythms from ≈ 2 Hz
+/// (delta) to ≈ 7 Hz (theta–alpha).
+pub const KINETICS_RANGE: (f64, f64) = (0.25, 1.0);
+
+/// The synaptic kinetics factor drawn from a recording's seed: uniform in [`KINETICS_RANGE`].
+///
+/// Why a range: synaptic currents are slower in immature cortex (GABA_A IPSCs decay 2–3× more
+/// slowly in the first postnatal weeks than in the mature cortex, and AMPA/NMDA EPSCs are slower
+/// too), so an infant's neural mass has smaller rate constants than Wendling's adult values,
+/// and by how much varies with age. Recorded EIMFS seizures start as rhythmic alpha or theta
+/// activity, and neonatal and infant seizures in general are often rhythmic theta or delta.
+pub fn draw_kinetics(seed: u64) -> f64 {
+    let (lo, hi) = KINETICS_RANGE;
+    crate::rng::Stream::new(seed, 0x41E7).range(lo, hi)
 }
 
 impl Default for Config {
@@ -91,6 +115,8 @@ impl Default for Config {
             leadfield: None,
             gains: None,
             background_maturity: None,
+            kinetics: None,
+            background_texture: None,
         }
     }
 }
@@ -159,6 +185,27 @@ fn validate(cfg: &Config) -> Result<()> {
     if !(cfg.quinidine_um.is_finite() && cfg.quinidine_um >= 0.0) {
         return bad("quinidine", format!("must be a concentration >= 0 µM, got {}", cfg.quinidine_um));
     }
+    if let Some(k) = cfg.kinetics {
+        if !(k.is_finite() && (0.1..=2.0).contains(&k)) {
+            return bad("kinetics", format!("must be between 0.1 and 2, got {k}"));
+        }
+    }
+    if let Some(t) = cfg.background_texture {
+        let d = t.discontinuity;
+        if !(d.is_finite() && (0.0..=1.0).contains(&d)) {
+            return bad("discontinuity", format!("must be between 0 and 1, got {d}"));
+        }
+        for (name, r) in [("sharp transients", t.sharp_per_min), ("slow waves", t.slow_waves_per_min)] {
+            if !(r.is_finite() && (0.0..=600.0).contains(&r)) {
+                return bad(name, format!("must be between 0 and 600 per minute, got {r}"));
+            }
+        }
+    }
+    if let Some(m) = cfg.background_maturity {
+        if !(m.is_finite() && (0.0..=1.0).contains(&m)) {
+            return bad("maturity", format!("must be between 0 and 1, got {m}"));
+        }
+    }
     if cfg.artefacts.mains_hz != 50.0 && cfg.artefacts.mains_hz != 60.0 {
         return bad("mains", format!("must be 50 or 60 Hz, got {}", cfg.artefacts.mains_hz));
     }
@@ -217,6 +264,7 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
         }
     };
     let mut params = cfg.network.clone();
+    params.region.kinetics = cfg.kinetics.unwrap_or_else(|| draw_kinetics(cfg.seed));
     let forcing_fn;
     let forcing: Option<dynamic::Forcing<'_>> = match &cfg.scenario {
         Some(sc) => {
@@ -245,6 +293,9 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
         Some(m) => background::Background::with_maturity(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM, m),
         None => background::Background::new(hemis, cfg.fs, dur, cfg.seed, background::BACKGROUND_NAM),
     };
+    if let Some(t) = cfg.background_texture {
+        bg.set_texture(t);
+    }
     let states = bg.states.clone();
     let (theta, rate_ictal) = (params.region.theta, params.region.rate_ictal);
     let synchrony = render::ictal_synchrony(&traces, theta, rate_ictal);
@@ -336,6 +387,10 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
             "artefacts": cfg.artefacts,
             "dt_ms": traces.dt_ms,
             "background_maturity": bg.maturity,
+            "kinetics": params.region.kinetics,
+            "background_discontinuity": bg.discontinuity,
+            "sharp_transients_per_min": bg.transient_rate_per_min,
+            "slow_waves_per_min": bg.slow_wave_rate_per_min,
             "leadfield": cfg.leadfield.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "infant 4-shell sphere, linked mastoids".into()),
         }),
         depression_1hz: down(&traces.depression),

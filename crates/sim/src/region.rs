@@ -127,6 +127,14 @@ pub struct RegionParams {
     pub zeta_sd: f64,
     /// Correlation time of ζ, s.
     pub zeta_tau: f64,
+    /// Synaptic kinetics factor k of the immature cortex: the rate constants a, b, g are
+    /// multiplied by k and the gains A, B, G by k as well (the PSP areas A/a, B/b, G/g are kept),
+    /// and the fast input noise density is divided by k. The fast subsystem is then exactly the
+    /// k = 1 system in the time τ = k·t, so every rhythm is k times slower while the operating
+    /// points, amplitudes and mean rates are unchanged. 1 = Wendling's adult values
+    /// (ictal rhythm ≈ 7 Hz by upward mean crossings of the onset region's LFP); see [`crate::output::Config::kinetics`].
+    #[serde(default = "unit")]
+    pub kinetics: f64,
     /// Feedforward Cl⁻ loading by afferent ictal activity κ_ff (per unit weighted ictal drive of
     /// the other regions): the collapse of feedforward inhibitory restraint that lets a seizure
     /// invade a neighbour after a delay.
@@ -166,6 +174,7 @@ impl Default for RegionParams {
             facilitation_noise_gain: 1.5,
             zeta_sd: 5.0,
             zeta_tau: 20.0,
+            kinetics: 1.0,
         }
     }
 }
@@ -237,6 +246,10 @@ pub struct RegionModel {
 }
 
 #[inline(always)]
+fn unit() -> f64 {
+    1.0
+}
+
 fn sigmoid(v: f64, two_e0: f64, v0: f64, r: f64) -> f64 {
     two_e0 / (1.0 + crate::network::detmath::exp(r * (v0 - v)))
 }
@@ -319,7 +332,8 @@ impl RegionModel {
         let two_e0 = 2.0 * p.e0;
         let (c1, c2, c3, c4, c5, c6, c7) = (p.c, 0.8 * p.c, 0.25 * p.c, 0.25 * p.c, 0.3 * p.c, 0.1 * p.c, 0.8 * p.c);
         let u = self.adaptation_mv(x[IX_NA]);
-        let a_gain = p.a_gain;
+        let k = p.kinetics;
+        let a_gain = k * p.a_gain;
         let f = self.forcing[node];
         let gaba = (1.0 - p.cl_gaba * x[IX_CL]).max(0.0);
         let s_p = gn.pyramidal * sigmoid(x[1] - x[2] - x[3] - u, two_e0, p.v0, p.r);
@@ -327,8 +341,9 @@ impl RegionModel {
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
         let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
         let input = nd.p_mean + x[IX_XI] + (1.0 + p.facilitation_noise_gain * self.facilitation) * x[IX_ZETA] + p.cs_input * x[IX_CS] + p.facilitation_input * self.facilitation - p.depression_input * self.depression + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
-        let b_gain = p.b_gain * nd.b_scale;
-        let (a, b, g) = (p.a, p.b, p.g);
+        let b_gain = k * p.b_gain * nd.b_scale;
+        let g_gain = k * p.g_gain;
+        let (a, b, g) = (k * p.a, k * p.b, k * p.g);
         let h = ((x[IX_RATE] - p.theta) / (p.rate_ictal - p.theta)).clamp(0.0, 1.0);
         let na = x[IX_NA];
         let na3 = na * na * na;
@@ -342,7 +357,7 @@ impl RegionModel {
             a_gain * a * s_p - 2.0 * a * x[5] - a * a * x[0],
             a_gain * a * (input + c2 * s_e) - 2.0 * a * x[6] - a * a * x[1],
             gaba * b_gain * b * c4 * s_s - 2.0 * b * x[7] - b * b * x[2],
-            gaba * p.g_gain * g * c7 * s_f - 2.0 * g * x[8] - g * g * x[3],
+            gaba * g_gain * g * c7 * s_f - 2.0 * g * x[8] - g * g * x[3],
             b_gain * b * s_s - 2.0 * b * x[9] - b * b * x[4],
             (s_p - x[IX_RATE]) / p.tau_rate,
             p.cl_load * (h + p.ff_load * coupling[1]) * (1.0 - x[IX_CL]) - x[IX_CL] / p.cl_tau,
@@ -368,7 +383,8 @@ impl RegionModel {
 
     /// Additive noise intensity of the fast input fluctuation ξ (see [`RegionModel::xi_nsig`]).
     pub fn xi_nsig(&self) -> f64 {
-        let sigma2 = self.params.p_sd * self.params.p_sd / 512.0;
+        // Density ÷ k keeps the fast subsystem the k = 1 one in the time τ = k·t.
+        let sigma2 = self.params.p_sd * self.params.p_sd / 512.0 / self.params.kinetics;
         let s2 = sigma2 / (2.0 * TAU_XI);
         s2 / (TAU_XI * 1000.0)
     }

@@ -132,6 +132,78 @@ fn scripted_seizure_is_focal_and_labelled() {
     assert!(channels.contains(&"T3".to_string()) && !channels.contains(&"T4".to_string()), "{channels:?}");
 }
 
+/// Dominant frequency (Hz) of the onset electrode during a scripted seizure, from the peak of
+/// its Welch spectrum between 1 and 15 Hz, with the given synaptic kinetics factor.
+fn scripted_ictal_frequency(kinetics: f64) -> (f64, f64, f64) {
+    let net = Network::infant_default();
+    let text = "[[seizure]]\nonset = 20.0\npath = [\"L_mid_temporal\"]\ndwell = 40.0\n";
+    let sc = Scenario::parse(text, std::path::Path::new("s.toml"), &net).unwrap();
+    let mut cfg = Config { duration_s: 80.0, seed: 2, scenario: Some(sc), kinetics: Some(kinetics), ..Config::default() };
+    cfg.artefacts.enabled = false;
+    let out = simulate(&cfg, &mut |_, _| {}).unwrap();
+    assert_eq!(out.truth.parameters["kinetics"], kinetics);
+    assert_eq!(out.truth.seizures.len(), 1, "{:?}", out.truth.seizures);
+    let s = &out.truth.seizures[0];
+    let fs = out.recording.signals[0].fs;
+    let x: Vec<f64> = out.recording.signals[Electrode::T3.index()].samples[((s.onset + 5.0) * fs) as usize..((s.offset - 2.0) * fs) as usize].iter().map(|v| *v as f64).collect();
+    let (f, p) = welch(&x, fs, (4.0 * fs) as usize).unwrap();
+    let (k, _) = f.iter().zip(&p).enumerate().filter(|(_, (f, _))| **f >= 1.0 && **f <= 15.0).max_by(|a, b| a.1.1.total_cmp(b.1.1)).unwrap();
+    (f[k], s.onset, s.duration())
+}
+
+#[test]
+fn synaptic_kinetics_scale_the_ictal_rhythm_not_the_seizure() {
+    // k = 1 (adult rate constants) against k = 0.4 (immature): the same scripted seizure, with the
+    // rhythm k times slower and about the same onset and duration.
+    let (f1, on1, d1) = scripted_ictal_frequency(1.0);
+    let (f4, on4, d4) = scripted_ictal_frequency(0.4);
+    eprintln!("ictal peak {f1:.2} Hz at k = 1, {f4:.2} Hz at k = 0.4; onsets {on1} / {on4} s, durations {d1:.1} / {d4:.1} s");
+    assert!((5.0..=10.0).contains(&f1), "ictal peak {f1} Hz at k = 1");
+    let r = f4 / f1;
+    assert!((0.3..=0.5).contains(&r), "frequency ratio {r} for a kinetics ratio 0.4 ({f4} vs {f1} Hz)");
+    assert!((on1 - on4).abs() < 3.0, "onsets {on1} vs {on4}");
+    assert!((d1 - d4).abs() < 10.0, "durations {d1} vs {d4}");
+}
+
+#[test]
+fn background_bursts_and_sharp_transients() {
+    // 10 minutes of neonatal quiet sleep (the first seed whose recording starts with 10 minutes
+    // of it; wild type, so no seizure), no artefacts, with and without texture. Statistic 1: spread of the 1-s RMS (90th / 10th percentile) of C3 — larger with a
+    // discontinuous background. Statistic 2: kurtosis of the 1–30 Hz signal — near 3 (Gaussian)
+    // without texture, heavier-tailed with sharp transients.
+    let seed = (1..100u64).find(|&s| eimfs_sim::background::vigilance_states(600.0, s)[0].state == VigilanceState::QuietSleep).unwrap();
+    let run = |d: f64, rate: f64| {
+        let texture = eimfs_sim::background::Texture { discontinuity: d, sharp_per_min: rate, slow_waves_per_min: 0.0 };
+        let mut cfg = Config { duration_s: 600.0, seed, variant: eimfs_sim::channel::Variant::wild_type(), background_maturity: Some(0.0), background_texture: Some(texture), ..Config::default() };
+        cfg.artefacts.enabled = false;
+        let out = simulate(&cfg, &mut |_, _| {}).unwrap();
+        assert!(out.truth.seizures.is_empty());
+        assert_eq!(out.truth.parameters["background_discontinuity"], d);
+        let fs = out.recording.signals[0].fs;
+        let sos = Sos::butter(2, Band::Bandpass(1.0, 30.0), fs).unwrap();
+        let (mut spread, mut kurt) = (Vec::new(), Vec::new());
+        for e in [Electrode::C3, Electrode::T4, Electrode::Fp1, Electrode::O2] {
+            let x: Vec<f64> = out.recording.signals[e.index()].samples.iter().map(|v| *v as f64).collect();
+            let y = eimfs_signal::sosfiltfilt(&sos, &x).unwrap();
+            let y = &y[(10.0 * fs) as usize..];
+            let mut r: Vec<f64> = y.chunks(fs as usize).map(|c| (c.iter().map(|v| v * v).sum::<f64>() / c.len() as f64).sqrt()).collect();
+            r.sort_by(f64::total_cmp);
+            spread.push(r[r.len() * 9 / 10] / r[r.len() / 10]);
+            let m = y.iter().sum::<f64>() / y.len() as f64;
+            let v = y.iter().map(|a| (a - m).powi(2)).sum::<f64>() / y.len() as f64;
+            kurt.push(y.iter().map(|a| (a - m).powi(4)).sum::<f64>() / y.len() as f64 / (v * v));
+        }
+        (median(spread), median(kurt))
+    };
+    let (s0, k0) = run(0.0, 0.0);
+    let (s1, _) = run(1.0, 0.0);
+    let (_, k2) = run(0.0, 30.0);
+    eprintln!("1-s RMS p90/p10: {s0:.2} continuous, {s1:.2} discontinuous; kurtosis {k0:.2} plain, {k2:.2} with 30 transients/min");
+    assert!(k0 < 3.6, "kurtosis without transients {k0}");
+    assert!(k2 > k0 + 0.5, "kurtosis {k2} with transients vs {k0}");
+    assert!(s1 > 1.5 * s0, "1-s RMS spread {s1} discontinuous vs {s0} continuous");
+}
+
 #[test]
 fn artefacts_have_their_waveforms_and_labels() {
     let cfg = ArtefactConfig { mains_hz: 60.0, rate_scale: 20.0, ..ArtefactConfig::default() };

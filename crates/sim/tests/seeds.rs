@@ -110,17 +110,19 @@ fn band(x: &[f64], fs: f64) -> Vec<f64> {
     z
 }
 
-/// Peak of the autocorrelation between lags of 1/15 s and 1 s: (lag in s, value).
+/// Highest local maximum of the autocorrelation between lags of 1/15 s and 1 s: (lag in s,
+/// value). A lag at either end of the range counts only if the autocorrelation peaks there (a
+/// slow rhythm's autocorrelation falling from lag 0 is not a 15 Hz rhythm).
 fn autocorr_peak(x: &[f64], fs: f64) -> (f64, f64) {
     let m = x.iter().sum::<f64>() / x.len() as f64;
     let v: Vec<f64> = x.iter().map(|a| a - m).collect();
     let e0: f64 = v.iter().map(|a| a * a).sum();
     let (lo, hi) = ((fs / 15.0).ceil() as usize, fs as usize);
-    let mut best = (0.0, f64::NEG_INFINITY);
-    for lag in lo..=hi {
-        let c: f64 = v.iter().zip(&v[lag..]).map(|(a, b)| a * b).sum::<f64>() / e0;
-        if c > best.1 {
-            best = (lag as f64 / fs, c);
+    let c: Vec<f64> = (lo - 1..=hi + 1).map(|lag| v.iter().zip(&v[lag..]).map(|(a, b)| a * b).sum::<f64>() / e0).collect();
+    let mut best = (1.0, f64::NEG_INFINITY);
+    for k in 1..c.len() - 1 {
+        if c[k] >= c[k - 1] && c[k] >= c[k + 1] && c[k] > best.1 {
+            best = ((lo + k - 1) as f64 / fs, c[k]);
         }
     }
     best
@@ -154,11 +156,11 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
         }
         checked += 1;
         let ratio = rms(&ict) / rms(&bg);
-        eprintln!("seizure {} at {:.0} s, onset {}: {:.2} × background RMS", s.id, s.onset, e.name(), ratio);
+        let (lag, peak) = autocorr_peak(&ict, fs);
+        eprintln!("seizure {} at {:.0} s, onset {}: {:.2} × background RMS, rhythm {:.2} Hz (autocorrelation {:.2})", s.id, s.onset, e.name(), ratio, 1.0 / lag, peak);
         if ratio >= 3.0 {
             strong += 1;
         }
-        let (lag, peak) = autocorr_peak(&ict, fs);
         if peak > 0.3 && (1.0 / lag) >= 1.0 && (1.0 / lag) <= 15.0 {
             rhythmic += 1;
         }
@@ -169,6 +171,7 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
         let (lb, _) = autocorr_peak(b, fs);
         let (fa, fb) = (1.0 / la, 1.0 / lb);
         let (ra, rb) = (rms(a), rms(b));
+        eprintln!("  first → last third: {fa:.2} → {fb:.2} Hz, RMS × {:.2}", rb / ra);
         if (fa - fb).abs() / fa.max(fb) >= 0.15 || (ra - rb).abs() / ra.max(rb) >= 0.2 {
             evolving += 1;
         }

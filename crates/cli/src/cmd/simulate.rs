@@ -76,6 +76,14 @@ pub struct RunArgs {
     /// Multiply all artefact rates by this factor.
     #[arg(long, default_value_t = 1.0, value_name = "X", allow_negative_numbers = true)]
     pub artefact_rate: f64,
+    /// Synaptic kinetics factor of the regions in [0.1, 2]: the ictal rhythm is ≈ 7·K Hz
+    /// (default: drawn from the seed between 0.25 and 1).
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    pub kinetics: Option<f64>,
+    /// Background maturity in [0, 1]: 0 = neonatal spectrum, 1 = older infant (default: drawn
+    /// from the seed).
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub maturity: Option<f64>,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -198,6 +206,8 @@ fn run_sim(a: RunArgs, ctx: &Ctx) -> anyhow::Result<()> {
         scenario,
         connectivity: a.connectivity.clone(),
         leadfield: a.leadfield.clone(),
+        kinetics: a.kinetics,
+        background_maturity: a.maturity,
         ..Config::default()
     };
     cfg.artefacts.enabled = !a.no_artefacts;
