@@ -23,8 +23,7 @@ impl Ctx {
         }
         let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
         pb.set_style(
-            ProgressStyle::with_template("{msg:>12} [{elapsed_precise}] {wide_bar} {percent:>3}% eta {eta}")
-                .expect("valid template"),
+            ProgressStyle::with_template("{msg:>12} [{elapsed_precise}] {wide_bar} {percent:>3}% eta {eta}").expect("valid template"),
         );
         pb.set_message(message.to_string());
         pb

@@ -7,18 +7,12 @@ use common::eimfs;
 use std::path::{Path, PathBuf};
 
 use eimfs_core::{Annotation, Recording, Signal};
-use eimfs_edf::{
-    EdfFile, EdfWriter, Format, RecordingWriteOptions, SignalSpec, WriterConfig, write_recording,
-};
+use eimfs_edf::{EdfFile, EdfWriter, Format, RecordingWriteOptions, SignalSpec, WriterConfig, write_recording};
 use eimfs_signal::filter::DEFAULT_NOTCH_Q;
-use eimfs_signal::{
-    ApplyOptions, Band, ChannelKind, ChannelName, Montage, Resampler, Sos, sosfiltfilt,
-};
+use eimfs_signal::{ApplyOptions, Band, ChannelKind, ChannelName, Montage, Resampler, Sos, sosfiltfilt};
 
-const ELECTRODES: [&str; 19] = [
-    "Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz",
-    "P4", "T6", "O1", "O2",
-];
+const ELECTRODES: [&str; 19] =
+    ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
 
 /// EEG-like samples: rhythms, a slow drift, a 50 Hz line and a deterministic pseudo-noise.
 fn wave(n: usize, fs: f64, k: usize) -> Vec<f32> {
@@ -49,33 +43,13 @@ fn continuous(dir: &Path) -> PathBuf {
         ..Default::default()
     };
     for (k, e) in ELECTRODES.iter().enumerate() {
-        let mut s = Signal::new(
-            format!("EEG {e}-REF"),
-            "uV",
-            256.0,
-            wave(secs * 256, 256.0, k),
-        );
+        let mut s = Signal::new(format!("EEG {e}-REF"), "uV", 256.0, wave(secs * 256, 256.0, k));
         s.prefilter = "HP:0.1Hz".into();
         rec.signals.push(s);
     }
-    rec.signals.push(Signal::new(
-        "ECG EKG-REF",
-        "uV",
-        500.0,
-        wave(secs * 500, 500.0, 40),
-    ));
-    rec.signals.push(Signal::new(
-        "Resp Effort",
-        "mV",
-        25.0,
-        wave(secs * 25, 25.0, 41),
-    ));
-    for (t, text) in [
-        (0.0, "start"),
-        (12.5, "seizure"),
-        (150.0, "artefact"),
-        (300.9, "end"),
-    ] {
+    rec.signals.push(Signal::new("ECG EKG-REF", "uV", 500.0, wave(secs * 500, 500.0, 40)));
+    rec.signals.push(Signal::new("Resp Effort", "mV", 25.0, wave(secs * 25, 25.0, 41)));
+    for (t, text) in [(0.0, "start"), (12.5, "seizure"), (150.0, "artefact"), (300.9, "end")] {
         let mut a = Annotation::new(t, Some(2.0), text);
         if text == "seizure" {
             a.channel = Some("EEG T3-REF".into());
@@ -117,26 +91,15 @@ fn discontinuous(dir: &Path) -> PathBuf {
         signals,
         discontinuous: true,
     };
-    let annotations = vec![
-        Annotation::new(1.0, None, "first"),
-        Annotation::new(91.0, Some(1.0), "in the gap"),
-        Annotation::new(250.0, None, "late"),
-    ];
+    let annotations =
+        vec![Annotation::new(1.0, None, "first"), Annotation::new(91.0, Some(1.0), "in the gap"), Annotation::new(250.0, None, "late")];
     let p = dir.join("gaps.edf");
     let mut w = EdfWriter::create(&p, config, annotations, Some(n)).unwrap();
-    let data: Vec<Vec<f32>> = fs
-        .iter()
-        .enumerate()
-        .map(|(k, &f)| wave(n * f, f as f64, k))
-        .collect();
+    let data: Vec<Vec<f32>> = fs.iter().enumerate().map(|(k, &f)| wave(n * f, f as f64, k)).collect();
     let mut r = 0;
     for (t0, len) in runs {
         let starts: Vec<f64> = (0..len).map(|i| t0 + i as f64).collect();
-        let block: Vec<&[f32]> = data
-            .iter()
-            .zip(fs)
-            .map(|(d, f)| &d[r * f..(r + len) * f])
-            .collect();
+        let block: Vec<&[f32]> = data.iter().zip(fs).map(|(d, f)| &d[r * f..(r + len) * f]).collect();
         w.write_physical(&block, Some(&starts)).unwrap();
         r += len;
     }
@@ -156,23 +119,11 @@ struct Options<'a> {
 fn reference(input: &Path, out: &Path, o: &Options) {
     let f = EdfFile::open(input).unwrap();
     let mut rec = f.read_recording().unwrap();
-    let mut ranges: Vec<Option<(f64, f64)>> = f
-        .signals()
-        .iter()
-        .map(|s| Some((s.physical_min, s.physical_max)))
-        .collect();
+    let mut ranges: Vec<Option<(f64, f64)>> = f.signals().iter().map(|s| Some((s.physical_min, s.physical_max))).collect();
     if let Some(m) = o.montage {
         let montage = Montage::parse(m).unwrap();
-        let before: Vec<(String, Option<(f64, f64)>)> = rec
-            .signals
-            .iter()
-            .map(|s| s.label.clone())
-            .zip(ranges.iter().copied())
-            .collect();
-        let options = ApplyOptions {
-            exclude: Vec::new(),
-            keep_non_eeg: true,
-        };
+        let before: Vec<(String, Option<(f64, f64)>)> = rec.signals.iter().map(|s| s.label.clone()).zip(ranges.iter().copied()).collect();
+        let options = ApplyOptions { exclude: Vec::new(), keep_non_eeg: true };
         rec = montage.apply(&rec, &options).unwrap();
         let derived = !matches!(montage, Montage::AsRecorded);
         ranges = rec
@@ -186,10 +137,7 @@ fn reference(input: &Path, out: &Path, o: &Options) {
             .collect();
     }
     if let Some(keep) = o.channels {
-        let idx: Vec<usize> = keep
-            .iter()
-            .map(|l| rec.signals.iter().position(|s| s.label == *l).unwrap())
-            .collect();
+        let idx: Vec<usize> = keep.iter().map(|l| rec.signals.iter().position(|s| s.label == *l).unwrap()).collect();
         rec.signals = idx.iter().map(|&i| rec.signals[i].clone()).collect();
         ranges = idx.iter().map(|&i| ranges[i]).collect();
     }
@@ -206,9 +154,7 @@ fn reference(input: &Path, out: &Path, o: &Options) {
             if ChannelName::parse(&s.label).kind != ChannelKind::Eeg {
                 continue;
             }
-            let mut sos: Option<Sos> = o
-                .bandpass
-                .map(|(lo, hi)| Sos::butter(4, Band::Bandpass(lo, hi), s.fs).unwrap());
+            let mut sos: Option<Sos> = o.bandpass.map(|(lo, hi)| Sos::butter(4, Band::Bandpass(lo, hi), s.fs).unwrap());
             if let Some(n) = o.notch {
                 let notch = Sos::notch(n, DEFAULT_NOTCH_Q, s.fs).unwrap();
                 sos = Some(match sos {
@@ -217,30 +163,20 @@ fn reference(input: &Path, out: &Path, o: &Options) {
                 });
             }
             s.samples = sosfiltfilt(&sos.unwrap(), &s.samples).unwrap();
-            s.prefilter = if s.prefilter.is_empty() {
-                note.clone()
-            } else {
-                format!("{} {note}", s.prefilter)
-            };
+            s.prefilter = if s.prefilter.is_empty() { note.clone() } else { format!("{} {note}", s.prefilter) };
             *r = None;
         }
     }
     if let Some(target) = o.resample {
         for (s, r) in rec.signals.iter_mut().zip(ranges.iter_mut()) {
             if s.fs != target {
-                s.samples = Resampler::from_rates(s.fs, target)
-                    .unwrap()
-                    .resample(&s.samples);
+                s.samples = Resampler::from_rates(s.fs, target).unwrap().resample(&s.samples);
                 s.fs = target;
                 *r = None;
             }
         }
     }
-    let options = RecordingWriteOptions {
-        format: Format::from_path(out),
-        record_duration: None,
-        ranges,
-    };
+    let options = RecordingWriteOptions { format: Format::from_path(out), record_duration: None, ranges };
     write_recording(out, &rec, &options).unwrap();
 }
 
@@ -248,10 +184,7 @@ fn reference(input: &Path, out: &Path, o: &Options) {
 /// layout must be equal; digital values equal (`exact`) or within one step. Returns the number of
 /// samples that differ and the number compared.
 fn compare(streamed: &Path, reference: &Path, exact: bool) -> (usize, usize) {
-    let (a, b) = (
-        EdfFile::open(streamed).unwrap(),
-        EdfFile::open(reference).unwrap(),
-    );
+    let (a, b) = (EdfFile::open(streamed).unwrap(), EdfFile::open(reference).unwrap());
     let what = streamed.display();
     assert_eq!(a.file_type(), b.file_type(), "{what}");
     assert_eq!(a.n_records(), b.n_records(), "{what}");
@@ -263,29 +196,16 @@ fn compare(streamed: &Path, reference: &Path, exact: bool) -> (usize, usize) {
     let (mut differ, mut total) = (0, 0);
     for (c, (x, y)) in a.signals().iter().zip(b.signals()).enumerate() {
         let l = &x.label;
-        assert_eq!(
-            (&x.label, &x.unit, &x.transducer, &x.prefilter),
-            (&y.label, &y.unit, &y.transducer, &y.prefilter),
-            "{what}"
-        );
+        assert_eq!((&x.label, &x.unit, &x.transducer, &x.prefilter), (&y.label, &y.unit, &y.transducer, &y.prefilter), "{what}");
         assert_eq!(x.samples_per_record, y.samples_per_record, "{what} {l}");
-        assert_eq!(
-            (x.digital_min, x.digital_max),
-            (y.digital_min, y.digital_max),
-            "{what} {l}"
-        );
+        assert_eq!((x.digital_min, x.digital_max), (y.digital_min, y.digital_max), "{what} {l}");
         let step = (y.physical_max - y.physical_min) / (y.digital_max - y.digital_min) as f64;
         if exact {
-            assert_eq!(
-                (x.physical_min, x.physical_max),
-                (y.physical_min, y.physical_max),
-                "{what} {l}"
-            );
+            assert_eq!((x.physical_min, x.physical_max), (y.physical_min, y.physical_max), "{what} {l}");
         } else {
             // A range is the data's extreme value, which may move by an f32 rounding.
             assert!(
-                (x.physical_min - y.physical_min).abs() <= step * 1e-3
-                    && (x.physical_max - y.physical_max).abs() <= step * 1e-3,
+                (x.physical_min - y.physical_min).abs() <= step * 1e-3 && (x.physical_max - y.physical_max).abs() <= step * 1e-3,
                 "{what} {l}: range {}..{} vs {}..{}",
                 x.physical_min,
                 x.physical_max,
@@ -295,10 +215,8 @@ fn compare(streamed: &Path, reference: &Path, exact: bool) -> (usize, usize) {
         }
         let n = a.n_samples(c);
         let (mut u, mut v) = (vec![0i32; n], vec![0i32; n]);
-        a.read_digital(&[c], 0..a.n_records(), &mut [&mut u[..]])
-            .unwrap();
-        b.read_digital(&[c], 0..b.n_records(), &mut [&mut v[..]])
-            .unwrap();
+        a.read_digital(&[c], 0..a.n_records(), &mut [&mut u[..]]).unwrap();
+        b.read_digital(&[c], 0..b.n_records(), &mut [&mut v[..]]).unwrap();
         if exact {
             assert!(u == v, "{what} {l}: digital values differ");
         } else {
@@ -313,19 +231,10 @@ fn compare(streamed: &Path, reference: &Path, exact: bool) -> (usize, usize) {
 }
 
 fn run(input: &Path, out: &Path, args: &[&str]) {
-    let mut all = vec![
-        "convert",
-        "-q",
-        input.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ];
+    let mut all = vec!["convert", "-q", input.to_str().unwrap(), out.to_str().unwrap()];
     all.extend_from_slice(args);
     let o = eimfs(&all);
-    assert!(
-        o.status.success(),
-        "{all:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{all:?}: {}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]
@@ -344,17 +253,7 @@ fn streamed_processing_equals_whole_recording_pipeline() {
                 notch: Some(50.0),
                 resample: Some(128.0),
             },
-            &[
-                "--montage",
-                "double-banana",
-                "--bandpass",
-                "0.5",
-                "30",
-                "--notch",
-                "50",
-                "--resample",
-                "128",
-            ],
+            &["--montage", "double-banana", "--bandpass", "0.5", "30", "--notch", "50", "--resample", "128"],
             false,
         ),
         (
@@ -366,62 +265,31 @@ fn streamed_processing_equals_whole_recording_pipeline() {
                 notch: None,
                 resample: Some(200.0),
             },
-            &[
-                "--montage",
-                "average",
-                "--channels",
-                "Cz-Avg,T3-Avg,Resp Effort,ECG EKG-REF",
-                "--bandpass",
-                "1",
-                "45",
-                "--resample",
-                "200",
-            ],
+            &["--montage", "average", "--channels", "Cz-Avg,T3-Avg,Resp Effort,ECG EKG-REF", "--bandpass", "1", "45", "--resample", "200"],
             false,
         ),
         (
             "notch.edf",
-            Options {
-                montage: None,
-                channels: None,
-                bandpass: None,
-                notch: Some(50.0),
-                resample: None,
-            },
+            Options { montage: None, channels: None, bandpass: None, notch: Some(50.0), resample: None },
             &["--notch", "50"],
             false,
         ),
         // Without filters the stream is bit for bit the whole-signal computation.
         (
             "banana.edf",
-            Options {
-                montage: Some("Fp1-T3,T3-O1,Cz-Avg,T4-Fp2"),
-                channels: None,
-                bandpass: None,
-                notch: None,
-                resample: None,
-            },
+            Options { montage: Some("Fp1-T3,T3-O1,Cz-Avg,T4-Fp2"), channels: None, bandpass: None, notch: None, resample: None },
             &["--montage", "Fp1-T3,T3-O1,Cz-Avg,T4-Fp2"],
             true,
         ),
         (
             "resampled.edf",
-            Options {
-                montage: None,
-                channels: None,
-                bandpass: None,
-                notch: None,
-                resample: Some(100.0),
-            },
+            Options { montage: None, channels: None, bandpass: None, notch: None, resample: Some(100.0) },
             &["--resample", "100"],
             true,
         ),
     ];
     for (name, options, args, exact) in cases {
-        let (streamed, whole) = (
-            dir.path().join(name),
-            dir.path().join(format!("ref_{name}")),
-        );
+        let (streamed, whole) = (dir.path().join(name), dir.path().join(format!("ref_{name}")));
         let mut a = args.to_vec();
         a.extend_from_slice(&["--chunk-records", "8"]);
         run(&input, &streamed, &a);
@@ -430,33 +298,13 @@ fn streamed_processing_equals_whole_recording_pipeline() {
         eprintln!("{name}: {differ} of {total} digital values differ by one step");
         // Zero-phase streaming equals sosfiltfilt to ~1e-10 relative: an f32 rounding may flip,
         // and only rarely the digital value.
-        assert!(
-            differ * 10_000 <= total,
-            "{name}: {differ} of {total} differ"
-        );
+        assert!(differ * 10_000 <= total, "{name}: {differ} of {total} differ");
     }
     // The default chunk size (one chunk for this file) gives the same file as chunks of 8
     // records: both passes are deterministic and independent of the chunking.
     let one = dir.path().join("one.edf");
-    run(
-        &input,
-        &one,
-        &[
-            "--montage",
-            "double-banana",
-            "--bandpass",
-            "0.5",
-            "30",
-            "--notch",
-            "50",
-            "--resample",
-            "128",
-        ],
-    );
-    assert_eq!(
-        std::fs::read(&one).unwrap(),
-        std::fs::read(dir.path().join("full.edf")).unwrap()
-    );
+    run(&input, &one, &["--montage", "double-banana", "--bandpass", "0.5", "30", "--notch", "50", "--resample", "128"]);
+    assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(dir.path().join("full.edf")).unwrap());
     let f = EdfFile::open(&one).unwrap();
     assert_eq!(f.n_records(), 301);
     assert_eq!(f.signals()[0].label, "Fp1-F7");
@@ -473,62 +321,34 @@ fn streamed_processing_of_edf_plus_d_fills_gaps_like_read_recording() {
     for (name, options, args) in [
         (
             "out_gaps.edf",
-            Options {
-                montage: None,
-                channels: None,
-                bandpass: Some((1.0, 40.0)),
-                notch: None,
-                resample: Some(128.0),
-            },
+            Options { montage: None, channels: None, bandpass: Some((1.0, 40.0)), notch: None, resample: Some(128.0) },
             &["--bandpass", "1", "40", "--resample", "128"][..],
         ),
         (
             "out_gaps.bdf",
-            Options {
-                montage: None,
-                channels: Some(&["ECG", "EEG Pz-REF"]),
-                bandpass: None,
-                notch: Some(50.0),
-                resample: None,
-            },
+            Options { montage: None, channels: Some(&["ECG", "EEG Pz-REF"]), bandpass: None, notch: Some(50.0), resample: None },
             &["--channels", "ECG,EEG Pz-REF", "--notch", "50"][..],
         ),
     ] {
-        let (streamed, whole) = (
-            dir.path().join(name),
-            dir.path().join(format!("ref_{name}")),
-        );
+        let (streamed, whole) = (dir.path().join(name), dir.path().join(format!("ref_{name}")));
         let mut a = args.to_vec();
         a.extend_from_slice(&["--chunk-records", "9"]);
-        let mut all = vec![
-            "convert",
-            input.to_str().unwrap(),
-            streamed.to_str().unwrap(),
-        ];
+        let mut all = vec!["convert", input.to_str().unwrap(), streamed.to_str().unwrap()];
         all.extend_from_slice(&a);
         let o = eimfs(&all);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(
-            String::from_utf8_lossy(&o.stderr).contains(
-                "2 gaps of EDF+D (9.75 s in all) are filled with zeros; the output is continuous"
-            ),
+            String::from_utf8_lossy(&o.stderr).contains("2 gaps of EDF+D (9.75 s in all) are filled with zeros; the output is continuous"),
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
         reference(&input, &whole, &options);
         let (differ, total) = compare(&streamed, &whole, false);
         eprintln!("{name}: {differ} of {total} digital values differ by one step");
-        assert!(
-            differ * 10_000 <= total,
-            "{name}: {differ} of {total} differ"
-        );
+        assert!(differ * 10_000 <= total, "{name}: {differ} of {total} differ");
         // 271 records over 280.75 s: the output covers the whole time axis, gaps included.
         let g = EdfFile::open(&streamed).unwrap();
-        let want = if name.ends_with(".bdf") {
-            "BDF+C"
-        } else {
-            "EDF+C"
-        };
+        let want = if name.ends_with(".bdf") { "BDF+C" } else { "EDF+C" };
         assert_eq!(g.file_type().as_str(), want);
         assert_eq!(g.n_records(), 281);
         assert_eq!(g.annotations().len(), 3);
@@ -541,36 +361,15 @@ fn processing_errors_name_the_channel() {
     let input = discontinuous(dir.path());
     let out = dir.path().join("o.edf");
     // A montage over channels of different rates.
-    let o = eimfs(&[
-        "convert",
-        input.to_str().unwrap(),
-        out.to_str().unwrap(),
-        "--montage",
-        "Cz-Pz",
-    ]);
+    let o = eimfs(&["convert", input.to_str().unwrap(), out.to_str().unwrap(), "--montage", "Cz-Pz"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains(
-            "channel EEG Pz-REF: sampling rate is 200 Hz, expected 256 Hz (as EEG Cz-REF)"
-        ),
-        "{err}"
-    );
+    assert!(err.contains("channel EEG Pz-REF: sampling rate is 200 Hz, expected 256 Hz (as EEG Cz-REF)"), "{err}");
     // A band edge above Nyquist of the 100 Hz ECG is fine (ECG is not filtered); above the
     // 200 Hz EEG channel's it is an error naming it.
-    let o = eimfs(&[
-        "convert",
-        input.to_str().unwrap(),
-        out.to_str().unwrap(),
-        "--bandpass",
-        "1",
-        "110",
-    ]);
+    let o = eimfs(&["convert", input.to_str().unwrap(), out.to_str().unwrap(), "--bandpass", "1", "110"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("--bandpass on \"EEG Pz-REF\" (200 Hz)"),
-        "{err}"
-    );
+    assert!(err.contains("--bandpass on \"EEG Pz-REF\" (200 Hz)"), "{err}");
     assert!(!out.exists());
 }

@@ -6,9 +6,10 @@ use common::{eimfs, shared};
 use std::path::{Path, PathBuf};
 
 use eimfs_core::{Recording, Signal};
-use eimfs_edf::{write_recording, EdfFile, RecordingWriteOptions};
+use eimfs_edf::{EdfFile, RecordingWriteOptions, write_recording};
 
-const ELECTRODES: [&str; 19] = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
+const ELECTRODES: [&str; 19] =
+    ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
 
 /// Pseudo-random background (µV) for a synthetic channel.
 fn noise(n: usize, seed: &mut u64, amp: f32) -> Vec<f32> {
@@ -66,7 +67,8 @@ fn fails(file: &Path, extra: &[&str], needle: &str) {
 fn every_helsinki_clip() {
     let Some(shared) = shared() else { return };
     let dir = shared.join("data/helsinki-dev");
-    let mut clips: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "edf")).collect();
+    let mut clips: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "edf")).collect();
     clips.sort();
     assert_eq!(clips.len(), 16);
     let out = tempfile::tempdir().unwrap();
@@ -80,7 +82,10 @@ fn every_helsinki_clip() {
         let p = std::fs::read_to_string(out.path().join(format!("{stem}_probability.tsv"))).unwrap();
         let lines: Vec<&str> = p.lines().collect();
         assert_eq!(lines.len(), 31, "{stem}");
-        assert_eq!(lines[0], "second\toverall\tL-frontal\tL-central\tL-temporal\tL-parietal\tL-occipital\tR-frontal\tR-central\tR-temporal\tR-parietal\tR-occipital\tmidline");
+        assert_eq!(
+            lines[0],
+            "second\toverall\tL-frontal\tL-central\tL-temporal\tL-parietal\tL-occipital\tR-frontal\tR-central\tR-temporal\tR-parietal\tR-occipital\tmidline"
+        );
         for (i, l) in lines[1..].iter().enumerate() {
             let f: Vec<&str> = l.split('\t').collect();
             assert_eq!(f.len(), 13);
@@ -99,7 +104,8 @@ fn every_helsinki_clip() {
         assert_eq!(ev.date_time.map(|d| d.to_string()), Some(start), "{stem}");
         // JSON: average-referenced derivations of the 19 EEG channels but the flat one (the
         // recording reference, Cz or Fz, in 8 clips); ECG and respiration ignored.
-        let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
         assert_eq!(s["recording"]["montage"], "average");
         let n_flat = s["recording"]["flat_electrodes"].as_array().unwrap().len();
         assert!(n_flat <= 1, "{stem}: {}", s["recording"]["flat_electrodes"]);
@@ -109,7 +115,8 @@ fn every_helsinki_clip() {
         assert_eq!(s["seizure_count"].as_u64().unwrap() as usize, ev.seizures().count());
         let verdict = s["migration"]["verdict"].as_str().unwrap();
         assert!(["no_seizures", "insufficient_evidence", "not_migrating", "migrating"].contains(&verdict));
-        let z: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_seizures.json"))).unwrap()).unwrap();
+        let z: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_seizures.json"))).unwrap()).unwrap();
         assert_eq!(z["seizures"].as_array().unwrap().len(), ev.seizures().count());
         assert_eq!(z["file"], format!("{stem}.edf"));
     }
@@ -137,7 +144,8 @@ fn bipolar_montage_and_annotated_copy() {
         annotated.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_summary.json")).unwrap()).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_summary.json")).unwrap()).unwrap();
     assert_eq!(s["recording"]["montage"], "double-banana");
     assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 18);
     assert_eq!(s["recording"]["sensitivity"], "high");
@@ -156,7 +164,8 @@ fn bipolar_montage_and_annotated_copy() {
     for ann in src.annotations() {
         assert!(copy.annotations().contains(ann), "{ann:?}");
     }
-    let z: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_seizures.json")).unwrap()).unwrap();
+    let z: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_seizures.json")).unwrap()).unwrap();
     let n = z["seizures"].as_array().unwrap().len();
     let added: Vec<_> = copy.annotations().iter().filter(|a| a.text.starts_with("eimfs seizure")).collect();
     assert_eq!(added.iter().filter(|a| a.channel.is_none()).count(), n);

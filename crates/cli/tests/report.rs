@@ -16,7 +16,11 @@ fn write_inputs(dir: &Path) {
             .map(|i| {
                 let t = i as f64 / fs;
                 let bg = 10.0 * ((t * (7.0 + k as f64)).sin() + 0.5 * (t * 1.3 + k as f64).cos());
-                let ictal = if e == Electrode::T3 && (40.0..70.0).contains(&t) { 120.0 * (2.0 * std::f64::consts::PI * 3.0 * t).sin() } else { 0.0 };
+                let ictal = if e == Electrode::T3 && (40.0..70.0).contains(&t) {
+                    120.0 * (2.0 * std::f64::consts::PI * 3.0 * t).sin()
+                } else {
+                    0.0
+                };
                 (bg + ictal) as f32
             })
             .collect();
@@ -65,7 +69,18 @@ fn writes_one_self_contained_html_file() {
     let tpl = dir.path().join("mine.html");
     std::fs::write(&tpl, "{{ file }}: {{ table | length }} seizure(s), first at {{ table[0].onset }}").unwrap();
     let mine = dir.path().join("mine_out.html");
-    let out = eimfs(&["report", edf.to_str().unwrap(), "--detections", det.to_str().unwrap(), "--template", tpl.to_str().unwrap(), "--out", mine.to_str().unwrap(), "--no-quality", "-q"]);
+    let out = eimfs(&[
+        "report",
+        edf.to_str().unwrap(),
+        "--detections",
+        det.to_str().unwrap(),
+        "--template",
+        tpl.to_str().unwrap(),
+        "--out",
+        mine.to_str().unwrap(),
+        "--no-quality",
+        "-q",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "clip.edf: 1 seizure(s), first at 0:00:40");
 
@@ -108,7 +123,17 @@ fn reports_a_real_clip_after_detect() {
     let out = eimfs(&["detect", clip.to_str().unwrap(), "--out", det.to_str().unwrap(), "-q"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let html_path = dir.path().join("clip.html");
-    let out = eimfs(&["report", clip.to_str().unwrap(), "--detections", det.to_str().unwrap(), "--truth", reference.to_str().unwrap(), "--out", html_path.to_str().unwrap(), "-q"]);
+    let out = eimfs(&[
+        "report",
+        clip.to_str().unwrap(),
+        "--detections",
+        det.to_str().unwrap(),
+        "--truth",
+        reference.to_str().unwrap(),
+        "--out",
+        html_path.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let html = std::fs::read_to_string(&html_path).unwrap();
     for id in ["recording", "timeline", "burden", "migration", "examples", "seizures", "evaluation"] {

@@ -33,7 +33,10 @@ fn scores_a_pair_as_table_and_json() {
     assert_eq!((rec["event"]["tp"].as_u64(), rec["event"]["fp"].as_u64(), rec["event"]["refTrue"].as_u64()), (Some(1), Some(1), Some(2)));
     assert_eq!(rec["event"]["fpRate"], 24.0);
     // Samples: reference 70 s, hypothesis 50 s, 30 s in common.
-    assert_eq!((rec["sample"]["tp"].as_u64(), rec["sample"]["fp"].as_u64(), rec["sample"]["refTrue"].as_u64()), (Some(30), Some(20), Some(70)));
+    assert_eq!(
+        (rec["sample"]["tp"].as_u64(), rec["sample"]["fp"].as_u64(), rec["sample"]["refTrue"].as_u64()),
+        (Some(30), Some(20), Some(70))
+    );
     assert_eq!(rec["localisation"]["matched"], 1);
     assert_eq!(rec["localisation"]["hemisphere_accuracy"], 1.0);
     assert_eq!(rec["localisation"]["truth_source"]["kind"], "tsv_channels");

@@ -69,7 +69,20 @@ fn scenario_run_writes_three_files_deterministically() {
     let run = |name: &str, threads: &str| {
         let o = Command::new(env!("CARGO_BIN_EXE_eimfs"))
             .env("RAYON_NUM_THREADS", threads)
-            .args(["-q", "simulate", "--scenario", sc.to_str().unwrap(), "--duration", "6m", "--seed", "5", "--out", d.path().to_str().unwrap(), "--name", name])
+            .args([
+                "-q",
+                "simulate",
+                "--scenario",
+                sc.to_str().unwrap(),
+                "--duration",
+                "6m",
+                "--seed",
+                "5",
+                "--out",
+                d.path().to_str().unwrap(),
+                "--name",
+                name,
+            ])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
@@ -127,7 +140,21 @@ fn tvb_connectivity_and_leadfield_files() {
     let lf = d.path().join("lf.tsv");
     let o = eimfs(&["-q", "simulate", "leadfield", "--connectivity", zip.to_str().unwrap(), "--out", lf.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = eimfs(&["-q", "simulate", "--connectivity", zip.to_str().unwrap(), "--leadfield", lf.to_str().unwrap(), "--duration", "60", "--name", "ring", "--out", out, "--json"]);
+    let o = eimfs(&[
+        "-q",
+        "simulate",
+        "--connectivity",
+        zip.to_str().unwrap(),
+        "--leadfield",
+        lf.to_str().unwrap(),
+        "--duration",
+        "60",
+        "--name",
+        "ring",
+        "--out",
+        out,
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("ring_truth.json")).unwrap()).unwrap();
     assert_eq!(truth["network"]["n_regions"], 8);

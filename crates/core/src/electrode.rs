@@ -122,12 +122,7 @@ impl Region {
 
     /// Parse a code written by [`Region::code`] (case-insensitive; also accepts `left frontal`).
     pub fn from_code(s: &str) -> Option<Region> {
-        let norm: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .replace("left", "l")
-            .replace("right", "r")
-            .replace([' ', '_'], "-");
+        let norm: String = s.trim().to_ascii_lowercase().replace("left", "l").replace("right", "r").replace([' ', '_'], "-");
         Region::ALL.into_iter().find(|r| r.code().to_ascii_lowercase() == norm)
     }
 
@@ -304,9 +299,7 @@ impl Electrode {
     /// by `eimfs-signal`.
     pub fn from_name(name: &str) -> Option<Electrode> {
         let n = name.trim();
-        Electrode::ALL
-            .into_iter()
-            .find(|e| e.name().eq_ignore_ascii_case(n) || e.modern_name().eq_ignore_ascii_case(n))
+        Electrode::ALL.into_iter().find(|e| e.name().eq_ignore_ascii_case(n) || e.modern_name().eq_ignore_ascii_case(n))
     }
 
     /// Position on the unit sphere `[x, y, z]`: x towards the right ear, y towards the nasion, z up.

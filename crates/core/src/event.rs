@@ -72,7 +72,9 @@ pub enum TsvError {
         source: std::io::Error,
     },
     /// The header lacks a required column.
-    #[error("{path}:1: missing column `{column}` in header (expected onset, duration, eventType, confidence, channels, dateTime, recordingDuration)")]
+    #[error(
+        "{path}:1: missing column `{column}` in header (expected onset, duration, eventType, confidence, channels, dateTime, recordingDuration)"
+    )]
     MissingColumn {
         /// File.
         path: PathBuf,
@@ -186,11 +188,23 @@ impl EventsFile {
             let onset = required(0, num(0, "expected a number of seconds")?)?;
             let duration = required(1, num(1, "expected a number of seconds")?)?;
             if duration < 0.0 {
-                return Err(TsvError::Field { path: p(), line: line_no, column: "duration", value: get(1).unwrap_or("").into(), message: "expected a duration >= 0" });
+                return Err(TsvError::Field {
+                    path: p(),
+                    line: line_no,
+                    column: "duration",
+                    value: get(1).unwrap_or("").into(),
+                    message: "expected a duration >= 0",
+                });
             }
             let event_type = get(2).unwrap_or("").to_string();
             if event_type.is_empty() {
-                return Err(TsvError::Field { path: p(), line: line_no, column: "eventType", value: String::new(), message: "expected an event type such as sz or bckg" });
+                return Err(TsvError::Field {
+                    path: p(),
+                    line: line_no,
+                    column: "eventType",
+                    value: String::new(),
+                    message: "expected an event type such as sz or bckg",
+                });
             }
             let confidence = num(3, "expected a number in [0, 1] or n/a")?;
             let channels = match get(4) {
@@ -201,7 +215,13 @@ impl EventsFile {
                 let dt = NaiveDateTime::parse_from_str(s, DATE_FMT)
                     .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
                     .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
-                    .map_err(|_| TsvError::Field { path: p(), line: line_no, column: "dateTime", value: s.into(), message: "expected YYYY-MM-DD HH:MM:SS or n/a" })?;
+                    .map_err(|_| TsvError::Field {
+                        path: p(),
+                        line: line_no,
+                        column: "dateTime",
+                        value: s.into(),
+                        message: "expected YYYY-MM-DD HH:MM:SS or n/a",
+                    })?;
                 out.date_time.get_or_insert(dt);
             }
             if let Some(d) = num(6, "expected a number of seconds or n/a")? {
@@ -238,7 +258,8 @@ impl EventsFile {
         for e in rows {
             let conf = e.confidence.map(|c| format!("{c}")).unwrap_or_else(|| "n/a".into());
             let ch = if e.channels.is_empty() { "n/a".to_string() } else { e.channels.join(",") };
-            let _ = writeln!(s, "{}\t{}\t{}\t{}\t{}\t{}\t{}", fmt_seconds(e.onset), fmt_seconds(e.duration), e.event_type, conf, ch, dt, rd);
+            let _ =
+                writeln!(s, "{}\t{}\t{}\t{}\t{}\t{}\t{}", fmt_seconds(e.onset), fmt_seconds(e.duration), e.event_type, conf, ch, dt, rd);
         }
         s
     }

@@ -28,14 +28,7 @@ pub struct Signal {
 impl Signal {
     /// A signal with empty transducer and prefilter fields.
     pub fn new(label: impl Into<String>, unit: impl Into<String>, fs: f64, samples: Vec<f32>) -> Self {
-        Signal {
-            label: label.into(),
-            unit: unit.into(),
-            fs,
-            samples,
-            transducer: String::new(),
-            prefilter: String::new(),
-        }
+        Signal { label: label.into(), unit: unit.into(), fs, samples, transducer: String::new(), prefilter: String::new() }
     }
 
     /// Duration in seconds (`samples.len() / fs`).

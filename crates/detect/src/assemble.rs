@@ -132,7 +132,8 @@ fn nan_max(a: f32, b: f32) -> f32 {
 pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
     let n = a.n_seconds;
     let mean_over = |src: &Vec<Vec<f32>>, e: Electrode| -> Option<Vec<f32>> {
-        let ds: Vec<usize> = a.derivations.iter().enumerate().filter(|(_, d)| d.used && d.electrodes.contains(&e)).map(|(i, _)| i).collect();
+        let ds: Vec<usize> =
+            a.derivations.iter().enumerate().filter(|(_, d)| d.used && d.electrodes.contains(&e)).map(|(i, _)| i).collect();
         if ds.is_empty() {
             return None;
         }
@@ -153,7 +154,8 @@ pub fn aggregate(a: &Analysis, smooth_seconds: usize) -> Probabilities {
         )
     };
     // Electrodes and regions in parallel (each one's values computed as they would be alone).
-    let electrode: Vec<Option<Vec<f32>>> = Electrode::ALL.par_iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
+    let electrode: Vec<Option<Vec<f32>>> =
+        Electrode::ALL.par_iter().map(|&e| mean_over(&a.probability, e).map(|p| smooth(&p, smooth_seconds))).collect();
     let onset_activity: Vec<Option<Vec<f32>>> = Electrode::ALL.par_iter().map(|&e| mean_over(&a.onset_activity, e)).collect();
     let region: Vec<Option<Vec<f32>>> = Region::ALL
         .par_iter()
@@ -417,11 +419,15 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
             }
         }
     }
-    let region =
-        if onset_stretch.scalp.lobe == Lobe::Midline { lateralise(p, onset_stretch, Some(onset_electrode), w_start, onset_stretch.end.max(w_end)) } else { onset_stretch.region };
+    let region = if onset_stretch.scalp.lobe == Lobe::Midline {
+        lateralise(p, onset_stretch, Some(onset_electrode), w_start, onset_stretch.end.max(w_end))
+    } else {
+        onset_stretch.region
+    };
     let hemisphere = region.hemisphere;
     let onset_index = g.iter().position(|s| std::ptr::eq(s, onset_stretch)).expect("the onset stretch is in its group");
-    let mut visits: Vec<RegionVisit> = g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
+    let mut visits: Vec<RegionVisit> =
+        g.iter().map(|s| RegionVisit { region: s.region, start: s.start as f64, end: s.end as f64 }).collect();
     visits[onset_index].region = region;
     let onset_visit = onset_index;
     let onset_visit = visits[onset_visit].clone();
@@ -469,11 +475,17 @@ fn build_map(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) -> S
 fn lateralise(p: &Probabilities, s: &Stretch, midline: Option<Electrode>, a: usize, b: usize) -> Region {
     let (a, b) = (a.min(p.overall.len()), b.min(p.overall.len()));
     let peak = |e: Electrode, from: usize, to: usize| -> f32 {
-        p.electrode[e.index()].as_ref().map(|x| x[from..to.max(from)].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max)).unwrap_or(0.0)
+        p.electrode[e.index()]
+            .as_ref()
+            .map(|x| x[from..to.max(from)].iter().copied().filter(|v| !v.is_nan()).fold(0.0, f32::max))
+            .unwrap_or(0.0)
     };
     let end5 = (s.start + 5).min(s.end);
     let m = midline.filter(|e| e.region().lobe == Lobe::Midline).unwrap_or_else(|| {
-        [Electrode::Fz, Electrode::Cz, Electrode::Pz].into_iter().max_by(|x, y| peak(*x, s.start, end5).total_cmp(&peak(*y, s.start, end5))).expect("three")
+        [Electrode::Fz, Electrode::Cz, Electrode::Pz]
+            .into_iter()
+            .max_by(|x, y| peak(*x, s.start, end5).total_cmp(&peak(*y, s.start, end5)))
+            .expect("three")
     });
     let k = crate::pipeline::MIDLINE_PAIRS.iter().position(|t| t.0 == m).expect("a midline electrode");
     let (_, left, right) = crate::pipeline::MIDLINE_PAIRS[k];
@@ -514,12 +526,14 @@ fn generalised(p: &Probabilities, g: &[Stretch], onset: usize, offset: usize) ->
     }
     (onset..offset).any(|t| {
         let active = |h: Hemisphere| {
-            let mut rs: Vec<Region> = g.iter().filter(|s| s.region.hemisphere == h && s.start <= t && t < s.end).map(|s| s.region).collect();
+            let mut rs: Vec<Region> =
+                g.iter().filter(|s| s.region.hemisphere == h && s.start <= t && t < s.end).map(|s| s.region).collect();
             rs.sort();
             rs.dedup();
             rs.len()
         };
-        active(Hemisphere::Left) as f64 >= GENERALISED_FRACTION * nl as f64 && active(Hemisphere::Right) as f64 >= GENERALISED_FRACTION * nr as f64
+        active(Hemisphere::Left) as f64 >= GENERALISED_FRACTION * nl as f64
+            && active(Hemisphere::Right) as f64 >= GENERALISED_FRACTION * nr as f64
     })
 }
 
@@ -544,7 +558,12 @@ mod tests {
             let mut best: Option<(usize, usize)> = None;
             for (i, s) in seizures.iter().enumerate() {
                 for x in s {
-                    if x.scalp != st.scalp && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE && best.is_none_or(|(_, l)| x.start > l) {
+                    if x.scalp != st.scalp
+                        && adjacent(x.region, st.region)
+                        && (x.start as f64) <= a
+                        && a <= x.end as f64 + JOIN_TOLERANCE
+                        && best.is_none_or(|(_, l)| x.start > l)
+                    {
                         best = Some((i, x.start));
                     }
                 }
@@ -665,7 +684,12 @@ mod tests {
         let summary: Vec<Vec<&str>> = groups.iter().map(|g| g.iter().map(|s| s.region.code()).collect()).collect();
         assert_eq!(
             summary,
-            vec![vec!["L-frontal", "L-central", "R-frontal", "R-central", "R-temporal"], vec!["R-occipital"], vec!["L-temporal"], vec!["L-central"]]
+            vec![
+                vec!["L-frontal", "L-central", "R-frontal", "R-central", "R-temporal"],
+                vec!["R-occipital"],
+                vec!["L-temporal"],
+                vec!["L-central"]
+            ]
         );
     }
 
@@ -698,7 +722,13 @@ mod tests {
         // 155 s. Independently O2 from 400 to 430 s; a 6 s blip on C3 at 600 s is too short.
         let p = probabilities(
             900,
-            &[(T3, vec![(100, 160, 0.9)]), (T5, vec![(103, 150, 0.8)]), (T4, vec![(155, 200, 0.85)]), (O2, vec![(400, 430, 0.9)]), (C3, vec![(600, 608, 0.9)])],
+            &[
+                (T3, vec![(100, 160, 0.9)]),
+                (T5, vec![(103, 150, 0.8)]),
+                (T4, vec![(155, 200, 0.85)]),
+                (O2, vec![(400, 430, 0.9)]),
+                (C3, vec![(600, 608, 0.9)]),
+            ],
         );
         let pp = PostProcess::default();
         let maps = seizures(&p, &pp, 0.0);
@@ -784,7 +814,10 @@ mod tests {
         }
         let maps = seizures(&p, &PostProcess::default(), 0.0);
         assert_eq!(maps.len(), 1);
-        assert_eq!((maps[0].onset, maps[0].onset_regions.clone(), maps[0].onset_electrodes.clone()), (100.0, vec![reg("L-temporal")], vec![T3]));
+        assert_eq!(
+            (maps[0].onset, maps[0].onset_regions.clone(), maps[0].onset_electrodes.clone()),
+            (100.0, vec![reg("L-temporal")], vec![T3])
+        );
         // Starting 6 s later it is too late to be the onset.
         let mut q = probabilities(300, &[(O1, vec![(100, 140, 0.9)]), (T3, vec![(106, 150, 0.9)])]);
         for s in 100..110 {
@@ -796,7 +829,8 @@ mod tests {
     #[test]
     fn generalisation_needs_both_hemispheres() {
         use Electrode::*;
-        let all: Vec<(Electrode, Vec<(usize, usize, f32)>)> = Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
+        let all: Vec<(Electrode, Vec<(usize, usize, f32)>)> =
+            Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
         let p = probabilities(200, &all);
         let maps = seizures(&p, &PostProcess::default(), 0.0);
         assert_eq!(maps.len(), 1);

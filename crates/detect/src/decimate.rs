@@ -63,7 +63,11 @@ impl FirDecimator {
         let taps = if m == 1 {
             vec![1.0]
         } else {
-            firwin_kaiser(2 * half + 1, 1.0 / m as f64, KAISER_BETA).expect("cut-off 1/m is in (0, 1) for m >= 2").into_iter().map(|v| v as f32).collect()
+            firwin_kaiser(2 * half + 1, 1.0 / m as f64, KAISER_BETA)
+                .expect("cut-off 1/m is in (0, 1) for m >= 2")
+                .into_iter()
+                .map(|v| v as f32)
+                .collect()
         };
         let half = if m == 1 { 0 } else { half };
         FirDecimator { m, half, taps, buf: Vec::new(), base: 0, received: 0, next: 0, started: false }
@@ -460,7 +464,8 @@ mod tests {
     #[test]
     fn mains_does_not_alias() {
         let fs = 512.0;
-        let x: Vec<f32> = (0..(fs as usize * 10)).map(|i| 1000.0 * (2.0 * std::f32::consts::PI * 50.0 * i as f32 / fs as f32).sin()).collect();
+        let x: Vec<f32> =
+            (0..(fs as usize * 10)).map(|i| 1000.0 * (2.0 * std::f32::consts::PI * 50.0 * i as f32 / fs as f32).sin()).collect();
         let mut conv = RateConverter::new(fs).unwrap();
         let mut y = Vec::new();
         conv.push(&x, &mut y);

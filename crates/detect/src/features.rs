@@ -645,7 +645,11 @@ fn window_features_impl(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32
     }
     let ent = ((fast_ln(vsum) - vlnv / vsum) / ((hi - lo + 1) as f32).ln()).max(0.0);
     let conc = (psd[pk - 1] + psd[pk] + psd[pk + 1]) * DF / tot;
-    let stable = if peaks.is_empty() { 0.0 } else { peaks.iter().filter(|&&p| (p as i32 - pk as i32).abs() <= 2).count() as f32 / peaks.len() as f32 };
+    let stable = if peaks.is_empty() {
+        0.0
+    } else {
+        peaks.iter().filter(|&&p| (p as i32 - pk as i32).abs() <= 2).count() as f32 / peaks.len() as f32
+    };
     let mobility = if var > 0.0 { (d1 / var).sqrt() } else { 0.0 };
     let complexity = if d1 > 0.0 && mobility > 0.0 { (d2 / d1).sqrt() / mobility } else { 0.0 };
     // Aperiodic (1/f) fit: least-squares line of log10 power against log10 frequency over the

@@ -204,7 +204,16 @@ pub fn detect(path: &Path, config: &Config, progress: &(dyn Fn(u64, u64) + Sync)
         .collect();
     let summary = summary::summarise(&seizures, analysis.n_seconds, analysis.start);
     let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Detection { analysis, probabilities, seizures, summary, model_name: config.model.name.clone(), sensitivity: config.sensitivity, file, involved })
+    Ok(Detection {
+        analysis,
+        probabilities,
+        seizures,
+        summary,
+        model_name: config.model.name.clone(),
+        sensitivity: config.sensitivity,
+        file,
+        involved,
+    })
 }
 
 fn push_prob(s: &mut String, v: f32) {
@@ -399,7 +408,24 @@ mod fixed3_tests {
             }
             check((x as u32 >> 8) as f32 / (1u32 << 24) as f32);
         }
-        for v in [0.0625, 0.1875, 2.0625, 0.0, 1.0, 0.9995, 0.0005, 0.00049999, 999_999.94, 1e6, -0.0, -0.0004, -1.5, f32::INFINITY, f32::MIN_POSITIVE, 1e-45] {
+        for v in [
+            0.0625,
+            0.1875,
+            2.0625,
+            0.0,
+            1.0,
+            0.9995,
+            0.0005,
+            0.00049999,
+            999_999.94,
+            1e6,
+            -0.0,
+            -0.0004,
+            -1.5,
+            f32::INFINITY,
+            f32::MIN_POSITIVE,
+            1e-45,
+        ] {
             check(v);
         }
         let mut s = String::new();

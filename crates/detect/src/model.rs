@@ -215,7 +215,8 @@ impl CompleteTrees {
             leaves: Vec::with_capacity(trees.len() * nl),
         };
         for t in trees {
-            let (mut f, mut th, mut nr, mut lv) = (vec![0u32; internal], vec![f32::INFINITY; internal], vec![false; internal], vec![0f64; nl]);
+            let (mut f, mut th, mut nr, mut lv) =
+                (vec![0u32; internal], vec![f32::INFINITY; internal], vec![false; internal], vec![0f64; nl]);
             // (tree node, heap position, level)
             let mut stack = vec![(0usize, 0usize, 0usize)];
             while let Some((n, pos, level)) = stack.pop() {
@@ -438,7 +439,11 @@ impl Model {
             return Err(err(format!("field `version` is {}, this eimfs reads version {MODEL_VERSION}", m.version)));
         }
         if m.features.len() != NF || m.features.iter().zip(FEATURE_NAMES).any(|(a, b)| a != b) {
-            return Err(err(format!("field `features` lists [{}]; this eimfs computes [{}]", m.features.join(", "), FEATURE_NAMES.join(", "))));
+            return Err(err(format!(
+                "field `features` lists [{}]; this eimfs computes [{}]",
+                m.features.join(", "),
+                FEATURE_NAMES.join(", ")
+            )));
         }
         match &m.classifier {
             Classifier::Gbdt { trees, baseline } => {
@@ -623,7 +628,16 @@ mod tests {
         let mut differing = 0;
         for (x, &p) in rows.iter().zip(&batch) {
             let one = m.probability(x);
-            let walked = 1.0 / (1.0 + (-trees.iter().fold(match &m.classifier { Classifier::Gbdt { baseline, .. } => *baseline, _ => 0.0 }, |a, t| a + t.eval(x))).exp());
+            let walked = 1.0
+                / (1.0
+                    + (-trees.iter().fold(
+                        match &m.classifier {
+                            Classifier::Gbdt { baseline, .. } => *baseline,
+                            _ => 0.0,
+                        },
+                        |a, t| a + t.eval(x),
+                    ))
+                    .exp());
             assert_eq!(p.to_bits(), one.to_bits());
             assert_eq!(p.to_bits(), walked.to_bits());
             differing += (p != batch[0]) as usize;

@@ -83,7 +83,13 @@ fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 
 /// Write the outputs of a detection (see the crate docs for their content), plus the annotated
 /// EDF copy when `annotate` is given and the features when `features` is given.
-pub fn write_outputs(det: &Detection, input: &Path, out_dir: &Path, annotate: Option<&Path>, features: Option<&Path>) -> Result<OutputPaths> {
+pub fn write_outputs(
+    det: &Detection,
+    input: &Path,
+    out_dir: &Path,
+    annotate: Option<&Path>,
+    features: Option<&Path>,
+) -> Result<OutputPaths> {
     std::fs::create_dir_all(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
     let st = stem(input);
     let paths = OutputPaths {
@@ -102,7 +108,10 @@ pub fn write_outputs(det: &Detection, input: &Path, out_dir: &Path, annotate: Op
             }
         };
         if same(a) {
-            return Err(Error::Config { field: "annotate", message: format!("{} is the input file; eimfs never modifies its input", a.display()) });
+            return Err(Error::Config {
+                field: "annotate",
+                message: format!("{} is the input file; eimfs never modifies its input", a.display()),
+            });
         }
     }
     let mut staged = Staged { files: Vec::new(), committed: false };
@@ -111,7 +120,10 @@ pub fn write_outputs(det: &Detection, input: &Path, out_dir: &Path, annotate: Op
     staged.write(&paths.seizures, &json_bytes(&det.seizures_json()))?;
     staged.write(&paths.summary, &json_bytes(&det.summary_json()))?;
     if let Some(fp) = features {
-        staged.write(fp, &npy_f32(&det.analysis.features.clone().unwrap_or_default(), &[det.analysis.n_seconds, det.analysis.derivations.len(), NF]))?;
+        staged.write(
+            fp,
+            &npy_f32(&det.analysis.features.clone().unwrap_or_default(), &[det.analysis.n_seconds, det.analysis.derivations.len(), NF]),
+        )?;
         let side = fp.with_extension("json");
         let meta = serde_json::json!({
             "shape": [det.analysis.n_seconds, det.analysis.derivations.len(), NF],

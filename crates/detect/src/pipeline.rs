@@ -23,7 +23,8 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, window_features, with_background,
+    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat,
+    window_features, with_background,
 };
 use crate::model::Model;
 
@@ -84,8 +85,11 @@ pub struct Analysis {
 
 /// The midline electrodes with their left and right parasagittal neighbours (Fz: F3, F4; Cz:
 /// C3, C4; Pz: P3, P4).
-pub const MIDLINE_PAIRS: [(Electrode, Electrode, Electrode); 3] =
-    [(Electrode::Fz, Electrode::F3, Electrode::F4), (Electrode::Cz, Electrode::C3, Electrode::C4), (Electrode::Pz, Electrode::P3, Electrode::P4)];
+pub const MIDLINE_PAIRS: [(Electrode, Electrode, Electrode); 3] = [
+    (Electrode::Fz, Electrode::F3, Electrode::F4),
+    (Electrode::Cz, Electrode::C3, Electrode::C4),
+    (Electrode::Pz, Electrode::P3, Electrode::P4),
+];
 
 /// Options of [`analyse`].
 #[derive(Clone, Debug, Default)]
@@ -251,7 +255,8 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         return Err(Error::NoEeg { path: path.to_path_buf(), labels: map.labels_list() });
     }
     let present = map.present();
-    let bipolar: Vec<(Electrode, Electrode)> = map.names().iter().filter(|n| n.kind == ChannelKind::Eeg).filter_map(|n| n.bipolar).collect();
+    let bipolar: Vec<(Electrode, Electrode)> =
+        map.names().iter().filter(|n| n.kind == ChannelKind::Eeg).filter_map(|n| n.bipolar).collect();
     let montage = match montage {
         Some(m) => m.clone(),
         None if present.len() >= MIN_ELECTRODES || bipolar.is_empty() => Montage::CommonAverage,
@@ -260,8 +265,12 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     // Flat electrodes (referential channels) from the first minutes.
     let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
     let sds = prescan(f, &ref_channels)?;
-    let flat: Vec<(Electrode, String)> =
-        present.iter().zip(&sds).filter(|(_, sd)| **sd < FLAT_CHANNEL_UV).map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string())).collect();
+    let flat: Vec<(Electrode, String)> = present
+        .iter()
+        .zip(&sds)
+        .filter(|(_, sd)| **sd < FLAT_CHANNEL_UV)
+        .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
+        .collect();
     let flat_e: Vec<Electrode> = flat.iter().map(|(e, _)| *e).collect();
     if matches!(montage, Montage::CommonAverage) && present.is_empty() {
         return Err(Error::TooFewElectrodes {
@@ -356,7 +365,12 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
     let inputs: Vec<usize> = setup.plan.inputs().to_vec();
     for &c in &inputs {
         let s = &f.signals()[c];
-        RateConverter::new(s.fs).map_err(|reason| Error::Rate { path: path.to_path_buf(), channel: s.label.trim().to_string(), fs: s.fs, reason })?;
+        RateConverter::new(s.fs).map_err(|reason| Error::Rate {
+            path: path.to_path_buf(),
+            channel: s.label.trim().to_string(),
+            fs: s.fs,
+            reason,
+        })?;
     }
     let n_deriv = setup.derivations.len();
     let n_seconds = duration.floor() as usize;
@@ -624,7 +638,15 @@ fn common_average(plan: &MontagePlan, st: &[InputState], in_flat: &[&[bool]], k:
 
 /// One derivation of the montage over `k` seconds into `o`; returns per second whether it is
 /// flat (one of its inputs is, or every input of the average).
-fn derive(comb: Combination, st: &[InputState], in_flat: &[&[bool]], avg: &[f32], avg_dead: &[bool], k: usize, o: &mut Vec<f32>) -> Vec<bool> {
+fn derive(
+    comb: Combination,
+    st: &[InputState],
+    in_flat: &[&[bool]],
+    avg: &[f32],
+    avg_dead: &[bool],
+    k: usize,
+    o: &mut Vec<f32>,
+) -> Vec<bool> {
     let n = k * BLOCK;
     o.clear();
     o.resize(n, 0.0);

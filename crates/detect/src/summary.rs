@@ -328,11 +328,17 @@ pub fn moves_within(s: &SeizureMap) -> bool {
             && v.end - v.start >= MIGRATION_MIN_VISIT
             && v.start - s.onset >= MIGRATION_MIN_DELAY
             && (!adjacent(v.region, onset)
-                || (v.region.hemisphere != onset.hemisphere && v.region.hemisphere != Hemisphere::Midline && onset.hemisphere != Hemisphere::Midline))
+                || (v.region.hemisphere != onset.hemisphere
+                    && v.region.hemisphere != Hemisphere::Midline
+                    && onset.hemisphere != Hemisphere::Midline))
     });
     let onset_end = s.visits.iter().filter(|v| v.region == onset).map(|v| v.end).fold(f64::NEG_INFINITY, f64::max);
     let leaves = s.visits.iter().any(|v| {
-        v.region != onset && v.end - v.start >= MIGRATION_MIN_VISIT && v.start - s.onset >= MIGRATION_MIN_DELAY && v.end - onset_end >= MIGRATION_MIN_DELAY && s.offset - onset_end >= MIGRATION_MIN_DELAY
+        v.region != onset
+            && v.end - v.start >= MIGRATION_MIN_VISIT
+            && v.start - s.onset >= MIGRATION_MIN_DELAY
+            && v.end - onset_end >= MIGRATION_MIN_DELAY
+            && s.offset - onset_end >= MIGRATION_MIN_DELAY
     });
     far || leaves
 }
@@ -461,7 +467,8 @@ mod tests {
     use eimfs_core::{Electrode, RegionVisit};
 
     fn sz(id: usize, onset: f64, offset: f64, visits: &[(&str, f64, f64)]) -> SeizureMap {
-        let visits: Vec<RegionVisit> = visits.iter().map(|&(c, a, b)| RegionVisit { region: Region::from_code(c).unwrap(), start: a, end: b }).collect();
+        let visits: Vec<RegionVisit> =
+            visits.iter().map(|&(c, a, b)| RegionVisit { region: Region::from_code(c).unwrap(), start: a, end: b }).collect();
         let r = visits[0].region;
         SeizureMap {
             id,
@@ -553,7 +560,10 @@ mod tests {
                     k + 1,
                     300.0 * k as f64,
                     300.0 * k as f64 + 50.0,
-                    &[("L-temporal", 300.0 * k as f64, 300.0 * k as f64 + 50.0), ("L-central", 300.0 * k as f64 + 8.0, 300.0 * k as f64 + 45.0)],
+                    &[
+                        ("L-temporal", 300.0 * k as f64, 300.0 * k as f64 + 50.0),
+                        ("L-central", 300.0 * k as f64 + 8.0, 300.0 * k as f64 + 45.0),
+                    ],
                 )
             })
             .collect();
@@ -573,10 +583,12 @@ mod tests {
         // mid-seizure, as artefacts or background bursts do: not a visit. The same involvement
         // for 10 s is one (the shortest electrographic seizure).
         let focus = |dur: f64| -> Vec<SeizureMap> {
-            (0..6).map(|k| {
-                let a = 400.0 * k as f64;
-                sz(k + 1, a, a + 40.0, &[("L-temporal", a, a + 40.0), ("R-frontal", a + 20.0, a + 20.0 + dur)])
-            }).collect()
+            (0..6)
+                .map(|k| {
+                    let a = 400.0 * k as f64;
+                    sz(k + 1, a, a + 40.0, &[("L-temporal", a, a + 40.0), ("R-frontal", a + 20.0, a + 20.0 + dur)])
+                })
+                .collect()
         };
         let brief = migration(&focus(6.0));
         assert!(brief.moving_seizures.is_empty(), "{:?}", brief.moving_seizures);

@@ -4,7 +4,8 @@ use eimfs_core::{Recording, Signal};
 use eimfs_detect::{Config, detect};
 use eimfs_edf::{EdfWriter, Format, RecordingWriteOptions, SignalSpec, WriterConfig, write_recording};
 
-const ELECTRODES: [&str; 19] = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
+const ELECTRODES: [&str; 19] =
+    ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"];
 
 fn background(n: usize, seed: u64, fs: f64) -> Vec<f32> {
     // Sum of a few incommensurate sines plus pseudo-random noise: 20-40 µV, broadband.
@@ -65,7 +66,8 @@ fn discontinuous_recordings_are_analysed_run_by_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gap.edf");
     let fs = 256.0;
-    let specs: Vec<SignalSpec> = ELECTRODES.iter().map(|e| SignalSpec::for_data(&format!("EEG {e}-Ref"), "uV", 256, -500.0, 500.0, Format::Edf)).collect();
+    let specs: Vec<SignalSpec> =
+        ELECTRODES.iter().map(|e| SignalSpec::for_data(&format!("EEG {e}-Ref"), "uV", 256, -500.0, 500.0, Format::Edf)).collect();
     let config = WriterConfig {
         format: Format::Edf,
         start: None,
@@ -108,7 +110,9 @@ fn features_do_not_depend_on_the_sampling_rate() {
                 .map(|n| {
                     let t = n as f64 / fs;
                     let f1 = 1.1 + 0.13 * i as f64;
-                    let floor: f64 = (1..=40).map(|k| (2.0 * std::f64::consts::PI * (0.75 * k as f64 + 0.01 * i as f64) * t + k as f64 * 1.7).sin()).sum();
+                    let floor: f64 = (1..=40)
+                        .map(|k| (2.0 * std::f64::consts::PI * (0.75 * k as f64 + 0.01 * i as f64) * t + k as f64 * 1.7).sin())
+                        .sum();
                     (20.0 * (2.0 * std::f64::consts::PI * f1 * t).sin()
                         + 8.0 * (2.0 * std::f64::consts::PI * (7.0 + 0.3 * i as f64) * t + 0.5).sin()
                         + 0.8 * floor) as f32

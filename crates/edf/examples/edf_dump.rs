@@ -31,15 +31,13 @@ fn run(path: &str, out: &str) -> Result<(), Box<dyn std::error::Error>> {
     let rec = f.read_recording()?;
     let n = f.n_records();
     for (i, s) in rec.signals.iter().enumerate() {
-        let mut w =
-            std::io::BufWriter::new(std::fs::File::create(out.join(format!("phys_{i}.f32")))?);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out.join(format!("phys_{i}.f32")))?);
         for v in &s.samples {
             w.write_all(&v.to_le_bytes())?;
         }
         let mut d = vec![0i32; f.n_samples(i)];
         f.read_digital(&[i], 0..n, &mut [&mut d[..]])?;
-        let mut w =
-            std::io::BufWriter::new(std::fs::File::create(out.join(format!("dig_{i}.i32")))?);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out.join(format!("dig_{i}.i32")))?);
         for v in &d {
             w.write_all(&v.to_le_bytes())?;
         }

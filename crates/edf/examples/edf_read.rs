@@ -37,9 +37,7 @@ fn main() {
         }
     } else {
         let all: Vec<usize> = (0..f.signals().len()).collect();
-        let mut chunks = f
-            .chunks(&all, f.records_per_chunk(16 << 20))
-            .expect("channels");
+        let mut chunks = f.chunks(&all, f.records_per_chunk(16 << 20)).expect("channels");
         let mut chunk = eimfs_edf::Chunk::default();
         while chunks.next_into(&mut chunk) {
             for d in &chunk.data {
@@ -48,10 +46,7 @@ fn main() {
             }
         }
     }
-    println!(
-        "seconds={} samples={samples} checksum={checksum}",
-        t0.elapsed().as_secs_f64()
-    );
+    println!("seconds={} samples={samples} checksum={checksum}", t0.elapsed().as_secs_f64());
 }
 
 /// First plus last value (keeps the decoded data observable without timing a full pass over it).

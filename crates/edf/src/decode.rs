@@ -10,11 +10,7 @@ pub trait Sample: Copy + Send + Sync + Default + 'static {
 impl Sample for f32 {
     #[inline(always)]
     fn decode(src: &[u8], bdf: bool, gain: f64, offset: f64, dst: &mut [f32]) {
-        if bdf {
-            bdf_physical(src, gain, offset, dst)
-        } else {
-            edf_physical(src, gain, offset, dst)
-        }
+        if bdf { bdf_physical(src, gain, offset, dst) } else { edf_physical(src, gain, offset, dst) }
     }
 }
 
@@ -66,13 +62,7 @@ mod tests {
         assert_eq!(i24(0xFF, 0xFF, 0xFF), -1);
         assert_eq!(i24(0x01, 0x00, 0x00), 1);
         let mut d = [0i32; 2];
-        i32::decode(
-            &[0xFE, 0xFF, 0xFF, 0x10, 0x27, 0x00],
-            true,
-            1.0,
-            0.0,
-            &mut d,
-        );
+        i32::decode(&[0xFE, 0xFF, 0xFF, 0x10, 0x27, 0x00], true, 1.0, 0.0, &mut d);
         assert_eq!(d, [-2, 10000]);
         let mut f = [0f32; 2];
         f32::decode(&[0x00, 0x80, 0xFF, 0x7F], false, 0.5, 1.0, &mut f);

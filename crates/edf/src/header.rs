@@ -50,10 +50,7 @@ pub enum FileType {
 impl FileType {
     /// True for BDF and BDF+ (24-bit samples).
     pub fn is_bdf(self) -> bool {
-        matches!(
-            self,
-            FileType::Bdf | FileType::BdfPlusC | FileType::BdfPlusD
-        )
+        matches!(self, FileType::Bdf | FileType::BdfPlusC | FileType::BdfPlusD)
     }
     /// True for EDF+ and BDF+.
     pub fn is_plus(self) -> bool {
@@ -80,11 +77,7 @@ impl FileType {
     }
     /// Label of the annotation signals in this kind of file.
     pub fn annotation_label(self) -> &'static str {
-        if self.is_bdf() {
-            "BDF Annotations"
-        } else {
-            "EDF Annotations"
-        }
+        if self.is_bdf() { "BDF Annotations" } else { "EDF Annotations" }
     }
 }
 
@@ -128,8 +121,7 @@ pub struct SignalHeader {
 impl SignalHeader {
     /// Physical units per digital step: `(physical_max - physical_min) / (digital_max - digital_min)`.
     pub fn gain(&self) -> f64 {
-        (self.physical_max - self.physical_min)
-            / (self.digital_max as f64 - self.digital_min as f64)
+        (self.physical_max - self.physical_min) / (self.digital_max as f64 - self.digital_min as f64)
     }
     /// Physical value of digital 0: `physical_min - gain × digital_min`, so that
     /// `physical = gain × digital + offset` (the EDFlib / pyedflib convention).
@@ -285,28 +277,13 @@ const SIGNAL_FIELDS: [(usize, &str); 10] = [
 ];
 
 impl<'a> P<'a> {
-    fn err(
-        &self,
-        offset: usize,
-        field: String,
-        expected: impl Into<String>,
-        found: impl Into<String>,
-    ) -> Error {
-        Error::Field {
-            path: self.path.to_path_buf(),
-            offset: offset as u64,
-            field,
-            expected: expected.into(),
-            found: found.into(),
-        }
+    fn err(&self, offset: usize, field: String, expected: impl Into<String>, found: impl Into<String>) -> Error {
+        Error::Field { path: self.path.to_path_buf(), offset: offset as u64, field, expected: expected.into(), found: found.into() }
     }
 
     fn fixed_name(offset: usize) -> String {
-        let (_, _, name) = FIXED_FIELDS
-            .iter()
-            .copied()
-            .find(|(o, w, _)| offset >= *o && offset < o + w)
-            .expect("offset inside the fixed header");
+        let (_, _, name) =
+            FIXED_FIELDS.iter().copied().find(|(o, w, _)| offset >= *o && offset < o + w).expect("offset inside the fixed header");
         format!("header field \"{name}\"")
     }
 
@@ -324,17 +301,8 @@ impl<'a> P<'a> {
     }
 
     fn signal_name(&self, field: usize, signal: usize, labels: Option<&[String]>) -> String {
-        let label = labels
-            .and_then(|l| l.get(signal))
-            .map(|l| format!(" (\"{l}\")"))
-            .unwrap_or_default();
-        format!(
-            "signal {} of {}{} field \"{}\"",
-            signal + 1,
-            self.ns,
-            label,
-            SIGNAL_FIELDS[field].1
-        )
+        let label = labels.and_then(|l| l.get(signal)).map(|l| format!(" (\"{l}\")")).unwrap_or_default();
+        format!("signal {} of {}{} field \"{}\"", signal + 1, self.ns, label, SIGNAL_FIELDS[field].1)
     }
 
     /// Offset of field `k` of signal `i`.
@@ -354,22 +322,10 @@ fn text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).trim_end().to_string()
 }
 
-fn check_ascii(
-    p: &P<'_>,
-    range: std::ops::Range<usize>,
-    name: impl Fn(usize) -> String,
-) -> Result<()> {
-    if let Some(i) = p.bytes[range.clone()]
-        .iter()
-        .position(|&b| !(32..=126).contains(&b))
-    {
+fn check_ascii(p: &P<'_>, range: std::ops::Range<usize>, name: impl Fn(usize) -> String) -> Result<()> {
+    if let Some(i) = p.bytes[range.clone()].iter().position(|&b| !(32..=126).contains(&b)) {
         let off = range.start + i;
-        return Err(p.err(
-            off,
-            name(off),
-            "printable ASCII (bytes 0x20-0x7E), as EDF requires",
-            format!("byte 0x{:02X}", p.bytes[off]),
-        ));
+        return Err(p.err(off, name(off), "printable ASCII (bytes 0x20-0x7E), as EDF requires", format!("byte 0x{:02X}", p.bytes[off])));
     }
     Ok(())
 }
@@ -388,9 +344,7 @@ pub(crate) fn parse_int(raw: &[u8]) -> Option<i64> {
 pub(crate) fn parse_float(raw: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(raw).ok()?.trim();
     if s.is_empty()
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        || !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
         || !s.bytes().any(|b| b.is_ascii_digit())
     {
         return None;
@@ -433,9 +387,7 @@ pub(crate) fn parse_seconds_ns(s: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
 /// Parse `dd-MMM-yyyy` (EDF+ recording field).
 fn parse_plus_date(s: &str) -> Option<NaiveDate> {
@@ -444,10 +396,7 @@ fn parse_plus_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     let d: u32 = s[0..2].parse().ok()?;
-    let m = MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(&s[3..6]))? as u32
-        + 1;
+    let m = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(&s[3..6]))? as u32 + 1;
     let y: i32 = s[7..11].parse().ok()?;
     NaiveDate::from_ymd_opt(y, m, d)
 }
@@ -460,21 +409,13 @@ fn two_digits(b: &[u8], o: usize) -> Option<u32> {
 
 /// Parse the whole header. `bytes` holds at least the first 256 bytes; `file_size` is the size of
 /// the file. Returns the header; `warnings` receives recoverable problems.
-pub(crate) fn parse(
-    path: &Path,
-    bytes: &[u8],
-    file_size: u64,
-    warnings: &mut Vec<String>,
-) -> Result<Header> {
+pub(crate) fn parse(path: &Path, bytes: &[u8], file_size: u64, warnings: &mut Vec<String>) -> Result<Header> {
     if file_size < FIXED as u64 || bytes.len() < FIXED {
         // Not even the fixed header: say "not EDF" when the first bytes already show it.
         let n = bytes.len().min(8);
         let is_edf_start = bytes[..n] == b"0       "[..n] || bytes[..n] == b"\xFFBIOSEMI"[..n];
         if !is_edf_start {
-            return Err(Error::NotEdf {
-                path: path.to_path_buf(),
-                found: show_bytes(&bytes[..n]),
-            });
+            return Err(Error::NotEdf { path: path.to_path_buf(), found: show_bytes(&bytes[..n]) });
         }
         return Err(Error::TruncatedHeader {
             path: path.to_path_buf(),
@@ -488,10 +429,7 @@ pub(crate) fn parse(
     } else if bytes[0] == b'0' && bytes[1..8].iter().all(|&b| b == b' ') {
         false
     } else {
-        return Err(Error::NotEdf {
-            path: path.to_path_buf(),
-            found: show_bytes(&bytes[0..8]),
-        });
+        return Err(Error::NotEdf { path: path.to_path_buf(), found: show_bytes(&bytes[0..8]) });
     };
 
     let mut p = P { path, bytes, ns: 0 };
@@ -502,12 +440,7 @@ pub(crate) fn parse(
     let ns = match parse_int(ns_raw) {
         Some(n) if n >= 1 => n as usize,
         _ => {
-            return Err(p.err(
-                252,
-                P::fixed_name(252),
-                "a positive integer",
-                show_bytes(ns_raw),
-            ));
+            return Err(p.err(252, P::fixed_name(252), "a positive integer", show_bytes(ns_raw)));
         }
     };
     p.ns = ns;
@@ -518,12 +451,7 @@ pub(crate) fn parse(
     match parse_int(hb_raw) {
         Some(n) if n == needed as i64 => {}
         _ => {
-            return Err(p.err(
-                184,
-                P::fixed_name(184),
-                format!("{needed} (256 × (1 + {ns} signals))"),
-                show_bytes(hb_raw),
-            ));
+            return Err(p.err(184, P::fixed_name(184), format!("{needed} (256 × (1 + {ns} signals))"), show_bytes(hb_raw)));
         }
     }
     if file_size < needed as u64 || bytes.len() < needed {
@@ -556,53 +484,28 @@ pub(crate) fn parse(
     let n_records_header = match parse_int(nr_raw) {
         Some(n) if n >= -1 => n,
         _ => {
-            return Err(p.err(
-                236,
-                P::fixed_name(236),
-                "a non-negative integer (or -1 while recording)",
-                show_bytes(nr_raw),
-            ));
+            return Err(p.err(236, P::fixed_name(236), "a non-negative integer (or -1 while recording)", show_bytes(nr_raw)));
         }
     };
 
     // record duration (validated after the labels: 0 is allowed for annotation-only files)
     let dur_raw = &bytes[244..252];
-    let record_duration = parse_float(dur_raw).ok_or_else(|| {
-        p.err(
-            244,
-            P::fixed_name(244),
-            "a number of seconds",
-            show_bytes(dur_raw),
-        )
-    })?;
+    let record_duration = parse_float(dur_raw).ok_or_else(|| p.err(244, P::fixed_name(244), "a number of seconds", show_bytes(dur_raw)))?;
     let dur_txt = std::str::from_utf8(dur_raw).unwrap_or("").trim().as_bytes();
-    let record_duration_ns =
-        parse_seconds_ns(dur_txt).unwrap_or((record_duration * 1e9).round() as i64);
+    let record_duration_ns = parse_seconds_ns(dur_txt).unwrap_or((record_duration * 1e9).round() as i64);
 
     // signals
     let labels: Vec<String> = (0..ns).map(|i| text(p.sig_raw(0, i))).collect();
     let ann_label = file_type.annotation_label();
     let mut signals = Vec::with_capacity(ns);
     let mut record_bytes = 0usize;
-    let (dlo, dhi) = if bdf {
-        (-8_388_608i64, 8_388_607i64)
-    } else {
-        (-32_768i64, 32_767i64)
-    };
+    let (dlo, dhi) = if bdf { (-8_388_608i64, 8_388_607i64) } else { (-32_768i64, 32_767i64) };
     for i in 0..ns {
         let name = |k: usize| p.signal_name(k, i, Some(&labels));
-        let is_annotation =
-            labels[i] == "EDF Annotations" || (bdf && labels[i] == "BDF Annotations");
+        let is_annotation = labels[i] == "EDF Annotations" || (bdf && labels[i] == "BDF Annotations");
         let float = |k: usize| -> Result<f64> {
             let raw = p.sig_raw(k, i);
-            parse_float(raw).ok_or_else(|| {
-                p.err(
-                    p.sig_off(k, i),
-                    name(k),
-                    "a decimal number",
-                    show_bytes(raw),
-                )
-            })
+            parse_float(raw).ok_or_else(|| p.err(p.sig_off(k, i), name(k), "a decimal number", show_bytes(raw)))
         };
         let int_in = |k: usize, lo: i64, hi: i64, what: &str| -> Result<i64> {
             let raw = p.sig_raw(k, i);
@@ -617,10 +520,7 @@ pub(crate) fn parse(
             return Err(p.err(
                 p.sig_off(4, i),
                 name(4),
-                format!(
-                    "a value different from the physical minimum ({})",
-                    text(p.sig_raw(3, i)).trim()
-                ),
+                format!("a value different from the physical minimum ({})", text(p.sig_raw(3, i)).trim()),
                 show_bytes(p.sig_raw(4, i)),
             ));
         }
@@ -656,23 +556,11 @@ pub(crate) fn parse(
     }
 
     let annotation_only = signals.iter().all(|s| s.is_annotation);
-    if record_duration < 0.0
-        || (record_duration == 0.0 && !annotation_only)
-        || record_duration_ns <= 0 && !annotation_only
-    {
-        return Err(p.err(
-            244,
-            P::fixed_name(244),
-            "a positive number of seconds (0 only in annotation-only files)",
-            show_bytes(dur_raw),
-        ));
+    if record_duration < 0.0 || (record_duration == 0.0 && !annotation_only) || record_duration_ns <= 0 && !annotation_only {
+        return Err(p.err(244, P::fixed_name(244), "a positive number of seconds (0 only in annotation-only files)", show_bytes(dur_raw)));
     }
     for s in &mut signals {
-        s.fs = if record_duration > 0.0 {
-            s.samples_per_record as f64 / record_duration
-        } else {
-            0.0
-        };
+        s.fs = if record_duration > 0.0 { s.samples_per_record as f64 / record_duration } else { 0.0 };
     }
     if !file_type.is_plus() && signals.iter().any(|s| s.is_annotation) {
         warnings.push(format!(
@@ -683,9 +571,7 @@ pub(crate) fn parse(
         ));
     }
     if file_type.is_plus() && !signals.iter().any(|s| s.is_annotation) {
-        warnings.push(format!(
-            "{file_type} file has no \"{ann_label}\" signal (EDF+ requires one); read without annotations"
-        ));
+        warnings.push(format!("{file_type} file has no \"{ann_label}\" signal (EDF+ requires one); read without annotations"));
     }
 
     // start date and time
@@ -708,11 +594,7 @@ pub(crate) fn parse(
     })
 }
 
-fn parse_start(
-    p: &P<'_>,
-    file_type: &FileType,
-    warnings: &mut Vec<String>,
-) -> Result<NaiveDateTime> {
+fn parse_start(p: &P<'_>, file_type: &FileType, warnings: &mut Vec<String>) -> Result<NaiveDateTime> {
     let b = p.bytes;
     let date_raw = &b[168..176];
     let time_raw = &b[176..184];
@@ -729,14 +611,8 @@ fn parse_start(
         None
     };
 
-    let date_err = || {
-        p.err(
-            168,
-            P::fixed_name(168),
-            "a date dd.mm.yy (or dd.mm.yy with yy = \"yy\" after 2084 in EDF+)",
-            show_bytes(date_raw),
-        )
-    };
+    let date_err =
+        || p.err(168, P::fixed_name(168), "a date dd.mm.yy (or dd.mm.yy with yy = \"yy\" after 2084 in EDF+)", show_bytes(date_raw));
     if !sep(date_raw[2]) || !sep(date_raw[5]) {
         return Err(date_err());
     }
@@ -747,18 +623,12 @@ fn parse_start(
         (_, Some((_, Some(pd)))) => {
             // EDF+: the recording field carries the 4-digit year; it must agree with dd.mm.yy.
             use chrono::Datelike;
-            let agrees = pd.day() == day
-                && pd.month() == month
-                && yy.is_none_or(|yy| pd.year().rem_euclid(100) as u32 == yy);
+            let agrees = pd.day() == day && pd.month() == month && yy.is_none_or(|yy| pd.year().rem_euclid(100) as u32 == yy);
             if agrees {
                 *pd
             } else {
                 let yy = yy.ok_or_else(date_err)?;
-                let year = if yy >= 85 {
-                    1900 + yy as i32
-                } else {
-                    2000 + yy as i32
-                };
+                let year = if yy >= 85 { 1900 + yy as i32 } else { 2000 + yy as i32 };
                 let d = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(date_err)?;
                 warnings.push(format!(
                     "EDF+ recording field start date {} disagrees with the header start date {}; using the header date",
@@ -770,28 +640,15 @@ fn parse_start(
         }
         (Some(yy), plus) => {
             if let Some((txt, None)) = plus {
-                warnings.push(format!(
-                    "EDF+ recording field start date \"{txt}\" is not dd-MMM-yyyy; using the header date"
-                ));
+                warnings.push(format!("EDF+ recording field start date \"{txt}\" is not dd-MMM-yyyy; using the header date"));
             }
-            let year = if yy >= 85 {
-                1900 + yy as i32
-            } else {
-                2000 + yy as i32
-            };
+            let year = if yy >= 85 { 1900 + yy as i32 } else { 2000 + yy as i32 };
             NaiveDate::from_ymd_opt(year, month, day).ok_or_else(date_err)?
         }
         (None, _) => return Err(date_err()),
     };
 
-    let time_err = || {
-        p.err(
-            176,
-            P::fixed_name(176),
-            "a time hh.mm.ss",
-            show_bytes(time_raw),
-        )
-    };
+    let time_err = || p.err(176, P::fixed_name(176), "a time hh.mm.ss", show_bytes(time_raw));
     if !sep(time_raw[2]) || !sep(time_raw[5]) {
         return Err(time_err());
     }
@@ -828,10 +685,7 @@ mod tests {
         assert_eq!(parse_float(b"1e-3"), Some(0.001));
         assert_eq!(parse_float(b"inf"), None);
         assert_eq!(parse_float(b"0,5"), None);
-        assert_eq!(
-            parse_plus_date("04-APR-2011"),
-            NaiveDate::from_ymd_opt(2011, 4, 4)
-        );
+        assert_eq!(parse_plus_date("04-APR-2011"), NaiveDate::from_ymd_opt(2011, 4, 4));
         assert_eq!(parse_plus_date("31-FEB-2011"), None);
     }
 }

@@ -62,6 +62,5 @@ pub use header::{FileType, Header, PatientInfo, RecordingInfo, SignalHeader};
 pub use reader::{Chunk, Chunks, EdfFile, Gap};
 pub use stats::{ChannelStats, StatsOptions};
 pub use writer::{
-    EdfWriter, Format, RecordingWriteOptions, RewriteOptions, SignalSpec, WriteSummary,
-    WriterConfig, rewrite, write_recording,
+    EdfWriter, Format, RecordingWriteOptions, RewriteOptions, SignalSpec, WriteSummary, WriterConfig, rewrite, write_recording,
 };

@@ -90,10 +90,7 @@ fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> bool {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |cause| Error::Io {
-        path: path.to_path_buf(),
-        cause,
-    }
+    move |cause| Error::Io { path: path.to_path_buf(), cause }
 }
 
 impl EdfFile {
@@ -103,19 +100,13 @@ impl EdfFile {
         let mut file = File::open(path).map_err(io(path))?;
         let size = file.metadata().map_err(io(path))?.len();
         let mut head = Vec::with_capacity(header::FIXED);
-        (&mut file)
-            .take(header::FIXED as u64)
-            .read_to_end(&mut head)
-            .map_err(io(path))?;
+        (&mut file).take(header::FIXED as u64).read_to_end(&mut head).map_err(io(path))?;
         let mut warnings = Vec::new();
         if head.len() >= header::FIXED {
             // Read the signal headers too (size known from the fixed header, checked by `parse`).
             if let Some(ns) = header::parse_int(&head[252..256]).filter(|&n| n > 0 && n < 1 << 20) {
                 let want = header::FIXED as u64 * ns as u64;
-                (&mut file)
-                    .take(want)
-                    .read_to_end(&mut head)
-                    .map_err(io(path))?;
+                (&mut file).take(want).read_to_end(&mut head).map_err(io(path))?;
             }
         }
         let header = header::parse(path, &head, size, &mut warnings)?;
@@ -148,19 +139,11 @@ impl EdfFile {
             h as usize
         };
         if trailing != 0 && n_records == complete {
-            warnings.push(format!(
-                "{trailing} bytes after the last complete data record (an incomplete record of {rb} bytes) are ignored"
-            ));
+            warnings.push(format!("{trailing} bytes after the last complete data record (an incomplete record of {rb} bytes) are ignored"));
         }
 
         let signals: Vec<SignalHeader> = header.data_signals().cloned().collect();
-        let annotation_signals: Vec<usize> = header
-            .signals
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.is_annotation)
-            .map(|(i, _)| i)
-            .collect();
+        let annotation_signals: Vec<usize> = header.signals.iter().enumerate().filter(|(_, s)| s.is_annotation).map(|(i, _)| i).collect();
 
         let mut f = EdfFile {
             path: path.to_path_buf(),
@@ -232,11 +215,7 @@ impl EdfFile {
                     let mut warn = |o: usize, m: String| {
                         count += 1;
                         if count <= MAX_TAL_WARNINGS {
-                            warnings.push(format!(
-                                "data record {r}, annotation signal {} (byte {}): {m}",
-                                k + 1,
-                                base + o
-                            ));
+                            warnings.push(format!("data record {r}, annotation signal {} (byte {}): {m}", k + 1, base + o));
                         }
                     };
                     let parsed = tal::parse(bytes, k == 0, &mut warn);
@@ -268,10 +247,7 @@ impl EdfFile {
             warnings.extend(w.into_iter().take(MAX_TAL_WARNINGS - warnings.len()));
         }
         if tal_warnings > MAX_TAL_WARNINGS {
-            warnings.push(format!(
-                "... and {} more annotation problems",
-                tal_warnings - MAX_TAL_WARNINGS
-            ));
+            warnings.push(format!("... and {} more annotation problems", tal_warnings - MAX_TAL_WARNINGS));
         }
 
         // Record start times from the time-keeping TALs.
@@ -399,9 +375,7 @@ impl EdfFile {
     pub fn record_starts(&self) -> Vec<f64> {
         match &self.record_starts_ns {
             Some(s) => s.iter().map(|&t| t as f64 / 1e9).collect(),
-            None => (0..self.n_records)
-                .map(|r| (r as i64 * self.header.record_duration_ns) as f64 / 1e9)
-                .collect(),
+            None => (0..self.n_records).map(|r| (r as i64 * self.header.record_duration_ns) as f64 / 1e9).collect(),
         }
     }
 
@@ -427,11 +401,7 @@ impl EdfFile {
         s.windows(2)
             .enumerate()
             .filter(|(_, w)| w[1] > w[0] + dur)
-            .map(|(i, w)| Gap {
-                start: (w[0] + dur) as f64 / 1e9,
-                duration: (w[1] - w[0] - dur) as f64 / 1e9,
-                before_record: i + 1,
-            })
+            .map(|(i, w)| Gap { start: (w[0] + dur) as f64 / 1e9, duration: (w[1] - w[0] - dur) as f64 / 1e9, before_record: i + 1 })
             .collect()
     }
 
@@ -481,12 +451,7 @@ impl EdfFile {
             )));
         }
         if lens.len() != channels.len() {
-            return Err(Error::Argument(format!(
-                "{}: {} output buffers for {} channels",
-                self.path.display(),
-                lens.len(),
-                channels.len()
-            )));
+            return Err(Error::Argument(format!("{}: {} output buffers for {} channels", self.path.display(), lens.len(), channels.len())));
         }
         self.check_channels(channels)?;
         for (k, (&c, &len)) in channels.iter().zip(lens).enumerate() {
@@ -511,12 +476,7 @@ impl EdfFile {
     ///
     /// Large requests are decoded in parallel and release the file pages they have read, so the
     /// process keeps only the output in memory.
-    pub fn read_physical(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [f32]],
-    ) -> Result<()> {
+    pub fn read_physical(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [f32]]) -> Result<()> {
         let lens: Vec<usize> = out.iter().map(|o| o.len()).collect();
         self.check(channels, &records, &lens)?;
         let release = records.len() * self.header.record_bytes >= RELEASE_MIN_BYTES;
@@ -525,12 +485,7 @@ impl EdfFile {
     }
 
     /// Like [`EdfFile::read_physical`] but the raw digital values (i32, sign-extended for BDF).
-    pub fn read_digital(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [i32]],
-    ) -> Result<()> {
+    pub fn read_digital(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [i32]]) -> Result<()> {
         let lens: Vec<usize> = out.iter().map(|o| o.len()).collect();
         self.check(channels, &records, &lens)?;
         let release = records.len() * self.header.record_bytes >= RELEASE_MIN_BYTES;
@@ -539,13 +494,7 @@ impl EdfFile {
     }
 
     /// Decode (checked by the caller), in parallel blocks when large.
-    fn decode<T: Sample>(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [T]],
-        release: bool,
-    ) {
+    fn decode<T: Sample>(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [T]], release: bool) {
         let rb = self.header.record_bytes;
         if records.len() * rb < PAR_MIN_BYTES || rayon::current_num_threads() < 2 {
             self.decode_seq(channels, records.clone(), out);
@@ -556,34 +505,24 @@ impl EdfFile {
         }
         let block = (BLOCK_BYTES / rb).max(1);
         let nblocks = records.len().div_ceil(block);
-        let mut per_block: Vec<Vec<&mut [T]>> = (0..nblocks)
-            .map(|_| Vec::with_capacity(channels.len()))
-            .collect();
+        let mut per_block: Vec<Vec<&mut [T]>> = (0..nblocks).map(|_| Vec::with_capacity(channels.len())).collect();
         for (o, &c) in out.iter_mut().zip(channels) {
             let spr = self.signals[c].samples_per_record;
             for (b, piece) in o.chunks_mut(spr * block).enumerate() {
                 per_block[b].push(piece);
             }
         }
-        per_block
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(b, mut pieces)| {
-                let r0 = records.start + b * block;
-                let r1 = (r0 + block).min(records.end);
-                self.decode_seq(channels, r0..r1, &mut pieces);
-                if release {
-                    self.release(r0..r1);
-                }
-            });
+        per_block.into_par_iter().enumerate().for_each(|(b, mut pieces)| {
+            let r0 = records.start + b * block;
+            let r1 = (r0 + block).min(records.end);
+            self.decode_seq(channels, r0..r1, &mut pieces);
+            if release {
+                self.release(r0..r1);
+            }
+        });
     }
 
-    fn decode_seq<T: Sample>(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [T]],
-    ) {
+    fn decode_seq<T: Sample>(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [T]]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above).
@@ -597,22 +536,12 @@ impl EdfFile {
     /// conversions and products the kernels use).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn decode_seq_avx2<T: Sample>(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [T]],
-    ) {
+    fn decode_seq_avx2<T: Sample>(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [T]]) {
         self.decode_seq_body(channels, records, out)
     }
 
     #[inline(always)]
-    fn decode_seq_body<T: Sample>(
-        &self,
-        channels: &[usize],
-        records: Range<usize>,
-        out: &mut [&mut [T]],
-    ) {
+    fn decode_seq_body<T: Sample>(&self, channels: &[usize], records: Range<usize>, out: &mut [&mut [T]]) {
         let hb = self.header.header_bytes;
         let rb = self.header.record_bytes;
         let bdf = self.header.file_type.is_bdf();
@@ -627,13 +556,7 @@ impl EdfFile {
         for (k, r) in records.clone().enumerate() {
             let rec = &self.mmap[hb + r * rb..hb + (r + 1) * rb];
             for (o, &(off, spr, g, b)) in out.iter_mut().zip(&params) {
-                T::decode(
-                    &rec[off..off + spr * sb],
-                    bdf,
-                    g,
-                    b,
-                    &mut o[k * spr..(k + 1) * spr],
-                );
+                T::decode(&rec[off..off + spr * sb], bdf, g, b, &mut o[k * spr..(k + 1) * spr]);
             }
         }
     }
@@ -659,10 +582,7 @@ impl EdfFile {
         if b > a {
             // SAFETY: read-only shared file mapping and no reference into this range outlives the
             // caller's decode: pages are simply read again from the file if touched.
-            let _ = unsafe {
-                self.mmap
-                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
-            };
+            let _ = unsafe { self.mmap.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a) };
         }
     }
 
@@ -672,16 +592,9 @@ impl EdfFile {
     pub fn chunks(&self, channels: &[usize], records_per_chunk: usize) -> Result<Chunks<'_>> {
         self.check_channels(channels)?;
         if records_per_chunk == 0 {
-            return Err(Error::Argument(
-                "records_per_chunk must be at least 1".into(),
-            ));
+            return Err(Error::Argument("records_per_chunk must be at least 1".into()));
         }
-        Ok(Chunks {
-            file: self,
-            channels: channels.to_vec(),
-            next: 0,
-            per: records_per_chunk,
-        })
+        Ok(Chunks { file: self, channels: channels.to_vec(), next: 0, per: records_per_chunk })
     }
 
     /// A number of records per chunk that makes chunks of about `bytes` of file data.
@@ -696,11 +609,7 @@ impl EdfFile {
     pub fn read_recording(&self) -> Result<Recording> {
         let n = self.n_records;
         let all: Vec<usize> = (0..self.signals.len()).collect();
-        let mut bufs: Vec<Vec<f32>> = self
-            .signals
-            .iter()
-            .map(|s| vec![0.0f32; s.samples_per_record * n])
-            .collect();
+        let mut bufs: Vec<Vec<f32>> = self.signals.iter().map(|s| vec![0.0f32; s.samples_per_record * n]).collect();
         {
             let mut outs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| b.as_mut_slice()).collect();
             let release = n * self.header.record_bytes >= RELEASE_MIN_BYTES;
@@ -779,8 +688,7 @@ impl Chunks<'_> {
             d.resize(f.signals[c].samples_per_record * (r1 - r0), 0.0);
         }
         {
-            let mut outs: Vec<&mut [f32]> =
-                chunk.data.iter_mut().map(|d| d.as_mut_slice()).collect();
+            let mut outs: Vec<&mut [f32]> = chunk.data.iter_mut().map(|d| d.as_mut_slice()).collect();
             f.decode(&self.channels, r0..r1, &mut outs, true);
         }
         chunk.records = r0..r1;
@@ -813,14 +721,9 @@ mod tests {
         for (name, format) in [("a.edf", crate::Format::Edf), ("a.bdf", crate::Format::Bdf)] {
             let p = dir.path().join(name);
             let mut rec = Recording::default();
-            let x: Vec<f32> = (0..1000)
-                .map(|i| ((i * 7919) % 2001) as f32 - 1000.0)
-                .collect();
+            let x: Vec<f32> = (0..1000).map(|i| ((i * 7919) % 2001) as f32 - 1000.0).collect();
             rec.signals.push(Signal::new("a", "uV", 100.0, x));
-            let o = crate::RecordingWriteOptions {
-                format,
-                ..Default::default()
-            };
+            let o = crate::RecordingWriteOptions { format, ..Default::default() };
             crate::write_recording(&p, &rec, &o).unwrap();
             let f = EdfFile::open(&p).unwrap();
             let (mut a, mut b) = (vec![0f32; 1000], vec![0f32; 1000]);
@@ -922,5 +825,4 @@ mod tests {
             assert_eq!(f.start_offset_ns, whole.start_offset_ns, "window {window}");
         }
     }
-
 }

@@ -71,15 +71,7 @@ struct Runs {
 }
 
 impl Runs {
-    const EMPTY: Runs = Runs {
-        len: 0,
-        first: 0,
-        prefix: 0,
-        last: 0,
-        suffix: 0,
-        interior: 0,
-        all_same: false,
-    };
+    const EMPTY: Runs = Runs { len: 0, first: 0, prefix: 0, last: 0, suffix: 0, interior: 0, all_same: false };
 
     fn merge(self, b: Runs, l: u64) -> Runs {
         if self.len == 0 {
@@ -94,33 +86,13 @@ impl Runs {
         if a.last == b.first {
             let joined = a.suffix + b.prefix;
             match (a.all_same, b.all_same) {
-                (true, true) => Runs {
-                    len,
-                    first: a.first,
-                    prefix: len,
-                    last: b.last,
-                    suffix: len,
-                    interior: 0,
-                    all_same: true,
-                },
-                (true, false) => Runs {
-                    len,
-                    first: a.first,
-                    prefix: joined,
-                    last: b.last,
-                    suffix: b.suffix,
-                    interior: b.interior,
-                    all_same: false,
-                },
-                (false, true) => Runs {
-                    len,
-                    first: a.first,
-                    prefix: a.prefix,
-                    last: b.last,
-                    suffix: joined,
-                    interior: a.interior,
-                    all_same: false,
-                },
+                (true, true) => Runs { len, first: a.first, prefix: len, last: b.last, suffix: len, interior: 0, all_same: true },
+                (true, false) => {
+                    Runs { len, first: a.first, prefix: joined, last: b.last, suffix: b.suffix, interior: b.interior, all_same: false }
+                }
+                (false, true) => {
+                    Runs { len, first: a.first, prefix: a.prefix, last: b.last, suffix: joined, interior: a.interior, all_same: false }
+                }
                 (false, false) => Runs {
                     len,
                     first: a.first,
@@ -139,25 +111,13 @@ impl Runs {
             if !b.all_same {
                 interior += keep(b.prefix);
             }
-            Runs {
-                len,
-                first: a.first,
-                prefix: a.prefix,
-                last: b.last,
-                suffix: b.suffix,
-                interior,
-                all_same: false,
-            }
+            Runs { len, first: a.first, prefix: a.prefix, last: b.last, suffix: b.suffix, interior, all_same: false }
         }
     }
 
     fn flat(&self, l: u64) -> u64 {
         let keep = |n: u64| if n >= l { n } else { 0 };
-        if self.all_same {
-            keep(self.len)
-        } else {
-            self.interior + keep(self.prefix) + keep(self.suffix)
-        }
+        if self.all_same { keep(self.len) } else { self.interior + keep(self.prefix) + keep(self.suffix) }
     }
 }
 
@@ -174,15 +134,7 @@ struct Acc {
 }
 
 impl Acc {
-    const EMPTY: Acc = Acc {
-        n: 0,
-        min: i32::MAX,
-        max: i32::MIN,
-        sum: 0,
-        sumsq: 0,
-        clipped: 0,
-        runs: Runs::EMPTY,
-    };
+    const EMPTY: Acc = Acc { n: 0, min: i32::MAX, max: i32::MIN, sum: 0, sumsq: 0, clipped: 0, runs: Runs::EMPTY };
 
     fn merge(self, b: Acc, l: u64) -> Acc {
         Acc {
@@ -200,14 +152,7 @@ impl Acc {
 #[inline(always)]
 /// Statistics of one contiguous slice of digital samples. `chunk` is the block size used to
 /// find long runs (any run of at least `2 × chunk - 1` samples contains a whole chunk).
-fn slice_acc(
-    x: &[i32],
-    l: u64,
-    chunk: usize,
-    dmin: i32,
-    dmax: i32,
-    const_chunks: &mut Vec<usize>,
-) -> Acc {
+fn slice_acc(x: &[i32], l: u64, chunk: usize, dmin: i32, dmax: i32, const_chunks: &mut Vec<usize>) -> Acc {
     let n = x.len();
     if n == 0 {
         return Acc::EMPTY;
@@ -224,26 +169,14 @@ fn slice_acc(
             const_chunks.push(k);
         }
     }
-    let clipped = if mn <= dmin || mx >= dmax {
-        x.iter().filter(|&&v| v <= dmin || v >= dmax).count() as u64
-    } else {
-        0
-    };
+    let clipped = if mn <= dmin || mx >= dmax { x.iter().filter(|&&v| v <= dmin || v >= dmax).count() as u64 } else { 0 };
 
     // Runs: the one at the start, the one at the end, and long ones in between (found from the
     // constant chunks only, so that ordinary data costs nothing here).
     let first = x[0];
     let p = x.iter().position(|&v| v != first).unwrap_or(n);
     let runs = if p == n {
-        Runs {
-            len: n as u64,
-            first,
-            prefix: n as u64,
-            last: first,
-            suffix: n as u64,
-            interior: 0,
-            all_same: true,
-        }
+        Runs { len: n as u64, first, prefix: n as u64, last: first, suffix: n as u64, interior: 0, all_same: true }
     } else {
         let last = x[n - 1];
         let s = x.iter().rposition(|&v| v != last).map_or(0, |i| i + 1);
@@ -268,25 +201,9 @@ fn slice_acc(
             }
             pos = b;
         }
-        Runs {
-            len: n as u64,
-            first,
-            prefix: p as u64,
-            last,
-            suffix: (n - s) as u64,
-            interior,
-            all_same: false,
-        }
+        Runs { len: n as u64, first, prefix: p as u64, last, suffix: (n - s) as u64, interior, all_same: false }
     };
-    Acc {
-        n: n as u64,
-        min: mn,
-        max: mx,
-        sum,
-        sumsq,
-        clipped,
-        runs,
-    }
+    Acc { n: n as u64, min: mn, max: mx, sum, sumsq, clipped, runs }
 }
 
 /// min, max, sum and sum of squares of a short slice (at most 4096 samples, so that the sums fit
@@ -306,14 +223,7 @@ fn chunk_stats(c: &[i32]) -> (i32, i32, i64, i64) {
 /// Statistics of records `records`, per data signal. Dispatches to an AVX2 build of the same
 /// code where the CPU has it (the portable x86-64 baseline has no vector 32-bit min/max or
 /// 64-bit products).
-fn block_stats(
-    f: &EdfFile,
-    records: std::ops::Range<usize>,
-    l: &[u64],
-    chunk: &[usize],
-    bdf: bool,
-    sb: usize,
-) -> Vec<Acc> {
+fn block_stats(f: &EdfFile, records: std::ops::Range<usize>, l: &[u64], chunk: &[usize], bdf: bool, sb: usize) -> Vec<Acc> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
@@ -324,26 +234,12 @@ fn block_stats(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn block_stats_avx2(
-    f: &EdfFile,
-    records: std::ops::Range<usize>,
-    l: &[u64],
-    chunk: &[usize],
-    bdf: bool,
-    sb: usize,
-) -> Vec<Acc> {
+fn block_stats_avx2(f: &EdfFile, records: std::ops::Range<usize>, l: &[u64], chunk: &[usize], bdf: bool, sb: usize) -> Vec<Acc> {
     block_stats_body(f, records, l, chunk, bdf, sb)
 }
 
 #[inline(always)]
-fn block_stats_body(
-    f: &EdfFile,
-    records: std::ops::Range<usize>,
-    l: &[u64],
-    chunk: &[usize],
-    bdf: bool,
-    sb: usize,
-) -> Vec<Acc> {
+fn block_stats_body(f: &EdfFile, records: std::ops::Range<usize>, l: &[u64], chunk: &[usize], bdf: bool, sb: usize) -> Vec<Acc> {
     let signals = f.signals();
     let mut acc = vec![Acc::EMPTY; signals.len()];
     let mut scratch: Vec<i32> = Vec::new();
@@ -353,21 +249,8 @@ fn block_stats_body(
         for (c, s) in signals.iter().enumerate() {
             let spr = s.samples_per_record;
             scratch.resize(spr, 0);
-            i32::decode(
-                &rec[s.record_offset..s.record_offset + spr * sb],
-                bdf,
-                0.0,
-                0.0,
-                &mut scratch,
-            );
-            let a = slice_acc(
-                &scratch,
-                l[c],
-                chunk[c],
-                s.digital_min,
-                s.digital_max,
-                &mut consts,
-            );
+            i32::decode(&rec[s.record_offset..s.record_offset + spr * sb], bdf, 0.0, 0.0, &mut scratch);
+            let a = slice_acc(&scratch, l[c], chunk[c], s.digital_min, s.digital_max, &mut consts);
             acc[c] = acc[c].merge(a, l[c]);
         }
     }
@@ -380,23 +263,13 @@ impl EdfFile {
     /// Runs on all cores over blocks of records and keeps memory bounded (mapped pages are
     /// released after each block). `progress` is called with the number of records finished
     /// since the last call (from worker threads).
-    pub fn stats(
-        &self,
-        options: &StatsOptions,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> Result<Vec<ChannelStats>> {
+    pub fn stats(&self, options: &StatsOptions, progress: &(dyn Fn(usize) + Sync)) -> Result<Vec<ChannelStats>> {
         let signals = self.signals();
         let nch = signals.len();
         let n = self.n_records();
         let rb = self.header().record_bytes;
-        let l: Vec<u64> = signals
-            .iter()
-            .map(|s| ((options.flat_seconds * s.fs - 1e-9).ceil().max(2.0)) as u64)
-            .collect();
-        let chunk: Vec<usize> = l
-            .iter()
-            .map(|&l| (l.div_ceil(2) as usize).clamp(1, 4096))
-            .collect();
+        let l: Vec<u64> = signals.iter().map(|s| ((options.flat_seconds * s.fs - 1e-9).ceil().max(2.0)) as u64).collect();
+        let chunk: Vec<usize> = l.iter().map(|&l| (l.div_ceil(2) as usize).clamp(1, 4096)).collect();
         let block = ((4 << 20) / rb).max(1);
         let nblocks = n.div_ceil(block);
         let bdf = self.file_type().is_bdf();
@@ -436,13 +309,7 @@ impl EdfFile {
                     let var_d = (a.n as i128 * a.sumsq - a.sum * a.sum) as f64 / (nf * nf);
                     let mean = g * mean_d + o;
                     let std = g.abs() * var_d.max(0.0).sqrt();
-                    (
-                        lo.min(hi),
-                        lo.max(hi),
-                        mean,
-                        std,
-                        (mean * mean + std * std).sqrt(),
-                    )
+                    (lo.min(hi), lo.max(hi), mean, std, (mean * mean + std * std).sqrt())
                 };
                 let n_flat = a.runs.flat(l);
                 let frac = |k: u64| if a.n == 0 { f64::NAN } else { k as f64 / nf };
@@ -522,10 +389,7 @@ mod tests {
         for l in [2u64, 3, 5, 10, 17, 25] {
             let want = flat_naive(&x, l);
             for step in [1usize, 3, 7, 16, 50, 1000, x.len()] {
-                let cuts: Vec<usize> = (1..)
-                    .map(|i| i * step)
-                    .take_while(|&c| c < x.len())
-                    .collect();
+                let cuts: Vec<usize> = (1..).map(|i| i * step).take_while(|&c| c < x.len()).collect();
                 let got = split_acc(&x, &cuts, l).runs.flat(l);
                 assert_eq!(got, want, "l={l} step={step}");
             }
@@ -538,18 +402,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.edf");
         let mut rec = Recording::default();
-        let x: Vec<f32> = (0..2560)
-            .map(|i| {
-                if i % 700 < 300 {
-                    3.0
-                } else {
-                    ((i * i) % 97) as f32 - 48.0
-                }
-            })
-            .collect();
+        let x: Vec<f32> = (0..2560).map(|i| if i % 700 < 300 { 3.0 } else { ((i * i) % 97) as f32 - 48.0 }).collect();
         rec.signals.push(Signal::new("a", "uV", 256.0, x.clone()));
-        rec.signals
-            .push(Signal::new("b", "uV", 64.0, x[..640].to_vec()));
+        rec.signals.push(Signal::new("b", "uV", 64.0, x[..640].to_vec()));
         crate::write_recording(&p, &rec, &Default::default()).unwrap();
         let f = EdfFile::open(&p).unwrap();
         let (l, chunk) = ([256u64, 64], [128usize, 32]);
@@ -565,10 +420,7 @@ mod tests {
         let x = [-100, 5, 5, 5, 100, 100, 3];
         let mut consts = Vec::new();
         let a = slice_acc(&x, 3, 2, -100, 100, &mut consts);
-        assert_eq!(
-            (a.n, a.min, a.max, a.sum, a.sumsq, a.clipped),
-            (7, -100, 100, 118, 30084, 3)
-        );
+        assert_eq!((a.n, a.min, a.max, a.sum, a.sumsq, a.clipped), (7, -100, 100, 118, 30084, 3));
         assert_eq!(a.runs.flat(3), 3);
         assert_eq!(slice_acc(&x, 2, 1, -100, 100, &mut consts).runs.flat(2), 5);
         let all = slice_acc(&[4, 4, 4], 2, 1, -100, 100, &mut consts);

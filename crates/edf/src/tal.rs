@@ -36,11 +36,7 @@ pub(crate) fn split_channel(text: &str) -> (String, Option<String>) {
 /// Parse the bytes of one annotation signal in one data record. `timekeeping` is true for the
 /// first annotation signal. Problems are reported through `warn(byte offset in `bytes`, message)`
 /// and the parser goes on with the next TAL.
-pub(crate) fn parse(
-    bytes: &[u8],
-    timekeeping: bool,
-    warn: &mut dyn FnMut(usize, String),
-) -> SignalTals {
+pub(crate) fn parse(bytes: &[u8], timekeeping: bool, warn: &mut dyn FnMut(usize, String)) -> SignalTals {
     let mut out = SignalTals::default();
     let mut pos = 0;
     let mut first = true;
@@ -52,39 +48,21 @@ pub(crate) fn parse(
         let end = bytes[pos..].iter().position(|&b| b == 0).map(|e| pos + e);
         let tal = &bytes[pos..end.unwrap_or(bytes.len())];
         if end.is_none() {
-            warn(
-                pos,
-                "TAL not terminated by a 0 byte before the end of the annotation signal".into(),
-            );
+            warn(pos, "TAL not terminated by a 0 byte before the end of the annotation signal".into());
         }
         parse_tal(tal, pos, timekeeping && first, &mut out, warn);
         first = false;
         pos = end.map_or(bytes.len(), |e| e + 1);
     }
     if timekeeping && out.timekeeping_ns.is_none() {
-        warn(
-            0,
-            "no time-keeping TAL (record start time) in the first annotation signal".into(),
-        );
+        warn(0, "no time-keeping TAL (record start time) in the first annotation signal".into());
     }
     out
 }
 
-fn parse_tal(
-    tal: &[u8],
-    at: usize,
-    timekeeping: bool,
-    out: &mut SignalTals,
-    warn: &mut dyn FnMut(usize, String),
-) {
+fn parse_tal(tal: &[u8], at: usize, timekeeping: bool, out: &mut SignalTals, warn: &mut dyn FnMut(usize, String)) {
     let Some(head_end) = tal.iter().position(|&b| b == 0x14) else {
-        warn(
-            at,
-            format!(
-                "TAL {} has no 0x14 after its onset: skipped",
-                crate::error::show_bytes(short(tal))
-            ),
-        );
+        warn(at, format!("TAL {} has no 0x14 after its onset: skipped", crate::error::show_bytes(short(tal))));
         return;
     };
     let head = &tal[..head_end];
@@ -93,36 +71,18 @@ fn parse_tal(
         None => (head, None),
     };
     let Some(onset_ns) = parse_seconds_ns(onset_raw) else {
-        warn(
-            at,
-            format!(
-                "TAL onset {} is not a number of seconds: TAL skipped",
-                crate::error::show_bytes(short(onset_raw))
-            ),
-        );
+        warn(at, format!("TAL onset {} is not a number of seconds: TAL skipped", crate::error::show_bytes(short(onset_raw))));
         return;
     };
     if !matches!(onset_raw.first(), Some(b'+' | b'-')) {
-        warn(
-            at,
-            format!(
-                "TAL onset {} has no leading + or - (EDF+ requires one)",
-                crate::error::show_bytes(onset_raw)
-            ),
-        );
+        warn(at, format!("TAL onset {} has no leading + or - (EDF+ requires one)", crate::error::show_bytes(onset_raw)));
     }
     let duration_ns = match dur_raw {
         None => None,
         Some(d) => match parse_seconds_ns(d) {
             Some(v) if v >= 0 && !matches!(d.first(), Some(b'+' | b'-')) => Some(v),
             _ => {
-                warn(
-                    at,
-                    format!(
-                        "TAL duration {} is not a number of seconds: read as no duration",
-                        crate::error::show_bytes(short(d))
-                    ),
-                );
+                warn(at, format!("TAL duration {} is not a number of seconds: read as no duration", crate::error::show_bytes(short(d))));
                 None
             }
         },
@@ -146,10 +106,7 @@ fn parse_tal(
             Some(&[]) => {}
             Some(_) => {
                 // Not the empty marker: keep the text as an annotation rather than lose it.
-                warn(
-                    at,
-                    "time-keeping TAL starts with a non-empty text (kept as an annotation)".into(),
-                );
+                warn(at, "time-keeping TAL starts with a non-empty text (kept as an annotation)".into());
                 skip_first = false;
             }
             None => {}
@@ -162,20 +119,12 @@ fn parse_tal(
         let text = match std::str::from_utf8(t) {
             Ok(s) => s.to_string(),
             Err(_) => {
-                warn(
-                    at,
-                    "annotation text is not valid UTF-8 (invalid bytes replaced by U+FFFD)".into(),
-                );
+                warn(at, "annotation text is not valid UTF-8 (invalid bytes replaced by U+FFFD)".into());
                 String::from_utf8_lossy(t).into_owned()
             }
         };
         let (text, channel) = split_channel(&text);
-        out.annotations.push(RawAnnotation {
-            onset_ns,
-            duration_ns,
-            text,
-            channel,
-        });
+        out.annotations.push(RawAnnotation { onset_ns, duration_ns, text, channel });
     }
 }
 
@@ -216,13 +165,7 @@ pub(crate) fn encode_timekeeping(start_ns: i64, out: &mut Vec<u8>) {
 
 /// One annotation as a TAL. Bytes that would break the TAL (0x00, 0x14, 0x15) are replaced by
 /// spaces; the caller sanitises and warns before.
-pub(crate) fn encode_annotation(
-    onset_ns: i64,
-    duration_ns: Option<i64>,
-    text: &str,
-    channel: Option<&str>,
-    out: &mut Vec<u8>,
-) {
+pub(crate) fn encode_annotation(onset_ns: i64, duration_ns: Option<i64>, text: &str, channel: Option<&str>, out: &mut Vec<u8>) {
     out.extend_from_slice(format_seconds(onset_ns, true).as_bytes());
     if let Some(d) = duration_ns {
         out.push(0x15);
@@ -230,13 +173,7 @@ pub(crate) fn encode_annotation(
     }
     out.push(0x14);
     let clean = |s: &str, out: &mut Vec<u8>| {
-        out.extend(s.bytes().map(|b| {
-            if matches!(b, 0 | 0x14 | 0x15) {
-                b' '
-            } else {
-                b
-            }
-        }));
+        out.extend(s.bytes().map(|b| if matches!(b, 0 | 0x14 | 0x15) { b' ' } else { b }));
     };
     clean(text, out);
     if let Some(c) = channel {
@@ -247,12 +184,7 @@ pub(crate) fn encode_annotation(
 }
 
 /// Length in bytes of [`encode_annotation`]'s output.
-pub(crate) fn encoded_len(
-    onset_ns: i64,
-    duration_ns: Option<i64>,
-    text: &str,
-    channel: Option<&str>,
-) -> usize {
+pub(crate) fn encoded_len(onset_ns: i64, duration_ns: Option<i64>, text: &str, channel: Option<&str>) -> usize {
     let mut v = Vec::new();
     encode_annotation(onset_ns, duration_ns, text, channel, &mut v);
     v.len()
@@ -270,25 +202,15 @@ mod tests {
 
     #[test]
     fn timekeeping_and_several_annotations() {
-        let b =
-            b"+1.5\x14\x14extra\x14\x00+2\x150.5\x14a\x14b@@Fp1\x14\x00+3\x14c\x14\x00\x00\x00\x00";
+        let b = b"+1.5\x14\x14extra\x14\x00+2\x150.5\x14a\x14b@@Fp1\x14\x00+3\x14c\x14\x00\x00\x00\x00";
         let (r, w) = parse_all(b, true);
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(r.timekeeping_ns, Some(1_500_000_000));
         let a = &r.annotations;
         assert_eq!(a.len(), 4);
-        assert_eq!(
-            (a[0].onset_ns, a[0].duration_ns, a[0].text.as_str()),
-            (1_500_000_000, None, "extra")
-        );
-        assert_eq!(
-            (a[1].onset_ns, a[1].duration_ns, a[1].text.as_str()),
-            (2_000_000_000, Some(500_000_000), "a")
-        );
-        assert_eq!(
-            (a[2].text.as_str(), a[2].channel.as_deref()),
-            ("b", Some("Fp1"))
-        );
+        assert_eq!((a[0].onset_ns, a[0].duration_ns, a[0].text.as_str()), (1_500_000_000, None, "extra"));
+        assert_eq!((a[1].onset_ns, a[1].duration_ns, a[1].text.as_str()), (2_000_000_000, Some(500_000_000), "a"));
+        assert_eq!((a[2].text.as_str(), a[2].channel.as_deref()), ("b", Some("Fp1")));
         assert_eq!((a[3].onset_ns, a[3].text.as_str()), (3_000_000_000, "c"));
     }
 
@@ -312,8 +234,7 @@ mod tests {
             w,
             vec![
                 "5: TAL onset \"abc\" is not a number of seconds: TAL skipped".to_string(),
-                "12: TAL duration \"x\" is not a number of seconds: read as no duration"
-                    .to_string(),
+                "12: TAL duration \"x\" is not a number of seconds: read as no duration".to_string(),
             ]
         );
     }
@@ -322,13 +243,7 @@ mod tests {
     fn encode_roundtrip() {
         let mut v = Vec::new();
         encode_timekeeping(39_453_100, &mut v);
-        encode_annotation(
-            -250_000_000,
-            Some(1_000_000_000),
-            "Sz onset",
-            Some("T3"),
-            &mut v,
-        );
+        encode_annotation(-250_000_000, Some(1_000_000_000), "Sz onset", Some("T3"), &mut v);
         encode_annotation(7_000_000_001, None, "漢字", None, &mut v);
         assert_eq!(&v[..13], b"+0.0394531\x14\x14\x00");
         let (r, w) = parse_all(&v, true);
@@ -336,12 +251,7 @@ mod tests {
         assert_eq!(r.timekeeping_ns, Some(39_453_100));
         assert_eq!(
             r.annotations[0],
-            RawAnnotation {
-                onset_ns: -250_000_000,
-                duration_ns: Some(1_000_000_000),
-                text: "Sz onset".into(),
-                channel: Some("T3".into())
-            }
+            RawAnnotation { onset_ns: -250_000_000, duration_ns: Some(1_000_000_000), text: "Sz onset".into(), channel: Some("T3".into()) }
         );
         assert_eq!(r.annotations[1].onset_ns, 7_000_000_001);
         assert_eq!(r.annotations[1].text, "漢字");

@@ -94,19 +94,8 @@ impl SignalSpec {
 
     /// A signal whose physical range is `[min, max]` of the data (widened by 1 unit when the data
     /// are constant) over the full digital range of `format`, so that nothing clips.
-    pub fn for_data(
-        label: &str,
-        unit: &str,
-        samples_per_record: usize,
-        min: f64,
-        max: f64,
-        format: Format,
-    ) -> SignalSpec {
-        let (mut lo, mut hi) = if min.is_finite() && max.is_finite() && min <= max {
-            (min, max)
-        } else {
-            (-1.0, 1.0)
-        };
+    pub fn for_data(label: &str, unit: &str, samples_per_record: usize, min: f64, max: f64, format: Format) -> SignalSpec {
+        let (mut lo, mut hi) = if min.is_finite() && max.is_finite() && min <= max { (min, max) } else { (-1.0, 1.0) };
         if lo == hi {
             lo -= 1.0;
             hi += 1.0;
@@ -200,17 +189,11 @@ pub struct EdfWriter {
 }
 
 fn write_err(path: &Path, message: impl Into<String>) -> Error {
-    Error::Write {
-        path: path.to_path_buf(),
-        message: message.into(),
-    }
+    Error::Write { path: path.to_path_buf(), message: message.into() }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |cause| Error::Io {
-        path: path.to_path_buf(),
-        cause,
-    }
+    move |cause| Error::Io { path: path.to_path_buf(), cause }
 }
 
 /// Direction of rounding when a number must be shortened to fit a header field.
@@ -246,11 +229,7 @@ fn fmt_number(v: f64, width: usize, dir: Round) -> Option<String> {
         };
         for _ in 0..3 {
             let s = format!("{r:.d$}");
-            let s = if s.contains('.') {
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            } else {
-                s
-            };
+            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
             let back = parse_float(s.as_bytes())?;
             let ok = match dir {
                 Round::Down => back <= v,
@@ -300,16 +279,10 @@ fn pad(s: &str, width: usize) -> Vec<u8> {
 /// Check a text field: printable ASCII and at most `width` bytes.
 fn ascii_field(path: &Path, s: &str, width: usize, what: &str) -> Result<String> {
     if let Some(c) = s.chars().find(|c| !(' '..='~').contains(c)) {
-        return Err(write_err(
-            path,
-            format!("{what} {s:?} has the character {c:?}: EDF headers are printable ASCII"),
-        ));
+        return Err(write_err(path, format!("{what} {s:?} has the character {c:?}: EDF headers are printable ASCII")));
     }
     if s.len() > width {
-        return Err(write_err(
-            path,
-            format!("{what} {s:?} is longer than {width} characters"),
-        ));
+        return Err(write_err(path, format!("{what} {s:?} is longer than {width} characters")));
     }
     Ok(s.to_string())
 }
@@ -329,17 +302,10 @@ fn subfield_text(s: &str) -> (String, bool) {
     (out, changed)
 }
 
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
 fn plus_date(d: &NaiveDateTime) -> String {
-    format!(
-        "{:02}-{}-{:04}",
-        d.day(),
-        MONTHS[d.month0() as usize],
-        d.year()
-    )
+    format!("{:02}-{}-{:04}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 fn is_plus_date(s: &str) -> bool {
@@ -350,10 +316,7 @@ fn is_plus_date(s: &str) -> bool {
 /// Limit a field to 80 bytes (warn when cut).
 fn fit80(s: String, what: &str, warnings: &mut Vec<String>) -> String {
     if s.len() > 80 {
-        warnings.push(format!(
-            "{what} longer than 80 characters: cut to {:?}",
-            &s[..80]
-        ));
+        warnings.push(format!("{what} longer than 80 characters: cut to {:?}", &s[..80]));
         s[..80].to_string()
     } else {
         s
@@ -376,19 +339,13 @@ fn patient_field(patient: &str, warnings: &mut Vec<String>) -> String {
     }
     let (txt, changed) = subfield_text(patient);
     if changed {
-        warnings.push(format!(
-            "patient field {patient:?}: non-ASCII characters replaced by '?'"
-        ));
+        warnings.push(format!("patient field {patient:?}: non-ASCII characters replaced by '?'"));
     }
     fit80(format!("X X X {txt}"), "patient field", warnings)
 }
 
 /// The EDF+ recording field for `recording` and the start date.
-fn recording_field(
-    recording: &str,
-    start: Option<&NaiveDateTime>,
-    warnings: &mut Vec<String>,
-) -> String {
+fn recording_field(recording: &str, start: Option<&NaiveDateTime>, warnings: &mut Vec<String>) -> String {
     let date = start.map_or("X".to_string(), plus_date);
     if let Some(rest) = recording.strip_prefix("Startdate ")
         && recording.chars().all(|c| (' '..='~').contains(&c))
@@ -402,26 +359,16 @@ fn recording_field(
         while parts.len() < 3 {
             parts.push("X");
         }
-        return fit80(
-            format!("Startdate {date} {}", parts.join(" ")),
-            "recording field",
-            warnings,
-        );
+        return fit80(format!("Startdate {date} {}", parts.join(" ")), "recording field", warnings);
     }
     if recording.trim().is_empty() {
         return format!("Startdate {date} X X X");
     }
     let (txt, changed) = subfield_text(recording);
     if changed {
-        warnings.push(format!(
-            "recording field {recording:?}: non-ASCII characters replaced by '?'"
-        ));
+        warnings.push(format!("recording field {recording:?}: non-ASCII characters replaced by '?'"));
     }
-    fit80(
-        format!("Startdate {date} X X X {txt}"),
-        "recording field",
-        warnings,
-    )
+    fit80(format!("Startdate {date} X X X {txt}"), "recording field", warnings)
 }
 
 /// Assign annotations (their encoded lengths and target records) to records with `cap` bytes of
@@ -481,67 +428,27 @@ impl EdfWriter {
         if config.signals.is_empty() {
             return Err(write_err(&path, "no data signals"));
         }
-        let fmt_dur = fmt_number(config.record_duration, 8, Round::Exact)
-            .filter(|_| config.record_duration > 0.0)
-            .ok_or_else(|| {
-                write_err(
-                    &path,
-                    format!(
-                        "record duration {} s cannot be written exactly in 8 characters",
-                        config.record_duration
-                    ),
-                )
-            })?;
-        let record_ns = crate::header::parse_seconds_ns(fmt_dur.as_bytes())
-            .unwrap_or_else(|| tal::to_ns(config.record_duration));
+        let fmt_dur = fmt_number(config.record_duration, 8, Round::Exact).filter(|_| config.record_duration > 0.0).ok_or_else(|| {
+            write_err(&path, format!("record duration {} s cannot be written exactly in 8 characters", config.record_duration))
+        })?;
+        let record_ns = crate::header::parse_seconds_ns(fmt_dur.as_bytes()).unwrap_or_else(|| tal::to_ns(config.record_duration));
         let (fmin, fmax) = config.format.digital_range();
         let mut gains = Vec::new();
         let mut phys_txt = Vec::new();
         if config.signals.len() > 9998 {
-            return Err(write_err(
-                &path,
-                format!(
-                    "{} signals: EDF holds at most 9998 plus the annotation signal",
-                    config.signals.len()
-                ),
-            ));
+            return Err(write_err(&path, format!("{} signals: EDF holds at most 9998 plus the annotation signal", config.signals.len())));
         }
         for (i, s) in config.signals.iter().enumerate() {
             let what = format!("signal {} label", i + 1);
             ascii_field(&path, &s.label, 16, &what)?;
             if s.label == "EDF Annotations" || s.label == "BDF Annotations" {
-                return Err(write_err(
-                    &path,
-                    format!(
-                        "signal {} is labelled {:?}, reserved for the annotation signal",
-                        i + 1,
-                        s.label
-                    ),
-                ));
+                return Err(write_err(&path, format!("signal {} is labelled {:?}, reserved for the annotation signal", i + 1, s.label)));
             }
-            ascii_field(
-                &path,
-                &s.transducer,
-                80,
-                &format!("signal {} ({}) transducer", i + 1, s.label),
-            )?;
-            ascii_field(
-                &path,
-                &s.unit,
-                8,
-                &format!("signal {} ({}) physical dimension", i + 1, s.label),
-            )?;
-            ascii_field(
-                &path,
-                &s.prefilter,
-                80,
-                &format!("signal {} ({}) prefiltering", i + 1, s.label),
-            )?;
+            ascii_field(&path, &s.transducer, 80, &format!("signal {} ({}) transducer", i + 1, s.label))?;
+            ascii_field(&path, &s.unit, 8, &format!("signal {} ({}) physical dimension", i + 1, s.label))?;
+            ascii_field(&path, &s.prefilter, 80, &format!("signal {} ({}) prefiltering", i + 1, s.label))?;
             if s.samples_per_record == 0 {
-                return Err(write_err(
-                    &path,
-                    format!("signal {} ({}) has 0 samples per record", i + 1, s.label),
-                ));
+                return Err(write_err(&path, format!("signal {} ({}) has 0 samples per record", i + 1, s.label)));
             }
             if s.digital_min < fmin || s.digital_max > fmax || s.digital_min >= s.digital_max {
                 return Err(write_err(
@@ -556,11 +463,7 @@ impl EdfWriter {
                     ),
                 ));
             }
-            let (lo_dir, hi_dir) = if s.physical_min <= s.physical_max {
-                (Round::Down, Round::Up)
-            } else {
-                (Round::Up, Round::Down)
-            };
+            let (lo_dir, hi_dir) = if s.physical_min <= s.physical_max { (Round::Down, Round::Up) } else { (Round::Up, Round::Down) };
             let lo = fmt_number(s.physical_min, 8, lo_dir);
             let hi = fmt_number(s.physical_max, 8, hi_dir);
             let (Some(lo), Some(hi)) = (lo, hi) else {
@@ -575,64 +478,29 @@ impl EdfWriter {
                     ),
                 ));
             };
-            let (lo_v, hi_v) = (
-                parse_float(lo.as_bytes()).unwrap(),
-                parse_float(hi.as_bytes()).unwrap(),
-            );
+            let (lo_v, hi_v) = (parse_float(lo.as_bytes()).unwrap(), parse_float(hi.as_bytes()).unwrap());
             if lo_v == hi_v {
-                return Err(write_err(
-                    &path,
-                    format!(
-                        "signal {} ({}) physical minimum equals maximum ({lo})",
-                        i + 1,
-                        s.label
-                    ),
-                ));
+                return Err(write_err(&path, format!("signal {} ({}) physical minimum equals maximum ({lo})", i + 1, s.label)));
             }
             gains.push((lo_v, hi_v));
             phys_txt.push((lo, hi));
         }
         let sb = config.format.sample_bytes();
-        let data_bytes: usize = config
-            .signals
-            .iter()
-            .map(|s| s.samples_per_record * sb)
-            .sum();
+        let data_bytes: usize = config.signals.iter().map(|s| s.samples_per_record * sb).sum();
         let (header_start, subsec_ns) = match &config.start {
             Some(s) => (s.with_nanosecond(0).unwrap(), s.nanosecond() as i64),
-            None => (
-                chrono::NaiveDate::from_ymd_opt(1985, 1, 1)
-                    .unwrap()
-                    .and_hms_opt(0, 0, 0)
-                    .unwrap(),
-                0,
-            ),
+            None => (chrono::NaiveDate::from_ymd_opt(1985, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(), 0),
         };
         // dd.mm.yy holds 1985-2084; later years are written "yy" with the year in the EDF+ field.
         if header_start.year() < 1985 {
-            return Err(write_err(
-                &path,
-                format!(
-                    "start year {} is before 1985, which EDF cannot store",
-                    header_start.year()
-                ),
-            ));
+            return Err(write_err(&path, format!("start year {} is before 1985, which EDF cannot store", header_start.year())));
         }
         let tmp = {
-            let mut name = path
-                .file_name()
-                .map(|n| n.to_os_string())
-                .unwrap_or_default();
+            let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
             name.push(format!(".tmp{}", std::process::id()));
             path.with_file_name(name)
         };
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)
-            .map_err(io(&tmp))?;
+        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&tmp).map_err(io(&tmp))?;
         let n_sig = config.signals.len();
         let mut w = EdfWriter {
             path,
@@ -658,28 +526,17 @@ impl EdfWriter {
             w.add_annotation(a);
         }
         w.annot_bytes = match expected_records {
-            Some(n) if n > 0 => w
-                .required_annot_bytes(n, |r| r as i64 * record_ns)
-                .unwrap_or(0),
+            Some(n) if n > 0 => w.required_annot_bytes(n, |r| r as i64 * record_ns).unwrap_or(0),
             _ => 0,
         };
         if w.annot_bytes == 0 {
             // Unknown length: room for the time-keeping TAL plus a couple of annotations; the
             // records are rewritten at the end if that is not enough.
-            let longest = w
-                .annotations
-                .iter()
-                .map(|a| w.tal_len(a))
-                .max()
-                .unwrap_or(0);
+            let longest = w.annotations.iter().map(|a| w.tal_len(a)).max().unwrap_or(0);
             w.annot_bytes = round_up(24 + 2 * longest.max(40), sb);
         }
         let header = w.header_bytes(-1);
-        w.file
-            .as_mut()
-            .unwrap()
-            .write_all(&header)
-            .map_err(io(&w.tmp))?;
+        w.file.as_mut().unwrap().write_all(&header).map_err(io(&w.tmp))?;
         Ok(w)
     }
 
@@ -688,39 +545,25 @@ impl EdfWriter {
     pub fn add_annotation(&mut self, mut a: Annotation) {
         let bad = |s: &str| s.bytes().any(|b| matches!(b, 0 | 0x14 | 0x15));
         if bad(&a.text) || a.channel.as_deref().is_some_and(bad) {
-            self.warnings.push(format!(
-                "annotation {:?} at {} s: control bytes 0x00/0x14/0x15 replaced by spaces",
-                a.text, a.onset
-            ));
+            self.warnings.push(format!("annotation {:?} at {} s: control bytes 0x00/0x14/0x15 replaced by spaces", a.text, a.onset));
             a.text = clean_text(&a.text);
             a.channel = a.channel.as_deref().map(clean_text);
         }
         if let Some(d) = a.duration
             && (d.is_nan() || d < 0.0)
         {
-            self.warnings.push(format!(
-                "annotation {:?} at {} s: negative or invalid duration {d} written as none",
-                a.text, a.onset
-            ));
+            self.warnings.push(format!("annotation {:?} at {} s: negative or invalid duration {d} written as none", a.text, a.onset));
             a.duration = None;
         }
         if a.text.is_empty() && a.channel.is_none() {
-            self.warnings.push(format!(
-                "empty annotation at {} s written as \"-\" (EDF+ readers skip empty texts)",
-                a.onset
-            ));
+            self.warnings.push(format!("empty annotation at {} s written as \"-\" (EDF+ readers skip empty texts)", a.onset));
             a.text = "-".into();
         }
         self.annotations.push(a);
     }
 
     fn tal_len(&self, a: &Annotation) -> usize {
-        tal::encoded_len(
-            tal::to_ns(a.onset) + self.subsec_ns,
-            a.duration.map(tal::to_ns),
-            &a.text,
-            a.channel.as_deref(),
-        )
+        tal::encoded_len(tal::to_ns(a.onset) + self.subsec_ns, a.duration.map(tal::to_ns), &a.text, a.channel.as_deref())
     }
 
     fn tk_len(&self, start_ns: i64) -> usize {
@@ -743,9 +586,7 @@ impl EdfWriter {
             })
             .collect();
         let total: usize = tk.iter().sum::<usize>() + lens.iter().sum::<usize>();
-        let mut cap = (tk.iter().max().copied().unwrap_or(0)
-            + lens.iter().max().copied().unwrap_or(0))
-        .max(total.div_ceil(n.max(1)));
+        let mut cap = (tk.iter().max().copied().unwrap_or(0) + lens.iter().max().copied().unwrap_or(0)).max(total.div_ceil(n.max(1)));
         cap = round_up(cap, sb);
         for _ in 0..200 {
             if pack(&lens, &targets, &tk, cap).is_some() {
@@ -766,21 +607,11 @@ impl EdfWriter {
             Format::Bdf => h.extend_from_slice(b"\xFFBIOSEMI"),
         }
         h.extend(pad(&patient_field(&c.patient, &mut warnings), 80));
-        h.extend(pad(
-            &recording_field(&c.recording, c.start.as_ref(), &mut warnings),
-            80,
-        ));
+        h.extend(pad(&recording_field(&c.recording, c.start.as_ref(), &mut warnings), 80));
         let s = &self.header_start;
-        let yy = if (1985..=2084).contains(&s.year()) {
-            format!("{:02}", s.year() % 100)
-        } else {
-            "yy".into()
-        };
+        let yy = if (1985..=2084).contains(&s.year()) { format!("{:02}", s.year() % 100) } else { "yy".into() };
         h.extend(pad(&format!("{:02}.{:02}.{yy}", s.day(), s.month()), 8));
-        h.extend(pad(
-            &format!("{:02}.{:02}.{:02}", s.hour(), s.minute(), s.second()),
-            8,
-        ));
+        h.extend(pad(&format!("{:02}.{:02}.{:02}", s.hour(), s.minute(), s.second()), 8));
         h.extend(pad(&(256 * (ns + 1)).to_string(), 8));
         let kind = match (c.format, c.discontinuous) {
             (Format::Edf, false) => "EDF+C",
@@ -790,17 +621,10 @@ impl EdfWriter {
         };
         h.extend(pad(kind, 44));
         h.extend(pad(&n_records.to_string(), 8));
-        h.extend(pad(
-            &fmt_number(c.record_duration, 8, Round::Exact).unwrap(),
-            8,
-        ));
+        h.extend(pad(&fmt_number(c.record_duration, 8, Round::Exact).unwrap(), 8));
         h.extend(pad(&ns.to_string(), 4));
         let sb = c.format.sample_bytes();
-        let ann_label = if c.format == Format::Bdf {
-            "BDF Annotations"
-        } else {
-            "EDF Annotations"
-        };
+        let ann_label = if c.format == Format::Bdf { "BDF Annotations" } else { "EDF Annotations" };
         let (fmin, fmax) = c.format.digital_range();
         let field = |h: &mut Vec<u8>, f: &dyn Fn(usize) -> String, width: usize| {
             for i in 0..c.signals.len() {
@@ -849,13 +673,7 @@ impl EdfWriter {
     fn check_block(&self, lens: impl Iterator<Item = usize>, n_given: usize) -> Result<usize> {
         let sig = &self.config.signals;
         if n_given != sig.len() {
-            return Err(write_err(
-                &self.path,
-                format!(
-                    "{n_given} channels given, the file has {} data signals",
-                    sig.len()
-                ),
-            ));
+            return Err(write_err(&self.path, format!("{n_given} channels given, the file has {} data signals", sig.len())));
         }
         let mut records = None;
         for (i, len) in lens.enumerate() {
@@ -863,11 +681,7 @@ impl EdfWriter {
             if len % spr != 0 {
                 return Err(write_err(
                     &self.path,
-                    format!(
-                        "signal {} ({}): {len} samples is not a whole number of records of {spr}",
-                        i + 1,
-                        sig[i].label
-                    ),
+                    format!("signal {} ({}): {len} samples is not a whole number of records of {spr}", i + 1, sig[i].label),
                 ));
             }
             let r = len / spr;
@@ -876,11 +690,7 @@ impl EdfWriter {
                 Some(x) if x != r => {
                     return Err(write_err(
                         &self.path,
-                        format!(
-                            "signal {} ({}) has {r} records of samples, signal 1 has {x}",
-                            i + 1,
-                            sig[i].label
-                        ),
+                        format!("signal {} ({}) has {r} records of samples, signal 1 has {x}", i + 1, sig[i].label),
                     ));
                 }
                 _ => {}
@@ -893,16 +703,10 @@ impl EdfWriter {
         match starts {
             Some(s) => {
                 if !self.config.discontinuous {
-                    return Err(write_err(
-                        &self.path,
-                        "record start times given for a continuous (EDF+C) file",
-                    ));
+                    return Err(write_err(&self.path, "record start times given for a continuous (EDF+C) file"));
                 }
                 if s.len() != n {
-                    return Err(write_err(
-                        &self.path,
-                        format!("{} record start times for {n} records", s.len()),
-                    ));
+                    return Err(write_err(&self.path, format!("{} record start times for {n} records", s.len())));
                 }
                 for &t in s {
                     if let Some(&p) = self.record_starts_ns.last()
@@ -943,11 +747,7 @@ impl EdfWriter {
     }
 
     /// [`EdfWriter::write_digital`] with record starts in nanoseconds.
-    pub(crate) fn write_digital_ns(
-        &mut self,
-        data: &[&[i32]],
-        starts: Option<&[i64]>,
-    ) -> Result<()> {
+    pub(crate) fn write_digital_ns(&mut self, data: &[&[i32]], starts: Option<&[i64]>) -> Result<()> {
         let n = self.check_block(data.iter().map(|d| d.len()), data.len())?;
         self.push_starts(n, starts)?;
         let (fmin, fmax) = self.config.format.digital_range();
@@ -1018,10 +818,7 @@ impl EdfWriter {
         let start = self.record_starts_ns[r];
         tal::encode_timekeeping(start + self.subsec_ns, &mut self.buf);
         if self.buf.len() > self.data_bytes + self.annot_bytes {
-            return Err(write_err(
-                &self.path,
-                "time-keeping annotation does not fit the annotation signal",
-            ));
+            return Err(write_err(&self.path, "time-keeping annotation does not fit the annotation signal"));
         }
         self.buf.resize(self.data_bytes + self.annot_bytes, 0);
         let f = self.file.as_mut().expect("writer open");
@@ -1038,48 +835,25 @@ impl EdfWriter {
     /// Complete the file: place every annotation, write the final header, rename the temporary
     /// file to the output path.
     pub fn finish(mut self) -> Result<WriteSummary> {
-        let mut file = self
-            .file
-            .take()
-            .expect("writer open")
-            .into_inner()
-            .map_err(|e| Error::Io {
-                path: self.tmp.clone(),
-                cause: e.into_error(),
-            })?;
+        let mut file =
+            self.file.take().expect("writer open").into_inner().map_err(|e| Error::Io { path: self.tmp.clone(), cause: e.into_error() })?;
         let n = self.n_records;
         if n == 0 && !self.annotations.is_empty() {
-            return Err(write_err(
-                &self.path,
-                format!(
-                    "{} annotations but no data records to hold them",
-                    self.annotations.len()
-                ),
-            ));
+            return Err(write_err(&self.path, format!("{} annotations but no data records to hold them", self.annotations.len())));
         }
         let sb = self.config.format.sample_bytes();
         let starts = self.record_starts_ns.clone();
         let mut cap = self.annot_bytes;
         let lens: Vec<usize> = self.annotations.iter().map(|a| self.tal_len(a)).collect();
         let tk: Vec<usize> = starts.iter().map(|&s| self.tk_len(s)).collect();
-        let targets: Vec<usize> = self
-            .annotations
-            .iter()
-            .map(|a| {
-                starts
-                    .partition_point(|&s| s <= tal::to_ns(a.onset))
-                    .saturating_sub(1)
-            })
-            .collect();
+        let targets: Vec<usize> =
+            self.annotations.iter().map(|a| starts.partition_point(|&s| s <= tal::to_ns(a.onset)).saturating_sub(1)).collect();
         let assign = match pack(&lens, &targets, &tk, cap) {
             Some(a) => a,
             None => {
-                cap = self.required_annot_bytes(n, |r| starts[r]).ok_or_else(|| {
-                    write_err(
-                        &self.path,
-                        "annotations cannot be packed into the data records",
-                    )
-                })?;
+                cap = self
+                    .required_annot_bytes(n, |r| starts[r])
+                    .ok_or_else(|| write_err(&self.path, "annotations cannot be packed into the data records"))?;
                 pack(&lens, &targets, &tk, cap).expect("required size packs")
             }
         };
@@ -1096,12 +870,10 @@ impl EdfWriter {
             };
             let out = File::create(&tmp2).map_err(io(&tmp2))?;
             let mut w = BufWriter::with_capacity(1 << 20, out);
-            w.write_all(&self.header_bytes(n as i64))
-                .map_err(io(&tmp2))?;
+            w.write_all(&self.header_bytes(n as i64)).map_err(io(&tmp2))?;
             let mut rec = vec![0u8; rb_old];
             for (r, which) in assign.iter().enumerate() {
-                file.read_exact_at(&mut rec, (hb + r * rb_old) as u64)
-                    .map_err(io(&self.tmp))?;
+                file.read_exact_at(&mut rec, (hb + r * rb_old) as u64).map_err(io(&self.tmp))?;
                 let mut area = self.annotation_area(r, which);
                 area.resize(cap, 0);
                 w.write_all(&rec[..self.data_bytes]).map_err(io(&tmp2))?;
@@ -1125,12 +897,10 @@ impl EdfWriter {
                 let mut area = self.annotation_area(r, a);
                 area.resize(cap, 0);
                 let off = hb + r * rb_old + self.data_bytes;
-                file.write_all_at(&area, off as u64)
-                    .map_err(io(&self.tmp))?;
+                file.write_all_at(&area, off as u64).map_err(io(&self.tmp))?;
             }
             file.seek(SeekFrom::Start(0)).map_err(io(&self.tmp))?;
-            file.write_all(&self.header_bytes(n as i64))
-                .map_err(io(&self.tmp))?;
+            file.write_all(&self.header_bytes(n as i64)).map_err(io(&self.tmp))?;
             file.flush().map_err(io(&self.tmp))?;
         }
         let _ = sb;
@@ -1164,13 +934,7 @@ impl EdfWriter {
         tal::encode_timekeeping(self.record_starts_ns[r] + self.subsec_ns, &mut v);
         for &i in which {
             let a = &self.annotations[i];
-            tal::encode_annotation(
-                tal::to_ns(a.onset) + self.subsec_ns,
-                a.duration.map(tal::to_ns),
-                &a.text,
-                a.channel.as_deref(),
-                &mut v,
-            );
+            tal::encode_annotation(tal::to_ns(a.onset) + self.subsec_ns, a.duration.map(tal::to_ns), &a.text, a.channel.as_deref(), &mut v);
         }
         v
     }
@@ -1187,15 +951,7 @@ impl Drop for EdfWriter {
 
 /// Replace the bytes TALs reserve (0x00, 0x14, 0x15) by spaces.
 fn clean_text(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if matches!(c, '\0' | '\x14' | '\x15') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    s.chars().map(|c| if matches!(c, '\0' | '\x14' | '\x15') { ' ' } else { c }).collect()
 }
 
 #[inline]
@@ -1228,21 +984,13 @@ pub struct RecordingWriteOptions {
 
 impl Default for RecordingWriteOptions {
     fn default() -> Self {
-        RecordingWriteOptions {
-            format: Format::Edf,
-            record_duration: None,
-            ranges: Vec::new(),
-        }
+        RecordingWriteOptions { format: Format::Edf, record_duration: None, ranges: Vec::new() }
     }
 }
 
 /// Write an in-memory recording as EDF+C/BDF+C with all its annotations. Signals shorter than the
 /// longest are padded with their last value to whole records (with a warning).
-pub fn write_recording(
-    path: impl AsRef<Path>,
-    rec: &Recording,
-    options: &RecordingWriteOptions,
-) -> Result<WriteSummary> {
+pub fn write_recording(path: impl AsRef<Path>, rec: &Recording, options: &RecordingWriteOptions) -> Result<WriteSummary> {
     let path = path.as_ref();
     if rec.signals.is_empty() {
         return Err(write_err(path, "the recording has no signals"));
@@ -1262,12 +1010,7 @@ pub fn write_recording(
         if !whole(spr) {
             return Err(write_err(
                 path,
-                format!(
-                    "signal {} ({}) at {} Hz has no whole number of samples in {dur} s records",
-                    i + 1,
-                    s.label,
-                    s.fs
-                ),
+                format!("signal {} ({}) at {} Hz has no whole number of samples in {dur} s records", i + 1, s.label, s.fs),
             ));
         }
         let spr = spr.round() as usize;
@@ -1276,9 +1019,7 @@ pub fn write_recording(
             .samples
             .iter()
             .filter(|x| x.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x as f64), b.max(x as f64))
-            });
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x as f64), b.max(x as f64)));
         if let Some(Some((a, b))) = options.ranges.get(i) {
             lo = lo.min(a.min(*b));
             hi = hi.max(a.max(*b));
@@ -1307,8 +1048,7 @@ pub fn write_recording(
         for (s, spec) in rec.signals.iter().zip(&w.config.signals) {
             let spr = spec.samples_per_record;
             let (a, b) = (r * spr, (r + k) * spr);
-            let mut v: Vec<f32> =
-                s.samples[a.min(s.samples.len())..b.min(s.samples.len())].to_vec();
+            let mut v: Vec<f32> = s.samples[a.min(s.samples.len())..b.min(s.samples.len())].to_vec();
             if v.len() < b - a {
                 let last = s.samples.last().copied().unwrap_or(0.0);
                 v.resize(b - a, last);
@@ -1351,10 +1091,7 @@ mod tests {
         assert_eq!(fmt_number(1.0 / 3.0, 8, Round::Down).unwrap(), "0.333333");
         assert_eq!(fmt_number(-0.000001, 8, Round::Up).unwrap(), "-1e-6");
         assert_eq!(fmt_number(-0.00000123456, 8, Round::Up).unwrap(), "0");
-        assert_eq!(
-            fmt_number(-0.00000123456, 8, Round::Down).unwrap(),
-            "-0.00001"
-        );
+        assert_eq!(fmt_number(-0.00000123456, 8, Round::Down).unwrap(), "-0.00001");
     }
 
     #[test]
@@ -1373,28 +1110,13 @@ mod tests {
     fn header_identification_fields() {
         let mut w = Vec::new();
         assert_eq!(patient_field("", &mut w), "X X X X");
-        assert_eq!(
-            patient_field("MCH-0234567 F 02-MAY-1951 Haagse_Harry", &mut w),
-            "MCH-0234567 F 02-MAY-1951 Haagse_Harry"
-        );
+        assert_eq!(patient_field("MCH-0234567 F 02-MAY-1951 Haagse_Harry", &mut w), "MCH-0234567 F 02-MAY-1951 Haagse_Harry");
         assert_eq!(patient_field("baby boy", &mut w), "X X X baby_boy");
         assert_eq!(patient_field("Zoë", &mut w), "X X X Zo?");
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
-            .unwrap()
-            .and_hms_opt(5, 3, 32)
-            .unwrap();
-        assert_eq!(
-            recording_field("", Some(&d), &mut w),
-            "Startdate 21-NOV-2026 X X X"
-        );
-        assert_eq!(
-            recording_field("Startdate 01-JAN-2000 X X Helsinki_clip", Some(&d), &mut w),
-            "Startdate 21-NOV-2026 X X Helsinki_clip"
-        );
-        assert_eq!(
-            recording_field("ward 3", None, &mut w),
-            "Startdate X X X X ward_3"
-        );
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(5, 3, 32).unwrap();
+        assert_eq!(recording_field("", Some(&d), &mut w), "Startdate 21-NOV-2026 X X X");
+        assert_eq!(recording_field("Startdate 01-JAN-2000 X X Helsinki_clip", Some(&d), &mut w), "Startdate 21-NOV-2026 X X Helsinki_clip");
+        assert_eq!(recording_field("ward 3", None, &mut w), "Startdate X X X X ward_3");
         assert_eq!(w.len(), 1);
     }
 }
@@ -1418,17 +1140,9 @@ pub struct RewriteOptions {
 /// BDF to EDF keeps the digital values when the signal's digital range fits 16 bits; otherwise
 /// that signal is requantised to 16 bits over the same physical range (lossy, with a warning).
 /// `progress` is called with the number of records written since the last call.
-pub fn rewrite(
-    src: &crate::EdfFile,
-    path: impl AsRef<Path>,
-    options: &RewriteOptions,
-    progress: &dyn Fn(usize),
-) -> Result<WriteSummary> {
+pub fn rewrite(src: &crate::EdfFile, path: impl AsRef<Path>, options: &RewriteOptions, progress: &dyn Fn(usize)) -> Result<WriteSummary> {
     let path = path.as_ref();
-    let channels: Vec<usize> = options
-        .channels
-        .clone()
-        .unwrap_or_else(|| (0..src.signals().len()).collect());
+    let channels: Vec<usize> = options.channels.clone().unwrap_or_else(|| (0..src.signals().len()).collect());
     src.check_channels(&channels)?;
     let format = options.format;
     let (fmin, fmax) = format.digital_range();
@@ -1467,10 +1181,7 @@ pub fn rewrite(
         discontinuous,
     };
     let mut w = EdfWriter::create(path, config, src.annotations().to_vec(), Some(n))?;
-    let spr: Vec<usize> = channels
-        .iter()
-        .map(|&c| src.signals()[c].samples_per_record)
-        .collect();
+    let spr: Vec<usize> = channels.iter().map(|&c| src.signals()[c].samples_per_record).collect();
     let per_record: usize = spr.iter().sum::<usize>() * src.file_type().sample_bytes();
     let block = ((4usize << 20) / per_record.max(1)).clamp(1, n.max(1));
     let mut dig: Vec<Vec<i32>> = spr.iter().map(|&s| vec![0; s * block]).collect();
@@ -1479,11 +1190,7 @@ pub fn rewrite(
     while r < n {
         let k = block.min(n - r);
         {
-            let mut outs: Vec<&mut [i32]> = dig
-                .iter_mut()
-                .zip(&spr)
-                .map(|(d, &s)| &mut d[..s * k])
-                .collect();
+            let mut outs: Vec<&mut [i32]> = dig.iter_mut().zip(&spr).map(|(d, &s)| &mut d[..s * k]).collect();
             src.read_digital(&channels, r..r + k, &mut outs)?;
         }
         if requantise.iter().any(|&q| q) {
@@ -1497,16 +1204,13 @@ pub fn rewrite(
                     let inv = (fmax as f64 - fmin as f64) / (hi - lo);
                     for v in dig[i][..spr[i] * k].iter_mut() {
                         let x = g * *v as f64 + o;
-                        *v = ((x - lo) * inv + fmin as f64)
-                            .round()
-                            .clamp(fmin as f64, fmax as f64) as i32;
+                        *v = ((x - lo) * inv + fmin as f64).round().clamp(fmin as f64, fmax as f64) as i32;
                     }
                 }
             }
         }
         let refs: Vec<&[i32]> = dig.iter().zip(&spr).map(|(d, &s)| &d[..s * k]).collect();
-        let starts: Option<Vec<i64>> =
-            discontinuous.then(|| (r..r + k).map(|i| src.record_start_ns(i)).collect());
+        let starts: Option<Vec<i64>> = discontinuous.then(|| (r..r + k).map(|i| src.record_start_ns(i)).collect());
         w.write_digital_ns(&refs, starts.as_deref())?;
         src.release(r..r + k);
         progress(k);

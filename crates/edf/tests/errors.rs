@@ -40,10 +40,7 @@ fn valid_base_file_opens() {
 fn missing_file() {
     let e = EdfFile::open("/nonexistent/dir/x.edf").unwrap_err();
     assert!(matches!(e, Error::Io { .. }));
-    assert_eq!(
-        e.to_string(),
-        "/nonexistent/dir/x.edf: No such file or directory (os error 2)"
-    );
+    assert_eq!(e.to_string(), "/nonexistent/dir/x.edf: No such file or directory (os error 2)");
 }
 
 #[test]
@@ -58,18 +55,11 @@ fn not_an_edf_file() {
         )
     );
     let (m, p) = err(b"hello");
-    assert_eq!(
-        m,
-        format!(
-            "{p}: not an EDF or BDF file: bytes 0-7 are \"hello\", expected \"0       \" (EDF) or \"\\xFFBIOSEMI\" (BDF)"
-        )
-    );
+    assert_eq!(m, format!("{p}: not an EDF or BDF file: bytes 0-7 are \"hello\", expected \"0       \" (EDF) or \"\\xFFBIOSEMI\" (BDF)"));
     let (m, p) = err(b"");
     assert_eq!(
         m,
-        format!(
-            "{p}: truncated header: the file has 0 bytes but its header needs 256 bytes (the fixed part of the header is 256 bytes)"
-        )
+        format!("{p}: truncated header: the file has 0 bytes but its header needs 256 bytes (the fixed part of the header is 256 bytes)")
     );
 }
 
@@ -79,9 +69,7 @@ fn truncated_header() {
     let (m, p) = err(&full[..100]);
     assert_eq!(
         m,
-        format!(
-            "{p}: truncated header: the file has 100 bytes but its header needs 256 bytes (the fixed part of the header is 256 bytes)"
-        )
+        format!("{p}: truncated header: the file has 100 bytes but its header needs 256 bytes (the fixed part of the header is 256 bytes)")
     );
     let (m, p) = err(&full[..600]);
     assert_eq!(
@@ -106,19 +94,9 @@ fn header_byte_count_wrong() {
 #[test]
 fn number_of_signals() {
     let (m, p) = err(&with(|e| e.n_signals = Some(b"0".to_vec())));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 252, header field \"number of signals\": expected a positive integer, found \"0   \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 252, header field \"number of signals\": expected a positive integer, found \"0   \""));
     let (m, p) = err(&with(|e| e.n_signals = Some(b"x".to_vec())));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 252, header field \"number of signals\": expected a positive integer, found \"x   \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 252, header field \"number of signals\": expected a positive integer, found \"x   \""));
 }
 
 #[test]
@@ -143,26 +121,11 @@ fn non_numeric_number_of_records() {
 fn record_duration() {
     let zero = "expected a positive number of seconds (0 only in annotation-only files)";
     let (m, p) = err(&with(|e| e.duration = b"0".to_vec()));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 244, header field \"duration of a data record\": {zero}, found \"0       \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 244, header field \"duration of a data record\": {zero}, found \"0       \""));
     let (m, p) = err(&with(|e| e.duration = b"-1".to_vec()));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 244, header field \"duration of a data record\": {zero}, found \"-1      \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 244, header field \"duration of a data record\": {zero}, found \"-1      \""));
     let (m, p) = err(&with(|e| e.duration = b"1,5".to_vec()));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 244, header field \"duration of a data record\": expected a number of seconds, found \"1,5     \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 244, header field \"duration of a data record\": expected a number of seconds, found \"1,5     \""));
 }
 
 #[test]
@@ -179,16 +142,12 @@ fn non_numeric_signal_fields() {
     let (m, p) = err(&with(|e| e.signals[0].phys_min = b"abc".to_vec()));
     assert_eq!(
         m,
-        format!(
-            "{p}: byte 568, signal 1 of 3 (\"EEG Fp1\") field \"physical minimum\": expected a decimal number, found \"abc     \""
-        )
+        format!("{p}: byte 568, signal 1 of 3 (\"EEG Fp1\") field \"physical minimum\": expected a decimal number, found \"abc     \"")
     );
     let (m, p) = err(&with(|e| e.signals[0].phys_max = b"inf".to_vec()));
     assert_eq!(
         m,
-        format!(
-            "{p}: byte 592, signal 1 of 3 (\"EEG Fp1\") field \"physical maximum\": expected a decimal number, found \"inf     \""
-        )
+        format!("{p}: byte 592, signal 1 of 3 (\"EEG Fp1\") field \"physical maximum\": expected a decimal number, found \"inf     \"")
     );
     let (m, p) = err(&with(|e| e.signals[2].spr = b"ten".to_vec()));
     assert_eq!(
@@ -235,11 +194,7 @@ fn digital_range() {
 
 #[test]
 fn bdf_digital_range_is_24_bit() {
-    let mut b = RawEdf::bdf(
-        vec![RawSignal::new("EEG Fp1", 2, (-1.0, 1.0), (-8388609, 100))],
-        1,
-        "1",
-    );
+    let mut b = RawEdf::bdf(vec![RawSignal::new("EEG Fp1", 2, (-1.0, 1.0), (-8388609, 100))], 1, "1");
     b.data = vec![0; 6];
     let (m, p) = err(&b.to_bytes());
     assert_eq!(
@@ -299,19 +254,9 @@ fn start_date_and_time() {
         )
     );
     let (m, p) = err(&with(|e| e.time = b"25.00.00".to_vec()));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 176, header field \"starttime\": expected a time hh.mm.ss, found \"25.00.00\""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 176, header field \"starttime\": expected a time hh.mm.ss, found \"25.00.00\""));
     let (m, p) = err(&with(|e| e.time = b"1200".to_vec()));
-    assert_eq!(
-        m,
-        format!(
-            "{p}: byte 176, header field \"starttime\": expected a time hh.mm.ss, found \"1200    \""
-        )
-    );
+    assert_eq!(m, format!("{p}: byte 176, header field \"starttime\": expected a time hh.mm.ss, found \"1200    \""));
 }
 
 #[test]
@@ -320,34 +265,13 @@ fn read_requests_out_of_range() {
     let p = write(dir.path(), "ok.edf", &small_edf_plus(3).to_bytes());
     let f = EdfFile::open(&p).unwrap();
     let mut buf = [0f32; 8];
-    let e = f
-        .read_physical(&[2], 0..1, &mut [&mut buf[..]])
-        .unwrap_err();
+    let e = f.read_physical(&[2], 0..1, &mut [&mut buf[..]]).unwrap_err();
+    assert_eq!(e.to_string(), format!("{}: channel 2 out of range: the file has 2 data signals (indices 0-1)", p.display()));
+    let e = f.read_physical(&[0], 2..4, &mut [&mut buf[..]]).unwrap_err();
+    assert_eq!(e.to_string(), format!("{}: records 2..4 out of range: the file has 3 data records", p.display()));
+    let e = f.read_physical(&[0], 0..2, &mut [&mut buf[..]]).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "{}: channel 2 out of range: the file has 2 data signals (indices 0-1)",
-            p.display()
-        )
-    );
-    let e = f
-        .read_physical(&[0], 2..4, &mut [&mut buf[..]])
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "{}: records 2..4 out of range: the file has 3 data records",
-            p.display()
-        )
-    );
-    let e = f
-        .read_physical(&[0], 0..2, &mut [&mut buf[..]])
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "{}: output buffer 0 (channel 0 \"EEG Fp1\") has 8 samples, expected 8 per record × 2 records = 16",
-            p.display()
-        )
+        format!("{}: output buffer 0 (channel 0 \"EEG Fp1\") has 8 samples, expected 8 per record × 2 records = 16", p.display())
     );
 }

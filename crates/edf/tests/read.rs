@@ -32,16 +32,10 @@ fn edf_plus_c_values_and_channel_linked_annotation() {
     let mut x = vec![0f32; 8];
     f.read_physical(&[0], 2..3, &mut [&mut x[..]]).unwrap();
     // gain = 6553.5 / 65535 = 0.1, offset = -3276.8 + 3276.8 = 0: 200..207 → 20.0..20.7
-    assert!(
-        (x[0] - 20.0).abs() < 1e-5 && (x[7] - 20.7).abs() < 1e-5,
-        "{x:?}"
-    );
+    assert!((x[0] - 20.0).abs() < 1e-5 && (x[7] - 20.7).abs() < 1e-5, "{x:?}");
     let a = f.annotations();
     assert_eq!(a.len(), 1);
-    assert_eq!(
-        (a[0].onset, a[0].duration, a[0].text.as_str()),
-        (1.5, Some(0.25), "spike")
-    );
+    assert_eq!((a[0].onset, a[0].duration, a[0].text.as_str()), (1.5, Some(0.25), "spike"));
     assert_eq!(a[0].channel.as_deref(), Some("EEG Fp1"));
 }
 
@@ -64,19 +58,13 @@ fn discontinuous() -> RawEdf {
     for (r, s) in starts.iter().enumerate() {
         push_i16(&mut e.data, &[r as i32 * 10, 1, -1, 999]);
         let tal = match r {
-            0 => format!(
-                "{s}\x14\x14\x00+0.5\x14Sz onset\x14arousal\x14\x00+0.75\x152\x14脑波\x14\x00"
-            ),
+            0 => format!("{s}\x14\x14\x00+0.5\x14Sz onset\x14arousal\x14\x00+0.75\x152\x14脑波\x14\x00"),
             2 => format!("{s}\x14\x14\x00+5.5\x14Sz end@@EEG C3\x14\x00"),
             _ => format!("{s}\x14\x14\x00"),
         };
         e.data.extend(tal_bytes(tal.as_bytes(), 80));
         push_i16(&mut e.data, &[-500, 500]);
-        let tal2 = if r == 1 {
-            "+1.5\x150\x14second signal\x14\x00".to_string()
-        } else {
-            String::new()
-        };
+        let tal2 = if r == 1 { "+1.5\x150\x14second signal\x14\x00".to_string() } else { String::new() };
         e.data.extend(tal_bytes(tal2.as_bytes(), 40));
     }
     e
@@ -88,31 +76,15 @@ fn edf_plus_d_gaps_and_several_annotation_signals() {
     let f = EdfFile::open(&p).unwrap();
     assert!(f.warnings().is_empty(), "{:?}", f.warnings());
     assert_eq!(f.file_type(), FileType::EdfPlusD);
-    assert_eq!(
-        f.signals()
-            .iter()
-            .map(|s| s.label.as_str())
-            .collect::<Vec<_>>(),
-        ["EEG C3", "ECG"]
-    );
+    assert_eq!(f.signals().iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["EEG C3", "ECG"]);
     // The time-keeping TAL of the first record is the sub-second start.
     assert_eq!(f.start_offset(), 0.25);
     assert_eq!(f.start().to_string(), "2026-11-21 05:03:32.250");
     assert_eq!(f.record_starts(), vec![0.0, 1.0, 5.0]);
-    assert_eq!(
-        f.gaps(),
-        vec![Gap {
-            start: 2.0,
-            duration: 3.0,
-            before_record: 2
-        }]
-    );
+    assert_eq!(f.gaps(), vec![Gap { start: 2.0, duration: 3.0, before_record: 2 }]);
     assert_eq!(f.duration(), 6.0);
-    let got: Vec<(f64, Option<f64>, &str, Option<&str>)> = f
-        .annotations()
-        .iter()
-        .map(|a| (a.onset, a.duration, a.text.as_str(), a.channel.as_deref()))
-        .collect();
+    let got: Vec<(f64, Option<f64>, &str, Option<&str>)> =
+        f.annotations().iter().map(|a| (a.onset, a.duration, a.text.as_str(), a.channel.as_deref())).collect();
     assert_eq!(
         got,
         vec![
@@ -152,8 +124,7 @@ fn bdf_24_bit_sign_handling() {
     b.reserved = b"BDF+C".to_vec();
     let v = [-8388608, -1, 0, 1, 8388607, -2];
     push_i24(&mut b.data, &v);
-    b.data
-        .extend(tal_bytes(b"+0\x14\x14\x00+0.5\x14mark\x14\x00", 30));
+    b.data.extend(tal_bytes(b"+0\x14\x14\x00+0.5\x14mark\x14\x00", 30));
     let (_d, p) = save(&b);
     let f = EdfFile::open(&p).unwrap();
     assert_eq!(f.file_type(), FileType::BdfPlusC);
@@ -177,9 +148,7 @@ fn number_of_records_minus_one() {
     assert_eq!(f.header().n_records_header, -1);
     assert_eq!(
         f.warnings(),
-        [
-            "number of data records is -1 (the recorder did not close the file?): reading the 4 complete records in the file"
-        ]
+        ["number of data records is -1 (the recorder did not close the file?): reading the 4 complete records in the file"]
     );
     assert_eq!(f.annotations().len(), 1);
 }
@@ -199,9 +168,7 @@ fn truncated_data_reads_complete_records() {
                 "the header announces 5 data records of {rb} bytes but the file ({} bytes) holds only 3 complete records: the file is truncated; reading the 3 complete records",
                 1024 + 3 * rb + 17
             ),
-            format!(
-                "17 bytes after the last complete data record (an incomplete record of {rb} bytes) are ignored"
-            ),
+            format!("17 bytes after the last complete data record (an incomplete record of {rb} bytes) are ignored"),
         ]
     );
     let mut d = [0i32; 24];
@@ -216,21 +183,13 @@ fn file_longer_than_header_says() {
     let (_d, p) = save(&e);
     let f = EdfFile::open(&p).unwrap();
     assert_eq!(f.n_records(), 2);
-    assert_eq!(
-        f.warnings(),
-        [
-            "the file holds 4 complete data records but the header announces 2: ignoring the 184 bytes after record 2"
-        ]
-    );
+    assert_eq!(f.warnings(), ["the file holds 4 complete data records but the header announces 2: ignoring the 184 bytes after record 2"]);
 }
 
 #[test]
 fn plain_edf_two_digit_year_and_mixed_rates() {
     let mut e = RawEdf::edf(
-        vec![
-            RawSignal::new("Fp1", 200, (-500.0, 500.0), (-2048, 2047)),
-            RawSignal::new("SpO2", 1, (0.0, 100.0), (0, 1000)),
-        ],
+        vec![RawSignal::new("Fp1", 200, (-500.0, 500.0), (-2048, 2047)), RawSignal::new("SpO2", 1, (0.0, 100.0), (0, 1000))],
         2,
         "2",
     );
@@ -262,14 +221,8 @@ fn chunks_equal_whole_reads_and_bounded_requests() {
     let mut whole = vec![0f32; 56];
     f.read_physical(&[1], 0..7, &mut [&mut whole[..]]).unwrap();
     let chunks: Vec<_> = f.chunks(&[1, 0], 3).unwrap().collect();
-    assert_eq!(
-        chunks.iter().map(|c| c.records.clone()).collect::<Vec<_>>(),
-        vec![0..3, 3..6, 6..7]
-    );
-    assert_eq!(
-        chunks.iter().map(|c| c.start).collect::<Vec<_>>(),
-        vec![0.0, 3.0, 6.0]
-    );
+    assert_eq!(chunks.iter().map(|c| c.records.clone()).collect::<Vec<_>>(), vec![0..3, 3..6, 6..7]);
+    assert_eq!(chunks.iter().map(|c| c.start).collect::<Vec<_>>(), vec![0.0, 3.0, 6.0]);
     let joined: Vec<f32> = chunks.iter().flat_map(|c| c.data[0].clone()).collect();
     assert_eq!(joined, whole);
     assert_eq!(chunks[2].data[1].len(), 8);
@@ -281,11 +234,7 @@ fn subsecond_start_and_negative_onset() {
     // Rewrite the TALs: first record at +0.125, an annotation before the start.
     let rb = 8 * 2 * 2 + 60;
     for r in 0..2 {
-        let tal = if r == 0 {
-            "+0.125\x14\x14\x00-2\x14before\x14\x00".to_string()
-        } else {
-            "+1.125\x14\x14\x00".to_string()
-        };
+        let tal = if r == 0 { "+0.125\x14\x14\x00-2\x14before\x14\x00".to_string() } else { "+1.125\x14\x14\x00".to_string() };
         let at = r * rb + 32;
         e.data.splice(at..at + 60, tal_bytes(tal.as_bytes(), 60));
     }
@@ -301,23 +250,12 @@ fn malformed_tals_are_warnings() {
     let mut e = small_edf_plus(2);
     let rb = 8 * 2 * 2 + 60;
     let at = rb + 32;
-    e.data.splice(
-        at..at + 60,
-        tal_bytes(
-            b"+1\x14\x14\x00+x\x14bad onset\x14\x00+1.2\x14ok\x14\x00",
-            60,
-        ),
-    );
+    e.data.splice(at..at + 60, tal_bytes(b"+1\x14\x14\x00+x\x14bad onset\x14\x00+1.2\x14ok\x14\x00", 60));
     let (_d, p) = save(&e);
     let f = EdfFile::open(&p).unwrap();
     assert_eq!(f.annotations().len(), 1);
     assert_eq!(f.annotations()[0].text, "ok");
-    assert_eq!(
-        f.warnings(),
-        [
-            "data record 1, annotation signal 1 (byte 1153): TAL onset \"+x\" is not a number of seconds: TAL skipped"
-        ]
-    );
+    assert_eq!(f.warnings(), ["data record 1, annotation signal 1 (byte 1153): TAL onset \"+x\" is not a number of seconds: TAL skipped"]);
 }
 
 #[test]
@@ -329,28 +267,14 @@ fn continuous_file_with_wrong_timekeeping_warns() {
     let (_d, p) = save(&e);
     let f = EdfFile::open(&p).unwrap();
     assert_eq!(f.record_starts(), vec![0.0, 1.0, 2.0]);
-    assert_eq!(
-        f.warnings(),
-        [
-            "EDF+C data record 2 has time-keeping TAL 7 s, expected 2 s for a continuous file; read as continuous"
-        ]
-    );
+    assert_eq!(f.warnings(), ["EDF+C data record 2 has time-keeping TAL 7 s, expected 2 s for a continuous file; read as continuous"]);
 }
 
 #[test]
 fn statistics() {
     // 256 Hz, 3 records of 1 s: a ramp, then 300 identical samples spanning records 1-2 (flat),
     // then values at the digital limits (clipped).
-    let mut e = RawEdf::edf(
-        vec![RawSignal::new(
-            "EEG O1",
-            256,
-            (-100.0, 100.0),
-            (-1000, 1000),
-        )],
-        3,
-        "1",
-    );
+    let mut e = RawEdf::edf(vec![RawSignal::new("EEG O1", 256, (-100.0, 100.0), (-1000, 1000))], 3, "1");
     let mut v: Vec<i32> = (0..400).map(|i| i - 200).collect();
     v.extend(std::iter::repeat_n(42, 300));
     v.extend((0..68).map(|i| if i % 2 == 0 { 1000 } else { -1000 }));
@@ -378,9 +302,7 @@ fn statistics() {
     assert_eq!(s.n_clipped, 68);
     assert!((s.clipped_fraction - 68.0 / 768.0).abs() < 1e-12);
     // With a 2 s threshold the 300-sample run is not flat.
-    let s2 = f
-        .stats(&StatsOptions { flat_seconds: 2.0 }, &|_| {})
-        .unwrap();
+    let s2 = f.stats(&StatsOptions { flat_seconds: 2.0 }, &|_| {}).unwrap();
     assert_eq!(s2[0].n_flat, 0);
 }
 

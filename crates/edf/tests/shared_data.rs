@@ -16,10 +16,7 @@ fn shared() -> Option<PathBuf> {
         return Some(clips);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "shared data missing: {} (set EIMFS_SHARED)",
-            clips.display()
-        );
+        panic!("shared data missing: {} (set EIMFS_SHARED)", clips.display());
     }
     eprintln!("skipping: shared data not found at {}", clips.display());
     None
@@ -28,11 +25,8 @@ fn shared() -> Option<PathBuf> {
 #[test]
 fn helsinki_clips() {
     let Some(dir) = shared() else { return };
-    let mut clips: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "edf"))
-        .collect();
+    let mut clips: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "edf")).collect();
     clips.sort();
     assert_eq!(clips.len(), 16);
     let tmp = tempfile::tempdir().unwrap();
@@ -42,39 +36,16 @@ fn helsinki_clips() {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         assert!(f.warnings().is_empty(), "{name}: {:?}", f.warnings());
         assert_eq!(f.file_type(), FileType::EdfPlusC, "{name}");
-        assert_eq!(
-            (f.n_records(), f.record_duration(), f.signals().len()),
-            (30, 1.0, 21),
-            "{name}"
-        );
-        assert!(
-            f.signals().iter().all(|s| s.fs == 256.0 && s.unit == "uV"),
-            "{name}"
-        );
-        assert_eq!(
-            f.signals()
-                .iter()
-                .filter(|s| s.label.starts_with("EEG "))
-                .count(),
-            19,
-            "{name}"
-        );
+        assert_eq!((f.n_records(), f.record_duration(), f.signals().len()), (30, 1.0, 21), "{name}");
+        assert!(f.signals().iter().all(|s| s.fs == 256.0 && s.unit == "uV"), "{name}");
+        assert_eq!(f.signals().iter().filter(|s| s.label.starts_with("EEG ")).count(), 19, "{name}");
 
         // Annotations = seizure events of the TSV.
-        let events =
-            EventsFile::read(p.with_file_name(name.replace(".edf", "_events.tsv"))).unwrap();
+        let events = EventsFile::read(p.with_file_name(name.replace(".edf", "_events.tsv"))).unwrap();
         let sz: Vec<(f64, f64)> = events.seizures().map(|e| (e.onset, e.duration)).collect();
-        let ann: Vec<(f64, f64)> = f
-            .annotations()
-            .iter()
-            .map(|a| (a.onset, a.duration.unwrap()))
-            .collect();
+        let ann: Vec<(f64, f64)> = f.annotations().iter().map(|a| (a.onset, a.duration.unwrap())).collect();
         assert_eq!(ann, sz, "{name}");
-        assert!(
-            f.annotations()
-                .iter()
-                .all(|a| a.text == "seizure (majority of 3 experts)")
-        );
+        assert!(f.annotations().iter().all(|a| a.text == "seizure (majority of 3 experts)"));
         with_seizure += usize::from(!sz.is_empty());
 
         // Statistics = direct computation on the decoded samples.
@@ -86,29 +57,14 @@ fn helsinki_clips() {
             let rms = (s.samples.iter().map(|&x| (x as f64).powi(2)).sum::<f64>() / n).sqrt();
             let max = s.samples.iter().fold(f32::MIN, |m, &x| m.max(x)) as f64;
             assert_eq!(c.n_samples, 7680);
-            assert!(
-                (c.mean - mean).abs() < 1e-4 * rms.max(1.0),
-                "{name} {}: {} {}",
-                s.label,
-                c.mean,
-                mean
-            );
+            assert!((c.mean - mean).abs() < 1e-4 * rms.max(1.0), "{name} {}: {} {}", s.label, c.mean, mean);
             assert!((c.rms - rms).abs() < 1e-4 * rms.max(1.0));
             assert!((c.max - max).abs() < 1e-4 * max.abs().max(1.0));
         }
 
         // Lossless rewrite.
         let out = tmp.path().join(&name);
-        rewrite(
-            &f,
-            &out,
-            &RewriteOptions {
-                format: Format::Edf,
-                channels: None,
-            },
-            &|_| {},
-        )
-        .unwrap();
+        rewrite(&f, &out, &RewriteOptions { format: Format::Edf, channels: None }, &|_| {}).unwrap();
         let g = EdfFile::open(&out).unwrap();
         assert!(g.warnings().is_empty());
         assert_eq!(g.annotations(), f.annotations());

@@ -6,8 +6,7 @@ mod common;
 use common::*;
 use eimfs_core::{Annotation, Recording, Signal};
 use eimfs_edf::{
-    EdfFile, EdfWriter, FileType, Format, RecordingWriteOptions, RewriteOptions, SignalSpec,
-    WriterConfig, rewrite, write_recording,
+    EdfFile, EdfWriter, FileType, Format, RecordingWriteOptions, RewriteOptions, SignalSpec, WriterConfig, rewrite, write_recording,
 };
 use std::path::{Path, PathBuf};
 
@@ -22,8 +21,7 @@ fn digital(f: &EdfFile) -> Vec<Vec<i32>> {
     (0..f.signals().len())
         .map(|c| {
             let mut d = vec![0; f.n_samples(c)];
-            f.read_digital(&[c], 0..f.n_records(), &mut [&mut d[..]])
-                .unwrap();
+            f.read_digital(&[c], 0..f.n_records(), &mut [&mut d[..]]).unwrap();
             d
         })
         .collect()
@@ -31,16 +29,7 @@ fn digital(f: &EdfFile) -> Vec<Vec<i32>> {
 
 fn rewrite_to(src: &Path, dst: &Path, format: Format) -> eimfs_edf::WriteSummary {
     let f = EdfFile::open(src).unwrap();
-    rewrite(
-        &f,
-        dst,
-        &RewriteOptions {
-            format,
-            channels: None,
-        },
-        &|_| {},
-    )
-    .unwrap()
+    rewrite(&f, dst, &RewriteOptions { format, channels: None }, &|_| {}).unwrap()
 }
 
 /// Same digital values, signal headers, start, record starts and annotations.
@@ -107,14 +96,8 @@ fn rewrite_edf_plus_d_keeps_gaps_and_all_annotation_signals() {
     e.reserved = b"EDF+D".to_vec();
     for (r, s) in ["+0.25", "+1.25", "+5.25"].iter().enumerate() {
         push_i16(&mut e.data, &[r as i32, -7, 1000, -1000]);
-        e.data.extend(tal_bytes(
-            format!("{s}\x14\x14\x00+{}\x14a{r}\x14b{r}\x14\x00", r + 1).as_bytes(),
-            60,
-        ));
-        e.data.extend(tal_bytes(
-            format!("+{}.5\x150.5\x14c{r}@@EEG C3\x14\x00", r + 1).as_bytes(),
-            40,
-        ));
+        e.data.extend(tal_bytes(format!("{s}\x14\x14\x00+{}\x14a{r}\x14b{r}\x14\x00", r + 1).as_bytes(), 60));
+        e.data.extend(tal_bytes(format!("+{}.5\x150.5\x14c{r}@@EEG C3\x14\x00", r + 1).as_bytes(), 40));
     }
     let (d, p) = save(&e, "d.edf");
     let out = d.path().join("out.edf");
@@ -123,35 +106,21 @@ fn rewrite_edf_plus_d_keeps_gaps_and_all_annotation_signals() {
     assert_eq!(b.file_type(), FileType::EdfPlusD);
     assert_eq!(b.record_starts(), vec![0.0, 1.0, 5.0]);
     assert_eq!(b.annotations().len(), 9);
-    assert_eq!(
-        b.header()
-            .signals
-            .iter()
-            .filter(|s| s.is_annotation)
-            .count(),
-        1
-    );
+    assert_eq!(b.header().signals.iter().filter(|s| s.is_annotation).count(), 1);
     assert_same(&a, &b);
 }
 
 #[test]
 fn rewrite_bdf_is_lossless_and_edf_to_bdf_too() {
     let mut b = RawEdf::bdf(
-        vec![
-            RawSignal::new("EEG Cz", 3, (-262144.0, 262143.0), (-8388608, 8388607)),
-            RawSignal::annotations("BDF Annotations", 12, true),
-        ],
+        vec![RawSignal::new("EEG Cz", 3, (-262144.0, 262143.0), (-8388608, 8388607)), RawSignal::annotations("BDF Annotations", 12, true)],
         2,
         "0.5",
     );
     b.reserved = b"BDF+C".to_vec();
     for r in 0..2 {
         push_i24(&mut b.data, &[-8388608, -1 - r, 8388607]);
-        let tal = if r == 0 {
-            "+0\x14\x14\x00+0.1\x14x\x14\x00".to_string()
-        } else {
-            "+0.5\x14\x14\x00".to_string()
-        };
+        let tal = if r == 0 { "+0\x14\x14\x00+0.1\x14x\x14\x00".to_string() } else { "+0.5\x14\x14\x00".to_string() };
         b.data.extend(tal_bytes(tal.as_bytes(), 36));
     }
     let (d, p) = save(&b, "in.bdf");
@@ -161,10 +130,7 @@ fn rewrite_bdf_is_lossless_and_edf_to_bdf_too() {
     assert_eq!(y.file_type(), FileType::BdfPlusC);
     assert_eq!(y.header().signals[1].label, "BDF Annotations");
     assert_same(&x, &y);
-    assert_eq!(
-        digital(&y)[0],
-        vec![-8388608, -1, 8388607, -8388608, -2, 8388607]
-    );
+    assert_eq!(digital(&y)[0], vec![-8388608, -1, 8388607, -8388608, -2, 8388607]);
 
     let (d2, p2) = save(&small_edf_plus(3), "in.edf");
     let out2 = d2.path().join("out.bdf");
@@ -176,16 +142,7 @@ fn rewrite_bdf_is_lossless_and_edf_to_bdf_too() {
 
 #[test]
 fn bdf_to_edf_requantises_with_a_warning() {
-    let mut b = RawEdf::bdf(
-        vec![RawSignal::new(
-            "EEG Cz",
-            2,
-            (-1000.0, 1000.0),
-            (-8388608, 8388607),
-        )],
-        1,
-        "1",
-    );
+    let mut b = RawEdf::bdf(vec![RawSignal::new("EEG Cz", 2, (-1000.0, 1000.0), (-8388608, 8388607))], 1, "1");
     push_i24(&mut b.data, &[-8388608, 4194304]);
     let (d, p) = save(&b, "in.bdf");
     let out = d.path().join("out.edf");
@@ -198,10 +155,7 @@ fn bdf_to_edf_requantises_with_a_warning() {
     let mut x = vec![0f32; 2];
     y.read_physical(&[0], 0..1, &mut [&mut x[..]]).unwrap();
     let step = 2000.0 / 65535.0;
-    assert!(
-        (x[0] as f64 + 1000.0).abs() <= step && (x[1] as f64 - 500.0000298).abs() <= step,
-        "{x:?}"
-    );
+    assert!((x[0] as f64 + 1000.0).abs() <= step && (x[1] as f64 - 500.0000298).abs() <= step, "{x:?}");
 }
 
 #[test]
@@ -209,16 +163,7 @@ fn channel_selection() {
     let (d, p) = save(&small_edf_plus(2), "in.edf");
     let out = d.path().join("out.edf");
     let f = EdfFile::open(&p).unwrap();
-    rewrite(
-        &f,
-        &out,
-        &RewriteOptions {
-            format: Format::Edf,
-            channels: Some(vec![1]),
-        },
-        &|_| {},
-    )
-    .unwrap();
+    rewrite(&f, &out, &RewriteOptions { format: Format::Edf, channels: Some(vec![1]) }, &|_| {}).unwrap();
     let y = EdfFile::open(&out).unwrap();
     assert_eq!(y.signals().len(), 1);
     assert_eq!(y.signals()[0].label, "EEG Fp2");
@@ -229,25 +174,13 @@ fn channel_selection() {
 fn recording(seconds: usize, fs: f64) -> Recording {
     let n = (seconds as f64 * fs) as usize;
     let mut rec = Recording {
-        start: chrono::NaiveDate::from_ymd_opt(2025, 2, 3)
-            .unwrap()
-            .and_hms_micro_opt(4, 5, 6, 789_000),
+        start: chrono::NaiveDate::from_ymd_opt(2025, 2, 3).unwrap().and_hms_micro_opt(4, 5, 6, 789_000),
         patient: "MCH-0234567 F 02-MAY-2025 Baby_X".into(),
         recording: "neonatal unit".into(),
         ..Default::default()
     };
-    rec.signals.push(Signal::new(
-        "Fp1",
-        "uV",
-        fs,
-        (0..n).map(|i| (i as f32 * 0.37).sin() * 150.0).collect(),
-    ));
-    rec.signals.push(Signal::new(
-        "Resp",
-        "mV",
-        fs / 4.0,
-        (0..n / 4).map(|i| 2.5 + i as f32 * 1e-3).collect(),
-    ));
+    rec.signals.push(Signal::new("Fp1", "uV", fs, (0..n).map(|i| (i as f32 * 0.37).sin() * 150.0).collect()));
+    rec.signals.push(Signal::new("Resp", "mV", fs / 4.0, (0..n / 4).map(|i| 2.5 + i as f32 * 1e-3).collect()));
     rec
 }
 
@@ -255,11 +188,7 @@ fn recording(seconds: usize, fs: f64) -> Recording {
 fn thousands_of_annotations_in_one_record_are_all_kept() {
     let mut rec = recording(4, 64.0);
     for i in 0..2000 {
-        let mut a = Annotation::new(
-            0.001 * i as f64,
-            if i % 3 == 0 { None } else { Some(0.5) },
-            format!("spike {i} ü"),
-        );
+        let mut a = Annotation::new(0.001 * i as f64, if i % 3 == 0 { None } else { Some(0.5) }, format!("spike {i} ü"));
         if i % 7 == 0 {
             a.channel = Some("Fp1".into());
         }
@@ -278,10 +207,7 @@ fn thousands_of_annotations_in_one_record_are_all_kept() {
     want.sort_by(|a, b| a.onset.total_cmp(&b.onset).then(a.text.cmp(&b.text)));
     for (g, w) in got.iter().zip(&want) {
         assert!((g.onset - w.onset).abs() < 1e-9, "{g:?} {w:?}");
-        assert_eq!(
-            (&g.text, g.duration, &g.channel),
-            (&w.text, w.duration, &w.channel)
-        );
+        assert_eq!((&g.text, g.duration, &g.channel), (&w.text, w.duration, &w.channel));
     }
 }
 
@@ -291,23 +217,12 @@ fn physical_roundtrip_within_one_step_and_start_subsecond() {
     let dir = tempfile::tempdir().unwrap();
     for (name, fmt) in [("r.edf", Format::Edf), ("r.bdf", Format::Bdf)] {
         let out = dir.path().join(name);
-        write_recording(
-            &out,
-            &rec,
-            &RecordingWriteOptions {
-                format: fmt,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        write_recording(&out, &rec, &RecordingWriteOptions { format: fmt, ..Default::default() }).unwrap();
         let f = EdfFile::open(&out).unwrap();
         assert!(f.warnings().is_empty(), "{:?}", f.warnings());
         assert_eq!(f.start(), rec.start.unwrap());
         assert_eq!(f.header().patient, "MCH-0234567 F 02-MAY-2025 Baby_X");
-        assert_eq!(
-            f.header().recording,
-            "Startdate 03-FEB-2025 X X X neonatal_unit"
-        );
+        assert_eq!(f.header().recording, "Startdate 03-FEB-2025 X X X neonatal_unit");
         assert_eq!(f.record_duration(), 1.0);
         let back = f.read_recording().unwrap();
         for (a, b) in rec.signals.iter().zip(&back.signals) {
@@ -315,16 +230,9 @@ fn physical_roundtrip_within_one_step_and_start_subsecond() {
             assert_eq!((b.fs, &b.unit), (a.fs, &a.unit));
             assert_eq!(b.samples.len(), a.samples.len());
             let step = h.gain();
-            let worst = a
-                .samples
-                .iter()
-                .zip(&b.samples)
-                .map(|(x, y)| (x - y).abs() as f64)
-                .fold(0.0, f64::max);
+            let worst = a.samples.iter().zip(&b.samples).map(|(x, y)| (x - y).abs() as f64).fold(0.0, f64::max);
             assert!(
-                worst
-                    <= step * 0.5
-                        + 1e-6 * a.samples.iter().fold(0f32, |m, v| m.max(v.abs())) as f64,
+                worst <= step * 0.5 + 1e-6 * a.samples.iter().fold(0f32, |m, v| m.max(v.abs())) as f64,
                 "{name} {}: {worst} > {step}",
                 a.label
             );
@@ -342,14 +250,7 @@ fn config() -> WriterConfig {
         patient: String::new(),
         recording: String::new(),
         record_duration: 1.0,
-        signals: vec![SignalSpec::for_data(
-            "EEG Fz",
-            "uV",
-            4,
-            -10.0,
-            10.0,
-            Format::Edf,
-        )],
+        signals: vec![SignalSpec::for_data("EEG Fz", "uV", 4, -10.0, 10.0, Format::Edf)],
         discontinuous: false,
     }
 }
@@ -363,30 +264,16 @@ fn annotations_added_while_streaming_enlarge_the_annotation_signal() {
         w.write_digital(&[&[r, r, r, r]], None).unwrap();
     }
     for i in 0..50 {
-        w.add_annotation(Annotation::new(
-            2.0 + i as f64 * 0.01,
-            None,
-            format!("late annotation number {i}"),
-        ));
+        w.add_annotation(Annotation::new(2.0 + i as f64 * 0.01, None, format!("late annotation number {i}")));
     }
     let s = w.finish().unwrap();
-    assert!(
-        s.warnings
-            .iter()
-            .any(|m| m.starts_with("annotation signal enlarged from ")),
-        "{:?}",
-        s.warnings
-    );
+    assert!(s.warnings.iter().any(|m| m.starts_with("annotation signal enlarged from ")), "{:?}", s.warnings);
     let f = EdfFile::open(&out).unwrap();
     assert_eq!(f.annotations().len(), 50);
     assert_eq!(digital(&f)[0], vec![0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
     assert_eq!(f.start().to_string(), "1985-01-01 00:00:00");
     assert_eq!(f.header().recording, "Startdate X X X X");
-    assert!(
-        !dir.path()
-            .join(format!("s.edf.tmp{}", std::process::id()))
-            .exists()
-    );
+    assert!(!dir.path().join(format!("s.edf.tmp{}", std::process::id())).exists());
 }
 
 #[test]
@@ -396,11 +283,7 @@ fn unfinished_writer_leaves_no_file() {
     {
         let mut w = EdfWriter::create(&out, config(), vec![], None).unwrap();
         w.write_digital(&[&[1, 2, 3, 4]], None).unwrap();
-        assert!(
-            dir.path()
-                .join(format!("x.edf.tmp{}", std::process::id()))
-                .exists()
-        );
+        assert!(dir.path().join(format!("x.edf.tmp{}", std::process::id())).exists());
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
@@ -414,36 +297,24 @@ fn writer_rejects_invalid_headers_and_data() {
     let e = EdfWriter::create(&out, c, vec![], None).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "{}: cannot write: signal 1 label \"EEG Fp1-REF-EEG F7-REF\" is longer than 16 characters",
-            out.display()
-        )
+        format!("{}: cannot write: signal 1 label \"EEG Fp1-REF-EEG F7-REF\" is longer than 16 characters", out.display())
     );
     let mut c = config();
     c.record_duration = 1.0 / 3.0;
     let e = EdfWriter::create(&out, c, vec![], None).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "{}: cannot write: record duration 0.3333333333333333 s cannot be written exactly in 8 characters",
-            out.display()
-        )
+        format!("{}: cannot write: record duration 0.3333333333333333 s cannot be written exactly in 8 characters", out.display())
     );
     let mut w = EdfWriter::create(&out, config(), vec![], None).unwrap();
     let e = w.write_digital(&[&[1, 2, 3]], None).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "{}: cannot write: signal 1 (EEG Fz): 3 samples is not a whole number of records of 4",
-            out.display()
-        )
+        format!("{}: cannot write: signal 1 (EEG Fz): 3 samples is not a whole number of records of 4", out.display())
     );
     // values beyond 16 bits are clamped and counted
     w.write_digital(&[&[40000, -40000, 0, 1]], None).unwrap();
     let s = w.finish().unwrap();
     assert_eq!(s.clipped, vec![2]);
-    assert_eq!(
-        digital(&EdfFile::open(&out).unwrap())[0],
-        vec![32767, -32768, 0, 1]
-    );
+    assert_eq!(digital(&EdfFile::open(&out).unwrap())[0], vec![32767, -32768, 0, 1]);
 }

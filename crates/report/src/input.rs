@@ -19,10 +19,7 @@ use eimfs_signal::{Band, ChannelKind, ChannelMap, ChannelName, Montage, Sos};
 use serde_json::Value;
 
 use crate::Error;
-use crate::model::{
-    ChannelInfo, Evaluation, ExampleSeizure, MigrationVerdict, Probability, RecordingSummary, Span,
-    Summary, TraceChannel,
-};
+use crate::model::{ChannelInfo, Evaluation, ExampleSeizure, MigrationVerdict, Probability, RecordingSummary, Span, Summary, TraceChannel};
 
 /// The detector's files for one recording.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,37 +36,25 @@ pub struct DetectionFiles {
 
 /// The file stem of a recording path (`/x/eeg10.edf` → `eeg10`).
 pub fn stem_of(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Find the detector's files for recording `stem` in `dir`.
 pub fn find_detections(dir: &Path, stem: &str) -> Result<DetectionFiles, Error> {
     if !dir.is_dir() {
-        return Err(Error::Input(format!(
-            "{}: not a directory (expected the output directory of `eimfs detect`)",
-            dir.display()
-        )));
+        return Err(Error::Input(format!("{}: not a directory (expected the output directory of `eimfs detect`)", dir.display())));
     }
     let f = |suffix: &str| dir.join(format!("{stem}_{suffix}"));
     let seizures = f("seizures.json");
     if !seizures.is_file() {
         let mut found: Vec<String> = std::fs::read_dir(dir)
-            .map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?
+            .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with("_seizures.json"))
             .collect();
         found.sort();
-        let hint = if found.is_empty() {
-            "none found".to_string()
-        } else {
-            format!("found: {}", found.join(", "))
-        };
+        let hint = if found.is_empty() { "none found".to_string() } else { format!("found: {}", found.join(", ")) };
         return Err(Error::Input(format!(
             "{}: no detections for recording `{stem}` ({hint}); run `eimfs detect <recording> --out {}` first",
             seizures.display(),
@@ -77,12 +62,7 @@ pub fn find_detections(dir: &Path, stem: &str) -> Result<DetectionFiles, Error> 
         )));
     }
     let opt = |p: PathBuf| p.is_file().then_some(p);
-    Ok(DetectionFiles {
-        seizures,
-        events: opt(f("events.tsv")),
-        summary: opt(f("summary.json")),
-        probability: opt(f("probability.tsv")),
-    })
+    Ok(DetectionFiles { seizures, events: opt(f("events.tsv")), summary: opt(f("summary.json")), probability: opt(f("probability.tsv")) })
 }
 
 /// Read seizure maps (`{"seizures": [...]}`), sorted by onset.
@@ -97,8 +77,7 @@ fn num(v: &Value, keys: &[&str]) -> Option<f64> {
 }
 
 fn text(v: &Value, keys: &[&str]) -> Option<String> {
-    keys.iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_string))
+    keys.iter().find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_string))
 }
 
 fn spans(v: Option<&Value>) -> Vec<Span> {
@@ -128,7 +107,12 @@ fn value_words(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(a) if a.len() <= 12 => a.iter().map(value_words).collect::<Vec<_>>().join(", "),
         Value::Array(a) => format!("{} values", a.len()),
-        Value::Object(o) => o.iter().filter(|(_, v)| !matches!(v, Value::Array(a) if a.len() > 12)).map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_words(v))).collect::<Vec<_>>().join("; "),
+        Value::Object(o) => o
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Array(a) if a.len() > 12))
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_words(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -185,7 +169,11 @@ fn evidence(m: &Value) -> Vec<(String, String)> {
         used.push("both_hemispheres");
     }
     if let Some(Value::Array(ids)) = o.get("moving_seizures") {
-        let list = if ids.len() <= 10 && !ids.is_empty() { format!(" (#{})", ids.iter().map(value_words).collect::<Vec<_>>().join(", #")) } else { String::new() };
+        let list = if ids.len() <= 10 && !ids.is_empty() {
+            format!(" (#{})", ids.iter().map(value_words).collect::<Vec<_>>().join(", #"))
+        } else {
+            String::new()
+        };
         out.push(("seizures moving within themselves".into(), format!("{}{list}", ids.len())));
         used.push("moving_seizures");
     }
@@ -236,9 +224,12 @@ pub fn parse_summary(src: &str, path: &Path) -> Result<Summary, Error> {
     let clusters_v = burden.get("clusters").or(v.get("clusters"));
     let clusters_list = clusters_v.map(|c| c.get("clusters").or(c.get("list")).unwrap_or(c));
     let rule = |obj: Option<&Value>, keys: &[&str]| -> Option<String> {
-        keys.iter().find_map(|k| burden.get(*k).or(v.get(*k)).map(value_words)).or_else(|| obj.and_then(|o| text(o, &["rule", "definition"])))
+        keys.iter()
+            .find_map(|k| burden.get(*k).or(v.get(*k)).map(value_words))
+            .or_else(|| obj.and_then(|o| text(o, &["rule", "definition"])))
     };
-    let strings = |x: Option<&Value>| -> Vec<String> { x.and_then(Value::as_array).map(|a| a.iter().map(value_words).collect()).unwrap_or_default() };
+    let strings =
+        |x: Option<&Value>| -> Vec<String> { x.and_then(Value::as_array).map(|a| a.iter().map(value_words).collect()).unwrap_or_default() };
     let migration = ["migration", "migration_verdict", "verdict"].iter().find_map(|k| v.get(*k)).map(|m| {
         let code = match m.get("verdict").or(m.get("migrating")).or(m.get("is_migrating")) {
             Some(Value::Bool(b)) => if *b { "migrating" } else { "not_migrating" }.to_string(),
@@ -285,56 +276,29 @@ pub fn parse_summary(src: &str, path: &Path) -> Result<Summary, Error> {
 
 /// Read `<stem>_summary.json`.
 pub fn read_summary(path: &Path) -> Result<Summary, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     parse_summary(&text, path)
 }
 
 /// Read `<stem>_probability.tsv`: a header, then one row per second: the time, the overall
 /// probability, and one column per region code (`L-frontal`…; other columns are ignored).
 pub fn read_probability(path: &Path) -> Result<Probability, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .ok_or_else(|| Error::Input(format!("{}: empty file", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or_else(|| Error::Input(format!("{}: empty file", path.display())))?;
     let cols: Vec<&str> = header.split('\t').map(str::trim).collect();
     let overall = cols
         .iter()
-        .position(|c| {
-            ["overall", "probability", "p", "seizure", "p_seizure"]
-                .contains(&c.to_ascii_lowercase().as_str())
-        })
+        .position(|c| ["overall", "probability", "p", "seizure", "p_seizure"].contains(&c.to_ascii_lowercase().as_str()))
         .unwrap_or(1);
-    let regions: Vec<(usize, Region)> = cols
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Region::from_code(c).map(|r| (i, r)))
-        .collect();
-    let mut p = Probability {
-        regions: regions.iter().map(|(_, r)| (*r, Vec::new())).collect(),
-        ..Default::default()
-    };
+    let regions: Vec<(usize, Region)> = cols.iter().enumerate().filter_map(|(i, c)| Region::from_code(c).map(|r| (i, r))).collect();
+    let mut p = Probability { regions: regions.iter().map(|(_, r)| (*r, Vec::new())).collect(), ..Default::default() };
     for (ln, line) in lines {
         let f: Vec<&str> = line.split('\t').collect();
         let get = |i: usize, what: &str| -> Result<f64, Error> {
             let s = f.get(i).map(|s| s.trim()).unwrap_or("");
-            s.parse::<f64>().map_err(|_| {
-                Error::Input(format!(
-                    "{}:{}: column `{}`: expected a number, found `{s}`",
-                    path.display(),
-                    ln + 1,
-                    what
-                ))
-            })
+            s.parse::<f64>()
+                .map_err(|_| Error::Input(format!("{}:{}: column `{}`: expected a number, found `{s}`", path.display(), ln + 1, what)))
         };
         // A probability may be missing (`n/a`: no data in that second, or no electrode of that
         // region): kept as NaN, which the plots leave blank. The time column must be a number.
@@ -344,10 +308,8 @@ pub fn read_probability(path: &Path) -> Result<Probability, Error> {
                 _ => get(i, what).map(|v| v as f32),
             }
         };
-        p.seconds
-            .push(get(0, cols.first().copied().unwrap_or("second"))?);
-        p.overall
-            .push(prob(overall, cols.get(overall).copied().unwrap_or("overall"))?);
+        p.seconds.push(get(0, cols.first().copied().unwrap_or("second"))?);
+        p.overall.push(prob(overall, cols.get(overall).copied().unwrap_or("overall"))?);
         for (k, (i, _)) in regions.iter().enumerate() {
             p.regions[k].1.push(prob(*i, cols[*i])?);
         }
@@ -362,19 +324,11 @@ pub fn recording_summary(file: &EdfFile, shown_name: &str) -> RecordingSummary {
         .iter()
         .map(|s| {
             let n = ChannelName::parse(&s.label);
-            ChannelInfo {
-                label: s.label.clone(),
-                kind: n.kind.name().to_string(),
-                electrode: n.electrode,
-                fs: s.fs,
-                unit: s.unit.clone(),
-            }
+            ChannelInfo { label: s.label.clone(), kind: n.kind.name().to_string(), electrode: n.electrode, fs: s.fs, unit: s.unit.clone() }
         })
         .collect();
     let labels: Vec<&str> = file.signals().iter().map(|s| s.label.as_str()).collect();
-    let missing = ChannelMap::from_labels(&labels)
-        .map(|m| m.missing())
-        .unwrap_or_default();
+    let missing = ChannelMap::from_labels(&labels).map(|m| m.missing()).unwrap_or_default();
     RecordingSummary {
         file: shown_name.to_string(),
         file_type: file.file_type().as_str().to_string(),
@@ -398,27 +352,13 @@ pub fn choose_examples(seizures: &[SeizureMap]) -> Vec<(usize, String)> {
         return Vec::new();
     }
     let mut out: Vec<(usize, String)> = Vec::new();
-    let first = (0..seizures.len())
-        .min_by(|&a, &b| seizures[a].onset.total_cmp(&seizures[b].onset))
-        .unwrap();
-    let longest = (0..seizures.len())
-        .max_by(|&a, &b| {
-            seizures[a]
-                .duration()
-                .total_cmp(&seizures[b].duration())
-                .then(b.cmp(&a))
-        })
-        .unwrap();
+    let first = (0..seizures.len()).min_by(|&a, &b| seizures[a].onset.total_cmp(&seizures[b].onset)).unwrap();
+    let longest = (0..seizures.len()).max_by(|&a, &b| seizures[a].duration().total_cmp(&seizures[b].duration()).then(b.cmp(&a))).unwrap();
     if first == longest {
         out.push((first, "first seizure, also the longest".into()));
         if let Some(next) = (0..seizures.len())
             .filter(|&i| i != first)
-            .max_by(|&a, &b| {
-                seizures[a]
-                    .duration()
-                    .total_cmp(&seizures[b].duration())
-                    .then(b.cmp(&a))
-            })
+            .max_by(|&a, &b| seizures[a].duration().total_cmp(&seizures[b].duration()).then(b.cmp(&a)))
         {
             out.push((next, "second-longest seizure".into()));
         }
@@ -427,14 +367,9 @@ pub fn choose_examples(seizures: &[SeizureMap]) -> Vec<(usize, String)> {
         out.push((longest, "longest seizure".into()));
     }
     let key = |s: &SeizureMap| (s.region_sequence().len(), s.hemisphere_switches);
-    let migrating = (0..seizures.len())
-        .filter(|&i| seizures[i].migrates() && !out.iter().any(|o| o.0 == i))
-        .max_by(|&a, &b| {
-            key(&seizures[a])
-                .cmp(&key(&seizures[b]))
-                .then(seizures[a].duration().total_cmp(&seizures[b].duration()))
-                .then(b.cmp(&a))
-        });
+    let migrating = (0..seizures.len()).filter(|&i| seizures[i].migrates() && !out.iter().any(|o| o.0 == i)).max_by(|&a, &b| {
+        key(&seizures[a]).cmp(&key(&seizures[b])).then(seizures[a].duration().total_cmp(&seizures[b].duration())).then(b.cmp(&a))
+    });
     match migrating {
         Some(i) => out.push((i, "a migrating seizure".into())),
         None => {
@@ -479,10 +414,7 @@ fn display_plan(labels: &[&str]) -> Result<(eimfs_signal::MontagePlan, String), 
         .collect();
     if pairs.len() >= 4 {
         let p = Montage::Custom(pairs).plan(&map, &[])?;
-        return Ok((
-            p,
-            "double banana (derivations with missing electrodes left out)".into(),
-        ));
+        return Ok((p, "double banana (derivations with missing electrodes left out)".into()));
     }
     Ok((Montage::AsRecorded.plan(&map, &[])?, "as recorded".into()))
 }
@@ -490,19 +422,12 @@ fn display_plan(labels: &[&str]) -> Result<(eimfs_signal::MontagePlan, String), 
 /// Read the EEG of one example seizure: the [`example_window`] in the display montage, filtered
 /// 0.5–35 Hz (zero-phase 4th-order Butterworth; high-pass only below 80 Hz sampling), with 5 s of
 /// padding read on each side so that the filter has no edge effect in the window.
-pub fn read_example(
-    file: &EdfFile,
-    seizure: &SeizureMap,
-    why: &str,
-) -> Result<ExampleSeizure, Error> {
+pub fn read_example(file: &EdfFile, seizure: &SeizureMap, why: &str) -> Result<ExampleSeizure, Error> {
     let labels: Vec<&str> = file.signals().iter().map(|s| s.label.as_str()).collect();
     let (plan, montage) = display_plan(&labels)?;
     let inputs = plan.inputs().to_vec();
     let fs = file.signals()[inputs[0]].fs;
-    if let Some(&bad) = inputs
-        .iter()
-        .find(|&&c| (file.signals()[c].fs - fs).abs() > 1e-9)
-    {
+    if let Some(&bad) = inputs.iter().find(|&&c| (file.signals()[c].fs - fs).abs() > 1e-9) {
         return Err(Error::Input(format!(
             "{}: channel \"{}\" is sampled at {} Hz, \"{}\" at {} Hz: the montage needs one rate",
             file.path().display(),
@@ -517,12 +442,7 @@ pub fn read_example(
     let starts = file.record_starts();
     let rd = file.record_duration();
     let r0 = starts.iter().position(|s| s + rd > a - pad).unwrap_or(0);
-    let r1 = starts
-        .iter()
-        .rposition(|s| *s < b + pad)
-        .map_or(file.n_records(), |r| r + 1)
-        .max(r0 + 1)
-        .min(file.n_records());
+    let r1 = starts.iter().rposition(|s| *s < b + pad).map_or(file.n_records(), |r| r + 1).max(r0 + 1).min(file.n_records());
     let spr = file.signals()[inputs[0]].samples_per_record;
     let mut bufs: Vec<Vec<f32>> = inputs.iter().map(|_| vec![0f32; spr * (r1 - r0)]).collect();
     {
@@ -534,41 +454,19 @@ pub fn read_example(
     plan.apply_chunk(&views, &mut derived)?;
     let t_read = starts.get(r0).copied().unwrap_or(0.0);
     let (filter, sos) = if fs >= 80.0 {
-        (
-            "0.5–35 Hz band-pass (zero-phase Butterworth, order 4)".to_string(),
-            Sos::butter(4, Band::Bandpass(0.5, 35.0), fs)?,
-        )
+        ("0.5–35 Hz band-pass (zero-phase Butterworth, order 4)".to_string(), Sos::butter(4, Band::Bandpass(0.5, 35.0), fs)?)
     } else {
-        (
-            "0.5 Hz high-pass (zero-phase Butterworth, order 4)".to_string(),
-            Sos::butter(4, Band::Highpass(0.5), fs)?,
-        )
+        ("0.5 Hz high-pass (zero-phase Butterworth, order 4)".to_string(), Sos::butter(4, Band::Highpass(0.5), fs)?)
     };
     let i0 = (((a - t_read) * fs).round().max(0.0)) as usize;
     let i1 = (((b - t_read) * fs).round().max(0.0)) as usize;
     let mut channels = Vec::with_capacity(derived.len());
     for (d, x) in plan.derivations().iter().zip(derived) {
-        let y = if x.len() > sos.padlen() {
-            eimfs_signal::sosfiltfilt(&sos, &x)?
-        } else {
-            x
-        };
+        let y = if x.len() > sos.padlen() { eimfs_signal::sosfiltfilt(&sos, &x)? } else { x };
         let (lo, hi) = (i0.min(y.len()), i1.min(y.len()));
-        channels.push(TraceChannel {
-            label: d.label.clone(),
-            electrodes: d.electrodes.clone(),
-            samples: y[lo..hi].to_vec(),
-        });
+        channels.push(TraceChannel { label: d.label.clone(), electrodes: d.electrodes.clone(), samples: y[lo..hi].to_vec() });
     }
-    Ok(ExampleSeizure {
-        why: why.to_string(),
-        seizure: seizure.clone(),
-        start: t_read + i0 as f64 / fs,
-        fs,
-        montage,
-        filter,
-        channels,
-    })
+    Ok(ExampleSeizure { why: why.to_string(), seizure: seizure.clone(), start: t_read + i0 as f64 / fs, fs, montage, filter, channels })
 }
 
 /// How the truth is given to [`evaluate`].
@@ -586,52 +484,22 @@ pub struct Truth {
 /// as the reference events when present), or an events TSV (with `<name>_truth.json` beside it
 /// used for localisation when present).
 pub fn read_truth(path: &Path) -> Result<Truth, Error> {
-    let name = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new("."));
     if name.ends_with(".tsv") {
         let events = EventsFile::read(path)?;
         let base = eimfs_score::dataset::recording_name(path);
         let json = dir.join(format!("{base}_truth.json"));
-        let maps = if json.is_file() {
-            read_seizures(&json)?
-        } else {
-            eimfs_score::localisation::seizure_maps_from_events(&events.events)
-        };
-        let source = if json.is_file() {
-            format!("{} and {}", path.display(), json.display())
-        } else {
-            path.display().to_string()
-        };
-        Ok(Truth {
-            maps,
-            events: Some(events),
-            source,
-        })
+        let maps = if json.is_file() { read_seizures(&json)? } else { eimfs_score::localisation::seizure_maps_from_events(&events.events) };
+        let source = if json.is_file() { format!("{} and {}", path.display(), json.display()) } else { path.display().to_string() };
+        Ok(Truth { maps, events: Some(events), source })
     } else {
         let maps = read_seizures(path)?;
-        let base = name
-            .strip_suffix("_truth.json")
-            .or_else(|| name.strip_suffix(".json"))
-            .unwrap_or(&name);
+        let base = name.strip_suffix("_truth.json").or_else(|| name.strip_suffix(".json")).unwrap_or(&name);
         let tsv = dir.join(format!("{base}_events.tsv"));
-        let events = if tsv.is_file() {
-            Some(EventsFile::read(&tsv)?)
-        } else {
-            None
-        };
-        let source = if events.is_some() {
-            format!("{} and {}", path.display(), tsv.display())
-        } else {
-            path.display().to_string()
-        };
-        Ok(Truth {
-            maps,
-            events,
-            source,
-        })
+        let events = if tsv.is_file() { Some(EventsFile::read(&tsv)?) } else { None };
+        let source = if events.is_some() { format!("{} and {}", path.display(), tsv.display()) } else { path.display().to_string() };
+        Ok(Truth { maps, events, source })
     }
 }
 
@@ -656,48 +524,22 @@ fn events_of(maps: &[SeizureMap], duration: f64) -> EventsFile {
 /// semantics, default parameters, eimfs-score's `events` loader) over `duration` seconds, and
 /// onset localisation over the matched seizures. The events as scored (after SzCORE's merging
 /// and splitting) are kept, marked found/missed and correct/false, for the timeline.
-pub fn evaluate(
-    duration: f64,
-    truth: &Truth,
-    detected: &[SeizureMap],
-    detected_events: Option<&EventsFile>,
-) -> Result<Evaluation, Error> {
-    let reference = truth
-        .events
-        .clone()
-        .unwrap_or_else(|| events_of(&truth.maps, duration));
-    let hypothesis = detected_events
-        .cloned()
-        .unwrap_or_else(|| events_of(detected, duration));
-    let n = (duration * eimfs_score::timescoring::EVENT_FS)
-        .round_ties_even()
-        .max(1.0) as usize;
+pub fn evaluate(duration: f64, truth: &Truth, detected: &[SeizureMap], detected_events: Option<&EventsFile>) -> Result<Evaluation, Error> {
+    let reference = truth.events.clone().unwrap_or_else(|| events_of(&truth.maps, duration));
+    let hypothesis = detected_events.cloned().unwrap_or_else(|| events_of(detected, duration));
+    let n = (duration * eimfs_score::timescoring::EVENT_FS).round_ties_even().max(1.0) as usize;
     let r = eimfs_score::dataset::annotation_of(&reference, Loader::Events, n)?;
     let h = eimfs_score::dataset::annotation_of(&hypothesis, Loader::Events, n)?;
     let ev = eimfs_score::event_scoring(&r, &h, &EventParams::default())?;
     let sample = eimfs_score::sample_scoring(&r, &h, 1.0)?;
-    let truth_maps = if truth.maps.is_empty() {
-        eimfs_score::localisation::seizure_maps_from_events(&reference.events)
-    } else {
-        truth.maps.clone()
-    };
-    let localisation =
-        eimfs_score::score_localisation(&truth_maps, detected, &MatchParams::default());
+    let truth_maps =
+        if truth.maps.is_empty() { eimfs_score::localisation::seizure_maps_from_events(&reference.events) } else { truth.maps.clone() };
+    let localisation = eimfs_score::score_localisation(&truth_maps, detected, &MatchParams::default());
     Ok(Evaluation {
         truth_source: truth.source.clone(),
         truth: truth_maps,
-        reference_events: ev
-            .ref_events
-            .iter()
-            .zip(&ev.ref_detected)
-            .map(|(e, d)| (e.0, e.1, *d))
-            .collect(),
-        detected_events: ev
-            .hyp_events
-            .iter()
-            .zip(&ev.hyp_false_positive)
-            .map(|(e, f)| (e.0, e.1, *f))
-            .collect(),
+        reference_events: ev.ref_events.iter().zip(&ev.ref_detected).map(|(e, d)| (e.0, e.1, *d)).collect(),
+        detected_events: ev.hyp_events.iter().zip(&ev.hyp_false_positive).map(|(e, f)| (e.0, e.1, *f)).collect(),
         event: ev.scores,
         sample,
         localisation,
@@ -715,15 +557,8 @@ mod tests {
     use eimfs_core::{Hemisphere, Lobe, RegionVisit};
 
     fn sz(id: usize, onset: f64, offset: f64, regions: &[Region]) -> SeizureMap {
-        let visits: Vec<RegionVisit> = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RegionVisit {
-                region: *r,
-                start: onset + 5.0 * i as f64,
-                end: offset,
-            })
-            .collect();
+        let visits: Vec<RegionVisit> =
+            regions.iter().enumerate().map(|(i, r)| RegionVisit { region: *r, start: onset + 5.0 * i as f64, end: offset }).collect();
         SeizureMap {
             id,
             onset,
@@ -752,25 +587,11 @@ mod tests {
         ];
         assert_eq!(
             choose_examples(&v),
-            vec![
-                (0, "first seizure".into()),
-                (1, "longest seizure".into()),
-                (3, "a migrating seizure".into())
-            ]
+            vec![(0, "first seizure".into()), (1, "longest seizure".into()), (3, "a migrating seizure".into())]
         );
         // The first is also the longest; nothing migrates.
-        let v = vec![
-            sz(1, 100.0, 400.0, &[lt]),
-            sz(2, 500.0, 560.0, &[lt]),
-            sz(3, 900.0, 950.0, &[rc]),
-        ];
-        assert_eq!(
-            choose_examples(&v),
-            vec![
-                (0, "first seizure, also the longest".into()),
-                (1, "second-longest seizure".into())
-            ]
-        );
+        let v = vec![sz(1, 100.0, 400.0, &[lt]), sz(2, 500.0, 560.0, &[lt]), sz(3, 900.0, 950.0, &[rc])];
+        assert_eq!(choose_examples(&v), vec![(0, "first seizure, also the longest".into()), (1, "second-longest seizure".into())]);
         assert!(choose_examples(&[]).is_empty());
     }
 
@@ -829,7 +650,14 @@ mod tests {
         assert_eq!((s.total_seizure_time, s.longest_seizure, s.seizures_per_hour), (Some(840.0), Some(130.0), Some(6.5)));
         let m = s.migration.unwrap();
         assert!(m.migrating);
-        assert_eq!(m.evidence, vec![("both hemispheres".into(), "yes".into()), ("distinct onset regions".into(), "4".into()), ("median delay s".into(), "21.50".into())]);
+        assert_eq!(
+            m.evidence,
+            vec![
+                ("both hemispheres".into(), "yes".into()),
+                ("distinct onset regions".into(), "4".into()),
+                ("median delay s".into(), "21.50".into())
+            ]
+        );
         let err = parse_summary("[1]", Path::new("bad.json")).unwrap_err().to_string();
         assert!(err.contains("bad.json") && err.contains("expected a JSON object"), "{err}");
     }

@@ -65,8 +65,8 @@ pub mod style;
 pub mod svg;
 
 pub use model::{
-    ChannelInfo, ChannelQuality, Evaluation, ExampleSeizure, MigrationVerdict, Probability,
-    RecordingSummary, ReportData, Span, Summary, TraceChannel,
+    ChannelInfo, ChannelQuality, Evaluation, ExampleSeizure, MigrationVerdict, Probability, RecordingSummary, ReportData, Span, Summary,
+    TraceChannel,
 };
 pub use render::{RenderOptions, STYLESHEET, TEMPLATE, describe, render};
 
@@ -132,37 +132,16 @@ pub enum Stage {
 /// Read everything a report of recording `edf` shows: the recording and its quality, the
 /// detections in `options.detections`, the EEG of the example seizures and, with a truth, the
 /// comparison. `progress(stage, done, total)` is called as work proceeds.
-pub fn build(
-    edf: &Path,
-    options: &BuildOptions,
-    progress: &(dyn Fn(Stage, u64, u64) + Sync),
-) -> Result<ReportData, Error> {
+pub fn build(edf: &Path, options: &BuildOptions, progress: &(dyn Fn(Stage, u64, u64) + Sync)) -> Result<ReportData, Error> {
     let file = eimfs_edf::EdfFile::open(edf)?;
     let stem = input::stem_of(edf);
     let files = input::find_detections(&options.detections, &stem)?;
     let seizures = input::read_seizures(&files.seizures)?;
-    let detected_events = files
-        .events
-        .as_deref()
-        .map(eimfs_core::EventsFile::read)
-        .transpose()?;
-    let summary = files
-        .summary
-        .as_deref()
-        .map(input::read_summary)
-        .transpose()?;
-    let probability = files
-        .probability
-        .as_deref()
-        .map(input::read_probability)
-        .transpose()?;
+    let detected_events = files.events.as_deref().map(eimfs_core::EventsFile::read).transpose()?;
+    let summary = files.summary.as_deref().map(input::read_summary).transpose()?;
+    let probability = files.probability.as_deref().map(input::read_probability).transpose()?;
 
-    let mut recording = input::recording_summary(
-        &file,
-        &edf.file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    );
+    let mut recording = input::recording_summary(&file, &edf.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
     recording.detection_montage = summary.as_ref().and_then(|s| s.montage.clone());
     if !options.skip_quality {
         let total = 2 * file.n_records() as u64;
@@ -186,18 +165,9 @@ pub fn build(
         progress(Stage::Examples, k as u64 + 1, chosen.len() as u64);
     }
 
-    let mut sources = vec![
-        ("recording".to_string(), edf.display().to_string()),
-        (
-            "seizure maps".to_string(),
-            files.seizures.display().to_string(),
-        ),
-    ];
-    for (what, p) in [
-        ("events", &files.events),
-        ("summary", &files.summary),
-        ("probability", &files.probability),
-    ] {
+    let mut sources =
+        vec![("recording".to_string(), edf.display().to_string()), ("seizure maps".to_string(), files.seizures.display().to_string())];
+    for (what, p) in [("events", &files.events), ("summary", &files.summary), ("probability", &files.probability)] {
         if let Some(p) = p {
             sources.push((what.to_string(), p.display().to_string()));
         }
@@ -206,32 +176,16 @@ pub fn build(
         Some(t) => {
             let truth = input::read_truth(t)?;
             sources.push(("truth".to_string(), truth.source.clone()));
-            Some(input::evaluate(
-                recording.duration,
-                &truth,
-                &seizures,
-                detected_events.as_ref(),
-            )?)
+            Some(input::evaluate(recording.duration, &truth, &seizures, detected_events.as_ref())?)
         }
         None => None,
     };
-    Ok(ReportData {
-        recording,
-        seizures,
-        summary,
-        probability,
-        examples,
-        evaluation,
-        sources,
-    })
+    Ok(ReportData { recording, seizures, summary, probability, examples, evaluation, sources })
 }
 
 /// Write `html` to `path` atomically: into a temporary file beside it, renamed when complete.
 pub fn write_report(path: &Path, html: &str) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".tmp{}", std::process::id()));
     let tmp = PathBuf::from(tmp);

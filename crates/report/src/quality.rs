@@ -45,23 +45,14 @@ struct ChannelAcc {
 }
 
 fn band(freqs: &[f64], psd: &[f64], lo: f64, hi: f64) -> f64 {
-    freqs
-        .iter()
-        .zip(psd)
-        .filter(|(f, _)| **f >= lo && **f <= hi)
-        .map(|(_, p)| *p)
-        .sum()
+    freqs.iter().zip(psd).filter(|(f, _)| **f >= lo && **f <= hi).map(|(_, p)| *p).sum()
 }
 
 impl ChannelAcc {
     fn new(fs: f64) -> ChannelAcc {
         let epoch_len = (EPOCH * fs).round().max(1.0) as usize;
         let nper = (2.0 * fs).round() as usize;
-        let welch = if fs >= 64.0 && nper >= 16 {
-            Welch::new(fs, nper).ok()
-        } else {
-            None
-        };
+        let welch = if fs >= 64.0 && nper >= 16 { Welch::new(fs, nper).ok() } else { None };
         let psd = vec![0.0; welch.as_ref().map_or(0, |w| w.n_freqs())];
         ChannelAcc {
             fs,
@@ -93,19 +84,16 @@ impl ChannelAcc {
             let total = band(&freqs, &self.psd, 1.0, top);
             if total > 0.0 {
                 if nyq > 52.0 {
-                    self.mains50
-                        .push(band(&freqs, &self.psd, 49.0, 51.0) / total);
+                    self.mains50.push(band(&freqs, &self.psd, 49.0, 51.0) / total);
                 }
                 if nyq > 62.0 {
-                    self.mains60
-                        .push(band(&freqs, &self.psd, 59.0, 61.0) / total);
+                    self.mains60.push(band(&freqs, &self.psd, 59.0, 61.0) / total);
                 }
                 if top > 35.0 {
                     let broad = band(&freqs, &self.psd, 0.5, top);
                     let high = band(&freqs, &self.psd, 30.0, top);
                     // The mains peak is not muscle.
-                    let mains =
-                        band(&freqs, &self.psd, 49.0, 51.0) + band(&freqs, &self.psd, 59.0, 61.0);
+                    let mains = band(&freqs, &self.psd, 49.0, 51.0) + band(&freqs, &self.psd, 59.0, 61.0);
                     if broad - mains > 0.0 {
                         self.hf.push(((high - mains).max(0.0)) / (broad - mains));
                     }
@@ -150,19 +138,11 @@ pub fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.total_cmp(b));
     let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    }
+    if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 }
 }
 
 fn pct(x: f64) -> String {
-    if x >= 0.1 {
-        format!("{:.0} %", x * 100.0)
-    } else {
-        format!("{:.1} %", x * 100.0)
-    }
+    if x >= 0.1 { format!("{:.0} %", x * 100.0) } else { format!("{:.1} %", x * 100.0) }
 }
 
 /// Assess every EEG channel of `file`. Epochs that overlap an interval of `exclude` (the
@@ -170,11 +150,7 @@ fn pct(x: f64) -> String {
 /// spectral measures. `progress` is called with the number of data records
 /// processed since the last call (two passes: statistics, then epochs), out of
 /// `2 × file.n_records()`.
-pub fn assess(
-    file: &EdfFile,
-    exclude: &[(f64, f64)],
-    progress: &(dyn Fn(usize) + Sync),
-) -> Result<Vec<ChannelQuality>, Error> {
+pub fn assess(file: &EdfFile, exclude: &[(f64, f64)], progress: &(dyn Fn(usize) + Sync)) -> Result<Vec<ChannelQuality>, Error> {
     let eeg: Vec<(usize, ChannelName)> = file
         .signals()
         .iter()
@@ -187,10 +163,7 @@ pub fn assess(
     }
     let stats = file.stats(&StatsOptions::default(), progress)?;
     let channels: Vec<usize> = eeg.iter().map(|(i, _)| *i).collect();
-    let mut accs: Vec<ChannelAcc> = channels
-        .iter()
-        .map(|&c| ChannelAcc::new(file.signals()[c].fs))
-        .collect();
+    let mut accs: Vec<ChannelAcc> = channels.iter().map(|&c| ChannelAcc::new(file.signals()[c].fs)).collect();
     let n_epochs = (file.duration() / EPOCH).ceil().max(1.0) as usize;
     let every = n_epochs.div_ceil(MAX_SPECTRAL_EPOCHS).max(1);
     let per = file.records_per_chunk(16 << 20);
@@ -202,9 +175,7 @@ pub fn assess(
     };
     for chunk in file.chunks(&channels, per)? {
         let n = chunk.records.len();
-        accs.par_iter_mut()
-            .zip(chunk.data.par_iter())
-            .for_each(|(a, d)| a.push(d, every, &excluded));
+        accs.par_iter_mut().zip(chunk.data.par_iter()).for_each(|(a, d)| a.push(d, every, &excluded));
         progress(n);
     }
     accs.iter_mut().for_each(|a| a.finish(&excluded));
@@ -246,16 +217,8 @@ pub fn assess(
                 label: file.signals()[*i].label.clone(),
                 electrode: name.electrode,
                 median_sd: med,
-                flat_fraction: if st.flat_fraction.is_finite() {
-                    st.flat_fraction
-                } else {
-                    0.0
-                },
-                clipped_fraction: if st.clipped_fraction.is_finite() {
-                    st.clipped_fraction
-                } else {
-                    0.0
-                },
+                flat_fraction: if st.flat_fraction.is_finite() { st.flat_fraction } else { 0.0 },
+                clipped_fraction: if st.clipped_fraction.is_finite() { st.clipped_fraction } else { 0.0 },
                 artefact_epochs: artefact,
                 epochs: a.sds.len(),
                 near_flat_epochs: near_flat,
@@ -272,11 +235,7 @@ pub fn assess(
 
 /// Fill in `problems` of each channel from its measures (the criteria of the module docs).
 pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
-    let reference: Vec<f64> = channels
-        .iter()
-        .filter(|c| c.flat_fraction < 0.9 && c.median_sd > 0.0)
-        .map(|c| c.median_sd)
-        .collect();
+    let reference: Vec<f64> = channels.iter().filter(|c| c.flat_fraction < 0.9 && c.median_sd > 0.0).map(|c| c.median_sd).collect();
     let ref_sd = median(&reference);
     for c in channels.iter_mut() {
         let mut p = Vec::new();
@@ -301,18 +260,12 @@ pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
             ));
         }
         if c.clipped_fraction >= 0.001 {
-            p.push(format!(
-                "clipped at the amplifier limits in {} of samples",
-                pct(c.clipped_fraction)
-            ));
+            p.push(format!("clipped at the amplifier limits in {} of samples", pct(c.clipped_fraction)));
         }
         if ref_sd > 0.0 && c.flat_fraction < 0.9 {
             let r = c.median_sd / ref_sd;
             if r > 4.0 {
-                p.push(format!(
-                    "high amplitude: {:.1} × the median channel ({:.0} µV SD), poor contact?",
-                    r, c.median_sd
-                ));
+                p.push(format!("high amplitude: {:.1} × the median channel ({:.0} µV SD), poor contact?", r, c.median_sd));
             } else if r < 0.25 {
                 p.push(format!(
                     "low amplitude: {:.2} × the median channel ({:.1} µV SD), bridged, shorted, or the reference electrode itself?",
@@ -321,23 +274,13 @@ pub fn flag(channels: &mut [ChannelQuality], duration: f64) {
             }
         }
         if c.artefact_epochs > 0.05 {
-            p.push(format!(
-                "intermittent high-amplitude artefact in {} of 10-s epochs",
-                pct(c.artefact_epochs)
-            ));
+            p.push(format!("intermittent high-amplitude artefact in {} of 10-s epochs", pct(c.artefact_epochs)));
         }
         if c.mains_fraction > 0.3 {
-            p.push(format!(
-                "mains interference at {:.0} Hz ({} of the 1–70 Hz power)",
-                c.mains_hz,
-                pct(c.mains_fraction)
-            ));
+            p.push(format!("mains interference at {:.0} Hz ({} of the 1–70 Hz power)", c.mains_hz, pct(c.mains_fraction)));
         }
         if c.high_frequency_fraction > 0.35 {
-            p.push(format!(
-                "high-frequency noise, muscle or electrode ({} of the power above 30 Hz)",
-                pct(c.high_frequency_fraction)
-            ));
+            p.push(format!("high-frequency noise, muscle or electrode ({} of the power above 30 Hz)", pct(c.high_frequency_fraction)));
         }
         c.problems = p;
     }
@@ -359,16 +302,8 @@ mod tests {
 
     #[test]
     fn flags_follow_the_documented_criteria() {
-        let mut v = vec![
-            ch("a", 20.0),
-            ch("b", 22.0),
-            ch("c", 18.0),
-            ch("d", 100.0),
-            ch("e", 4.0),
-            ch("f", 0.0),
-            ch("g", 21.0),
-            ch("h", 20.0),
-        ];
+        let mut v =
+            vec![ch("a", 20.0), ch("b", 22.0), ch("c", 18.0), ch("d", 100.0), ch("e", 4.0), ch("f", 0.0), ch("g", 21.0), ch("h", 20.0)];
         v[5].flat_fraction = 1.0;
         v[6].mains_fraction = 0.6;
         v[6].mains_hz = 50.0;
@@ -380,33 +315,18 @@ mod tests {
         flag(&mut v, 7200.0);
         assert!(v[0].problems.is_empty());
         assert_eq!(v[1].problems, vec!["nearly flat in 60 of 720 10-s epochs (10 min 00 s): disconnected for a while?"]);
-        assert_eq!(
-            v[3].problems,
-            vec!["high amplitude: 5.0 × the median channel (100 µV SD), poor contact?"]
-        );
+        assert_eq!(v[3].problems, vec!["high amplitude: 5.0 × the median channel (100 µV SD), poor contact?"]);
         assert_eq!(
             v[4].problems,
             vec!["low amplitude: 0.20 × the median channel (4.0 µV SD), bridged, shorted, or the reference electrode itself?"]
         );
-        assert_eq!(
-            v[5].problems,
-            vec!["flat for the whole recording (disconnected or bridged electrode?)"]
-        );
-        assert_eq!(
-            v[6].problems,
-            vec!["mains interference at 50 Hz (60 % of the 1–70 Hz power)"]
-        );
+        assert_eq!(v[5].problems, vec!["flat for the whole recording (disconnected or bridged electrode?)"]);
+        assert_eq!(v[6].problems, vec!["mains interference at 50 Hz (60 % of the 1–70 Hz power)"]);
         assert_eq!(
             v[7].problems,
-            vec![
-                "flat for 5.0 % of the recording (6 min 00 s)",
-                "intermittent high-amplitude artefact in 20 % of 10-s epochs"
-            ]
+            vec!["flat for 5.0 % of the recording (6 min 00 s)", "intermittent high-amplitude artefact in 20 % of 10-s epochs"]
         );
-        assert_eq!(
-            v[2].problems,
-            vec!["high-frequency noise, muscle or electrode (50 % of the power above 30 Hz)"]
-        );
+        assert_eq!(v[2].problems, vec!["high-frequency noise, muscle or electrode (50 % of the power above 30 Hz)"]);
         assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), 2.5);
     }
 }

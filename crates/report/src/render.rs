@@ -35,10 +35,7 @@ struct Kv {
 }
 
 fn kv(k: impl Into<String>, v: impl Into<String>) -> Kv {
-    Kv {
-        k: k.into(),
-        v: v.into(),
-    }
+    Kv { k: k.into(), v: v.into() }
 }
 
 #[derive(Serialize)]
@@ -97,11 +94,7 @@ struct QualityRow {
 }
 
 fn pct(x: f64) -> String {
-    if x.is_nan() {
-        "n/a".into()
-    } else {
-        format!("{}%", num(x * 100.0, if x < 0.1 { 1 } else { 0 }))
-    }
+    if x.is_nan() { "n/a".into() } else { format!("{}%", num(x * 100.0, if x < 0.1 { 1 } else { 0 })) }
 }
 
 fn metric(x: f64, d: usize) -> String {
@@ -109,10 +102,7 @@ fn metric(x: f64, d: usize) -> String {
 }
 
 fn onset_region(s: &SeizureMap) -> Option<eimfs_core::Region> {
-    s.onset_regions
-        .first()
-        .copied()
-        .or_else(|| s.visits.first().map(|v| v.region))
+    s.onset_regions.first().copied().or_else(|| s.visits.first().map(|v| v.region))
 }
 
 fn path_words(s: &SeizureMap) -> String {
@@ -123,13 +113,7 @@ fn path_words(s: &SeizureMap) -> String {
     steps
         .iter()
         .enumerate()
-        .map(|(i, (r, _, d))| {
-            if i == 0 {
-                style::region_short(*r)
-            } else {
-                format!("→ {} (+{} s)", style::region_short(*r), num(*d, 0))
-            }
-        })
+        .map(|(i, (r, _, d))| if i == 0 { style::region_short(*r) } else { format!("→ {} (+{} s)", style::region_short(*r), num(*d, 0)) })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -143,10 +127,7 @@ fn span_rows(spans: &[Span]) -> Vec<SpanRow> {
             start: clock(s.start),
             end: clock(s.end),
             duration: duration_label(s.end - s.start),
-            seizures: s
-                .seizures
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "–".into()),
+            seizures: s.seizures.map(|n| n.to_string()).unwrap_or_else(|| "–".into()),
             note: s.note.clone().unwrap_or_default(),
         })
         .collect()
@@ -159,89 +140,34 @@ fn median(v: &mut [f64]) -> f64 {
 /// Facts about migration read straight from the seizure maps (no thresholds).
 fn migration_facts(seizures: &[SeizureMap]) -> Vec<Kv> {
     let mut onsets: Vec<eimfs_core::Region> = seizures.iter().filter_map(onset_region).collect();
-    let left = seizures
-        .iter()
-        .filter(|s| s.onset_hemisphere == Hemisphere::Left)
-        .count();
-    let right = seizures
-        .iter()
-        .filter(|s| s.onset_hemisphere == Hemisphere::Right)
-        .count();
-    let mid = seizures
-        .iter()
-        .filter(|s| s.onset_hemisphere == Hemisphere::Midline)
-        .count();
+    let left = seizures.iter().filter(|s| s.onset_hemisphere == Hemisphere::Left).count();
+    let right = seizures.iter().filter(|s| s.onset_hemisphere == Hemisphere::Right).count();
+    let mid = seizures.iter().filter(|s| s.onset_hemisphere == Hemisphere::Midline).count();
     onsets.sort();
     onsets.dedup();
     let migrating = seizures.iter().filter(|s| s.migrates()).count();
-    let switching = seizures
-        .iter()
-        .filter(|s| s.hemisphere_switches > 0)
-        .count();
+    let switching = seizures.iter().filter(|s| s.hemisphere_switches > 0).count();
     let overlapping = seizures.iter().filter(|s| !s.overlaps.is_empty()).count();
     let generalised = seizures.iter().filter(|s| s.generalised).count();
-    let mut delays: Vec<f64> = seizures
-        .iter()
-        .flat_map(|s| head::path_steps(s).into_iter().skip(1).map(|x| x.2))
-        .collect();
+    let mut delays: Vec<f64> = seizures.iter().flat_map(|s| head::path_steps(s).into_iter().skip(1).map(|x| x.2)).collect();
     let n = seizures.len().max(1) as f64;
     let mut v = vec![
         kv(
             "distinct onset regions",
-            format!(
-                "{} ({})",
-                onsets.len(),
-                onsets
-                    .iter()
-                    .map(|r| style::region_short(*r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("{} ({})", onsets.len(), onsets.iter().map(|r| style::region_short(*r)).collect::<Vec<_>>().join(", ")),
         ),
-        kv(
-            "onset hemisphere",
-            format!(
-                "left {left}, right {right}{}",
-                if mid > 0 {
-                    format!(", midline {mid}")
-                } else {
-                    String::new()
-                }
-            ),
-        ),
-        kv(
-            "seizures that move to another region",
-            format!(
-                "{migrating} of {} ({})",
-                seizures.len(),
-                pct(migrating as f64 / n)
-            ),
-        ),
-        kv(
-            "seizures that cross to the other hemisphere",
-            format!("{switching} ({})", pct(switching as f64 / n)),
-        ),
-        kv(
-            "seizures overlapping another in time",
-            format!("{overlapping}"),
-        ),
+        kv("onset hemisphere", format!("left {left}, right {right}{}", if mid > 0 { format!(", midline {mid}") } else { String::new() })),
+        kv("seizures that move to another region", format!("{migrating} of {} ({})", seizures.len(), pct(migrating as f64 / n))),
+        kv("seizures that cross to the other hemisphere", format!("{switching} ({})", pct(switching as f64 / n))),
+        kv("seizures overlapping another in time", format!("{overlapping}")),
         kv("secondarily generalised", format!("{generalised}")),
     ];
     if !delays.is_empty() {
-        let (lo, hi) = (
-            delays.iter().copied().fold(f64::INFINITY, f64::min),
-            delays.iter().copied().fold(0.0, f64::max),
-        );
+        let (lo, hi) = (delays.iter().copied().fold(f64::INFINITY, f64::min), delays.iter().copied().fold(0.0, f64::max));
         let text = if delays.len() == 1 {
             format!("{} s (1 move)", num(lo, 0))
         } else {
-            format!(
-                "median {} s (range {}–{} s, {} moves)",
-                num(median(&mut delays), 0),
-                num(lo, 0),
-                num(hi, 0),
-                delays.len()
-            )
+            format!("median {} s (range {}–{} s, {} moves)", num(median(&mut delays), 0), num(lo, 0), num(hi, 0), delays.len())
         };
         v.push(kv("delay between successive ictal activities", text));
     }
@@ -252,12 +178,7 @@ fn migration_facts(seizures: &[SeizureMap]) -> Vec<Kv> {
 /// first, then in order of onset so the choice spreads over the recording.
 fn path_choice(seizures: &[SeizureMap], max: usize) -> Vec<&SeizureMap> {
     let mut m: Vec<&SeizureMap> = seizures.iter().filter(|s| s.migrates()).collect();
-    m.sort_by(|a, b| {
-        head::path_steps(b)
-            .len()
-            .cmp(&head::path_steps(a).len())
-            .then(a.onset.total_cmp(&b.onset))
-    });
+    m.sort_by(|a, b| head::path_steps(b).len().cmp(&head::path_steps(a).len()).then(a.onset.total_cmp(&b.onset)));
     m.truncate(max);
     m.sort_by(|a, b| a.onset.total_cmp(&b.onset));
     m
@@ -276,18 +197,9 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
 
     // Totals from the seizure maps (the detector's own totals win when it gives them).
     let union = burden::union(seizures);
-    let seizure_time = summary
-        .and_then(|s| s.total_seizure_time)
-        .unwrap_or_else(|| union.iter().map(|(a, b)| b - a).sum());
-    let longest = summary.and_then(|s| s.longest_seizure).unwrap_or_else(|| {
-        seizures
-            .iter()
-            .map(SeizureMap::duration)
-            .fold(0.0, f64::max)
-    });
-    let rate = summary
-        .and_then(|s| s.seizures_per_hour)
-        .unwrap_or(seizures.len() as f64 * 3600.0 / dur);
+    let seizure_time = summary.and_then(|s| s.total_seizure_time).unwrap_or_else(|| union.iter().map(|(a, b)| b - a).sum());
+    let longest = summary.and_then(|s| s.longest_seizure).unwrap_or_else(|| seizures.iter().map(SeizureMap::duration).fold(0.0, f64::max));
+    let rate = summary.and_then(|s| s.seizures_per_hour).unwrap_or(seizures.len() as f64 * 3600.0 / dur);
     let mut durations: Vec<f64> = seizures.iter().map(SeizureMap::duration).collect();
     let med_dur = median(&mut durations);
     let clusters: &[Span] = summary.map_or(&[], |s| &s.clusters);
@@ -305,19 +217,9 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
 
     // Section 1.
     let eeg = rec.channels.iter().filter(|c| c.kind == "EEG").count();
-    let others: Vec<String> = rec
-        .channels
-        .iter()
-        .filter(|c| c.kind != "EEG")
-        .map(|c| format!("{} ({})", c.label, c.kind))
-        .collect();
+    let others: Vec<String> = rec.channels.iter().filter(|c| c.kind != "EEG").map(|c| format!("{} ({})", c.label, c.kind)).collect();
     let rates: Vec<String> = {
-        let mut r: Vec<String> = rec
-            .channels
-            .iter()
-            .filter(|c| c.kind == "EEG")
-            .map(|c| format!("{} Hz", num(c.fs, 2)))
-            .collect();
+        let mut r: Vec<String> = rec.channels.iter().filter(|c| c.kind == "EEG").map(|c| format!("{} Hz", num(c.fs, 2))).collect();
         r.dedup();
         r.sort();
         r.dedup();
@@ -326,20 +228,8 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
     let mut rec_rows = vec![
         kv("file", rec.file.clone()),
         kv("format", rec.file_type.clone()),
-        kv(
-            "start",
-            rec.start
-                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ),
-        kv(
-            "duration",
-            format!(
-                "{} ({} s)",
-                duration_label(rec.duration),
-                num(rec.duration, 1)
-            ),
-        ),
+        kv("start", rec.start.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "unknown".into())),
+        kv("duration", format!("{} ({} s)", duration_label(rec.duration), num(rec.duration, 1))),
         kv("EEG channels", if eeg == 0 { "none".to_string() } else { format!("{eeg} at {}", rates.join(", ")) }),
         kv(
             "10-20 electrodes",
@@ -349,28 +239,13 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
                 format!(
                     "{} of 19; missing {}",
                     19 - rec.missing_electrodes.len(),
-                    rec.missing_electrodes
-                        .iter()
-                        .map(|e| e.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    rec.missing_electrodes.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")
                 )
             },
         ),
-        kv(
-            "other channels",
-            if others.is_empty() {
-                "none".to_string()
-            } else {
-                others.join(", ")
-            },
-        ),
+        kv("other channels", if others.is_empty() { "none".to_string() } else { others.join(", ") }),
     ];
-    if let Some(m) = rec
-        .detection_montage
-        .clone()
-        .or_else(|| summary.and_then(|s| s.montage.clone()))
-    {
+    if let Some(m) = rec.detection_montage.clone().or_else(|| summary.and_then(|s| s.montage.clone())) {
         rec_rows.push(kv("detection montage", m));
     }
     if let Some(s) = summary {
@@ -391,11 +266,7 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
     if !rec.gaps.is_empty() {
         rec_rows.push(kv(
             "gaps (EDF+D)",
-            rec.gaps
-                .iter()
-                .map(|(a, d)| format!("{} for {}", clock(*a), duration_label(*d)))
-                .collect::<Vec<_>>()
-                .join(", "),
+            rec.gaps.iter().map(|(a, d)| format!("{} for {}", clock(*a), duration_label(*d))).collect::<Vec<_>>().join(", "),
         ));
     }
     rec_rows.push(kv("annotations in the file", rec.annotations.to_string()));
@@ -403,15 +274,8 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
         q.iter()
             .map(|c| QualityRow {
                 label: c.label.clone(),
-                electrode: c
-                    .electrode
-                    .map(|e| e.name().to_string())
-                    .unwrap_or_default(),
-                sd: if c.median_sd.is_nan() {
-                    "n/a".into()
-                } else {
-                    num(c.median_sd, 1)
-                },
+                electrode: c.electrode.map(|e| e.name().to_string()).unwrap_or_default(),
+                sd: if c.median_sd.is_nan() { "n/a".into() } else { num(c.median_sd, 1) },
                 flat: pct(c.flat_fraction),
                 mains: pct(c.mains_fraction),
                 hf: pct(c.high_frequency_fraction),
@@ -419,40 +283,23 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
             })
             .collect()
     };
-    let problems: Vec<QualityRow> = quality_rows(
-        &rec.quality
-            .iter()
-            .filter(|c| !c.problems.is_empty())
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let problems: Vec<QualityRow> = quality_rows(&rec.quality.iter().filter(|c| !c.problems.is_empty()).cloned().collect::<Vec<_>>());
 
     // Section 2 legend.
     let legend: Vec<LegendItem> = style::ROW_ORDER
         .iter()
-        .map(|r| LegendItem {
-            name: style::region_short(*r),
-            fill: style::region_fill(*r),
-            stroke: style::region_stroke(*r),
-        })
+        .map(|r| LegendItem { name: style::region_short(*r), fill: style::region_fill(*r), stroke: style::region_stroke(*r) })
         .collect();
 
     // Section 4.
-    let paths: Vec<Figure> = path_choice(
-        seizures,
-        if options.max_paths == 0 {
-            4
-        } else {
-            options.max_paths
-        },
-    )
-    .into_iter()
-    .map(|s| Figure {
-        title: format!("Seizure {} at {}", s.id, clock(s.onset)),
-        caption: format!("{}; {}", duration_label(s.duration()), path_words(s)),
-        svg: Value::from_safe_string(head::path_map(s, &format!("p{}", s.id))),
-    })
-    .collect();
+    let paths: Vec<Figure> = path_choice(seizures, if options.max_paths == 0 { 4 } else { options.max_paths })
+        .into_iter()
+        .map(|s| Figure {
+            title: format!("Seizure {} at {}", s.id, clock(s.onset)),
+            caption: format!("{}; {}", duration_label(s.duration()), path_words(s)),
+            svg: Value::from_safe_string(head::path_map(s, &format!("p{}", s.id))),
+        })
+        .collect();
 
     // Section 5.
     let examples: Vec<Figure> = data
@@ -475,17 +322,8 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
         .collect();
 
     // Section 6 (with the truth match when known).
-    let matched_truth: std::collections::HashMap<usize, usize> = data
-        .evaluation
-        .as_ref()
-        .map(|e| {
-            e.localisation
-                .matches
-                .iter()
-                .map(|m| (m.detected_id, m.true_id))
-                .collect()
-        })
-        .unwrap_or_default();
+    let matched_truth: std::collections::HashMap<usize, usize> =
+        data.evaluation.as_ref().map(|e| e.localisation.matches.iter().map(|m| (m.detected_id, m.true_id)).collect()).unwrap_or_default();
     let table: Vec<SeizureRow> = seizures
         .iter()
         .map(|s| {
@@ -509,35 +347,18 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
                 onset_s: num(s.onset, 1),
                 clock: rec
                     .start
-                    .map(|d| {
-                        (d + chrono::Duration::milliseconds((s.onset * 1000.0) as i64))
-                            .format("%H:%M:%S")
-                            .to_string()
-                    })
+                    .map(|d| (d + chrono::Duration::milliseconds((s.onset * 1000.0) as i64)).format("%H:%M:%S").to_string())
                     .unwrap_or_default(),
                 duration: num(s.duration(), 1),
                 onset_region: r.map(style::region_short).unwrap_or_else(|| "–".into()),
                 fill: r.map_or("#ced4da", style::region_fill),
                 stroke: r.map_or("#868e96", style::region_stroke),
-                electrodes: s
-                    .onset_electrodes
-                    .iter()
-                    .map(|e| e.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                electrodes: s.onset_electrodes.iter().map(|e| e.name()).collect::<Vec<_>>().join(", "),
                 path: path_words(s),
                 switches: s.hemisphere_switches,
-                overlaps: s
-                    .overlaps
-                    .iter()
-                    .map(|i| format!("#{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                overlaps: s.overlaps.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", "),
                 generalised: s.generalised,
-                confidence: s
-                    .confidence
-                    .map(|c| num(c, 2))
-                    .unwrap_or_else(|| "–".into()),
+                confidence: s.confidence.map(|c| num(c, 2)).unwrap_or_else(|| "–".into()),
                 truth,
                 truth_class,
             }
@@ -603,14 +424,7 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
         let mut g = vec![
             kv("seizures detected", seizures.len().to_string()),
             kv("seizures per hour", num(rate, 1)),
-            kv(
-                "time in seizure",
-                format!(
-                    "{} ({})",
-                    duration_label(seizure_time),
-                    pct(seizure_time / dur)
-                ),
-            ),
+            kv("time in seizure", format!("{} ({})", duration_label(seizure_time), pct(seizure_time / dur))),
             kv("longest seizure", duration_label(longest)),
         ];
         if let Some(e) = &data.evaluation {
@@ -621,15 +435,9 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
                 g.push(kv("true seizures", e.truth.len().to_string()));
             }
             let sens = e.event.sensitivity;
-            g.push(kv(
-                "sensitivity (SzCORE events)",
-                if sens.is_nan() { "n/a".into() } else { format!("{sens:.2}") },
-            ));
+            g.push(kv("sensitivity (SzCORE events)", if sens.is_nan() { "n/a".into() } else { format!("{sens:.2}") }));
             g.push(kv("false detections / 24 h", metric(e.event.fp_rate, 1)));
-            g.push(kv(
-                "onset region correct",
-                pct(e.localisation.region_accuracy),
-            ));
+            g.push(kv("onset region correct", pct(e.localisation.region_accuracy)));
         }
         g
     };
@@ -694,16 +502,11 @@ pub fn render(data: &ReportData, options: &RenderOptions) -> Result<String, Erro
 
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.add_template("report.css", STYLESHEET)
-        .map_err(|e| Error::Template(e.to_string()))?;
+    env.add_template("report.css", STYLESHEET).map_err(|e| Error::Template(e.to_string()))?;
     let main = options.template.as_deref().unwrap_or(TEMPLATE);
-    env.add_template("report.html", main)
-        .map_err(|e| Error::Template(format!("{e:#}")))?;
-    let tmpl = env
-        .get_template("report.html")
-        .map_err(|e| Error::Template(e.to_string()))?;
-    tmpl.render(ctx)
-        .map_err(|e| Error::Template(format!("{e:#}")))
+    env.add_template("report.html", main).map_err(|e| Error::Template(format!("{e:#}")))?;
+    let tmpl = env.get_template("report.html").map_err(|e| Error::Template(e.to_string()))?;
+    tmpl.render(ctx).map_err(|e| Error::Template(format!("{e:#}")))
 }
 
 /// Tooltip-free short description of a seizure for logs: `#3 0:12:05 L temporal → R central`.
@@ -714,8 +517,5 @@ pub fn describe(s: &SeizureMap) -> String {
 /// With a reference that has no locations: whether SzCORE scored the detection event containing
 /// this seizure's onset as true (`Some(true)`) or false, `None` if no scored event contains it.
 fn detected_event_is_true(e: &crate::model::Evaluation, s: &SeizureMap) -> Option<bool> {
-    e.detected_events
-        .iter()
-        .find(|(a, b, _)| *a <= s.onset + 1e-6 && s.onset < *b + 1e-6)
-        .map(|(_, _, false_positive)| !false_positive)
+    e.detected_events.iter().find(|(a, b, _)| *a <= s.onset + 1e-6 && s.onset < *b + 1e-6).map(|(_, _, false_positive)| !false_positive)
 }

@@ -70,10 +70,7 @@ pub fn region_short(r: Region) -> String {
 
 /// Row of a region in [`ROW_ORDER`].
 pub fn row_of(r: Region) -> usize {
-    ROW_ORDER
-        .iter()
-        .position(|x| *x == r)
-        .expect("every region has a row")
+    ROW_ORDER.iter().position(|x| *x == r).expect("every region has a row")
 }
 
 /// Colour of correct detections / detected true seizures.
@@ -102,13 +99,7 @@ mod tests {
         for r in Region::ALL {
             assert_eq!(ROW_ORDER[row_of(r)], r);
         }
-        assert_eq!(
-            region_name(Region::new(Lobe::Temporal, Hemisphere::Left)),
-            "left temporal"
-        );
-        assert_eq!(
-            region_short(Region::new(Lobe::Midline, Hemisphere::Midline)),
-            "midline"
-        );
+        assert_eq!(region_name(Region::new(Lobe::Temporal, Hemisphere::Left)), "left temporal");
+        assert_eq!(region_short(Region::new(Lobe::Midline, Hemisphere::Midline)), "midline");
     }
 }

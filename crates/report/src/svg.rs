@@ -72,12 +72,7 @@ pub struct Svg {
 impl Svg {
     /// An empty drawing of `width` × `height` user units (pixels at 100 % zoom).
     pub fn new(width: f64, height: f64) -> Svg {
-        Svg {
-            width,
-            height,
-            body: String::new(),
-            defs: String::new(),
-        }
+        Svg { width, height, body: String::new(), defs: String::new() }
     }
 
     /// Width in user units.
@@ -132,25 +127,12 @@ impl Svg {
 
     /// A straight line.
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, extra: &str) {
-        let _ = write!(
-            self.body,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {extra}/>"#,
-            num(x1, 2),
-            num(y1, 2),
-            num(x2, 2),
-            num(y2, 2)
-        );
+        let _ = write!(self.body, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {extra}/>"#, num(x1, 2), num(y1, 2), num(x2, 2), num(y2, 2));
     }
 
     /// A circle.
     pub fn circle(&mut self, cx: f64, cy: f64, r: f64, extra: &str) {
-        let _ = write!(
-            self.body,
-            r#"<circle cx="{}" cy="{}" r="{}" {extra}/>"#,
-            num(cx, 2),
-            num(cy, 2),
-            num(r, 2)
-        );
+        let _ = write!(self.body, r#"<circle cx="{}" cy="{}" r="{}" {extra}/>"#, num(cx, 2), num(cy, 2), num(r, 2));
     }
 
     /// A circle with a tooltip.
@@ -200,15 +182,8 @@ impl Svg {
 
     /// A closed polygon.
     pub fn polygon(&mut self, points: &[(f64, f64)], extra: &str) {
-        let pts: Vec<String> = points
-            .iter()
-            .map(|(x, y)| format!("{},{}", num(*x, 2), num(*y, 2)))
-            .collect();
-        let _ = write!(
-            self.body,
-            r#"<polygon points="{}" {extra}/>"#,
-            pts.join(" ")
-        );
+        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{},{}", num(*x, 2), num(*y, 2))).collect();
+        let _ = write!(self.body, r#"<polygon points="{}" {extra}/>"#, pts.join(" "));
     }
 
     /// Open a group `<g …>`; close it with [`Svg::end_group`].
@@ -253,11 +228,7 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / n as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
     let start = (lo / step).ceil() * step;
     let mut t = Vec::new();
     let mut k = 0;
@@ -276,15 +247,11 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 /// reader expects (1, 2, 5, 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12, 24 h).
 pub fn time_ticks(lo: f64, hi: f64, n: usize) -> (Vec<f64>, f64) {
     const STEPS: [f64; 20] = [
-        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
-        10800.0, 21600.0, 43200.0, 86400.0, 172800.0, 604800.0,
+        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0,
+        172800.0, 604800.0,
     ];
     let raw = (hi - lo).max(1e-9) / n.max(1) as f64;
-    let step = STEPS
-        .iter()
-        .copied()
-        .find(|s| *s >= raw)
-        .unwrap_or(604800.0);
+    let step = STEPS.iter().copied().find(|s| *s >= raw).unwrap_or(604800.0);
     let start = (lo / step).ceil() * step;
     let mut t = Vec::new();
     let mut v = start;
@@ -301,12 +268,7 @@ pub fn time_ticks(lo: f64, hi: f64, n: usize) -> (Vec<f64>, f64) {
 pub fn time_label(t: f64, hi: f64) -> String {
     let t = t.max(0.0);
     let total = t.round() as i64;
-    let (d, h, m, s) = (
-        total / 86400,
-        (total % 86400) / 3600,
-        (total % 3600) / 60,
-        total % 60,
-    );
+    let (d, h, m, s) = (total / 86400, (total % 86400) / 3600, (total % 3600) / 60, total % 60);
     if hi <= 60.0 {
         format!("{} s", num(t, 1))
     } else if hi < 3600.0 {
@@ -353,12 +315,7 @@ pub fn duration_label(secs: f64) -> String {
 /// Clock time `h:mm:ss` of `t` seconds from the start (`27:04:10` past a day: hours keep counting).
 pub fn clock(t: f64) -> String {
     let total = t.max(0.0).round() as i64;
-    format!(
-        "{}:{:02}:{:02}",
-        total / 3600,
-        (total % 3600) / 60,
-        total % 60
-    )
+    format!("{}:{:02}:{:02}", total / 3600, (total % 3600) / 60, total % 60)
 }
 
 #[cfg(test)]
@@ -376,10 +333,7 @@ mod tests {
 
     #[test]
     fn ticks() {
-        assert_eq!(
-            nice_ticks(0.0, 10.0, 5),
-            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
-        );
+        assert_eq!(nice_ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
         assert_eq!(nice_ticks(0.0, 7.0, 3), vec![0.0, 2.5, 5.0]);
         let (t, step) = time_ticks(0.0, 7200.0, 8);
         assert_eq!(step, 900.0);
@@ -388,10 +342,7 @@ mod tests {
         assert_eq!(time_label(90.0, 600.0), "1:30");
         assert_eq!(time_label(12.0, 30.0), "12 s");
         assert_eq!(time_label(90000.0, 3.0 * 86400.0), "1 d 01:00");
-        assert_eq!(
-            (time_unit(30.0), time_unit(600.0), time_unit(7200.0)),
-            ("s", "m:ss", "h:mm")
-        );
+        assert_eq!((time_unit(30.0), time_unit(600.0), time_unit(7200.0)), ("s", "m:ss", "h:mm"));
         assert_eq!(duration_label(45.2), "45 s");
         assert_eq!(duration_label(125.0), "2 min 05 s");
         assert_eq!(duration_label(4320.0), "1 h 12 min");
@@ -405,21 +356,10 @@ mod tests {
         s.text(5.0, 6.0, Anchor::Middle, "", "T3 & T5");
         s.polyline(&[(0.0, 0.0), (1.0, 1.25), (2.0, 0.5)], r#"stroke="black""#);
         let out = s.finish("fig", "a figure");
-        assert!(
-            out.starts_with(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" class="fig" viewBox="0 0 100 50""#
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains(r#"<rect x="1" y="2" width="3" height="4" fill="red"/>"#),
-            "{out}"
-        );
+        assert!(out.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" class="fig" viewBox="0 0 100 50""#), "{out}");
+        assert!(out.contains(r#"<rect x="1" y="2" width="3" height="4" fill="red"/>"#), "{out}");
         assert!(out.contains(">T3 &amp; T5</text>"), "{out}");
-        assert!(
-            out.contains(r#"d="M0 0L1 1.2 2 0.5""#) || out.contains(r#"d="M0 0L1 1.3 2 0.5""#),
-            "{out}"
-        );
+        assert!(out.contains(r#"d="M0 0L1 1.2 2 0.5""#) || out.contains(r#"d="M0 0L1 1.3 2 0.5""#), "{out}");
         assert!(out.ends_with("</svg>"));
     }
 }

@@ -15,18 +15,10 @@ fn rms(x: &[f32]) -> f64 {
 fn report_of_a_recording_with_detections_and_truth() {
     let dir = tempfile::tempdir().unwrap();
     edf::write_all(dir.path());
-    let options = BuildOptions {
-        detections: dir.path().join("det"),
-        truth: Some(dir.path().join("truth/rec_truth.json")),
-        skip_quality: false,
-    };
+    let options =
+        BuildOptions { detections: dir.path().join("det"), truth: Some(dir.path().join("truth/rec_truth.json")), skip_quality: false };
     let seen = std::sync::Mutex::new(Vec::new());
-    let data = build(
-        &dir.path().join("rec.edf"),
-        &options,
-        &|stage, done, total| seen.lock().unwrap().push((stage, done, total)),
-    )
-    .unwrap();
+    let data = build(&dir.path().join("rec.edf"), &options, &|stage, done, total| seen.lock().unwrap().push((stage, done, total))).unwrap();
 
     // 1. Recording and quality: O1 flat, F8 mains, nothing else.
     assert_eq!(data.recording.file, "rec.edf");
@@ -36,13 +28,8 @@ fn report_of_a_recording_with_detections_and_truth() {
     assert_eq!(data.recording.channels[19].kind, "ECG");
     assert!(data.recording.missing_electrodes.is_empty());
     assert_eq!(data.recording.quality.len(), 19);
-    let flagged: Vec<(Option<Electrode>, &Vec<String>)> = data
-        .recording
-        .quality
-        .iter()
-        .filter(|q| !q.problems.is_empty())
-        .map(|q| (q.electrode, &q.problems))
-        .collect();
+    let flagged: Vec<(Option<Electrode>, &Vec<String>)> =
+        data.recording.quality.iter().filter(|q| !q.problems.is_empty()).map(|q| (q.electrode, &q.problems)).collect();
     assert_eq!(flagged.len(), 3, "{flagged:?}");
     assert_eq!(flagged[0].0, Some(Electrode::F8));
     assert!(flagged[0].1[0].starts_with("mains interference at 50 Hz"), "{flagged:?}");
@@ -52,18 +39,8 @@ fn report_of_a_recording_with_detections_and_truth() {
     assert_eq!(flagged[2].0, Some(Electrode::O1));
     assert_eq!(flagged[2].1, &vec!["flat for the whole recording (disconnected or bridged electrode?)".to_string()]);
     let seen = seen.into_inner().unwrap();
-    assert_eq!(
-        seen.iter()
-            .rfind(|s| s.0 == Stage::Quality)
-            .map(|s| (s.1, s.2)),
-        Some((1200, 1200))
-    );
-    assert_eq!(
-        seen.iter()
-            .rfind(|s| s.0 == Stage::Examples)
-            .map(|s| (s.1, s.2)),
-        Some((2, 2))
-    );
+    assert_eq!(seen.iter().rfind(|s| s.0 == Stage::Quality).map(|s| (s.1, s.2)), Some((1200, 1200)));
+    assert_eq!(seen.iter().rfind(|s| s.0 == Stage::Examples).map(|s| (s.1, s.2)), Some((2, 2)));
 
     // Detector files.
     assert_eq!(data.seizures.len(), 2);
@@ -103,53 +80,21 @@ fn report_of_a_recording_with_detections_and_truth() {
     let ev = data.evaluation.as_ref().unwrap();
     assert_eq!((ev.event.tp, ev.event.fp, ev.event.ref_true), (2, 0, 3));
     assert_eq!(ev.reference_events.iter().filter(|e| !e.2).count(), 1);
-    assert_eq!(
-        ev.reference_events.iter().find(|e| !e.2).map(|e| e.0),
-        Some(540.0)
-    );
-    assert_eq!(
-        (ev.localisation.matched, ev.localisation.region_correct),
-        (2, 2)
-    );
+    assert_eq!(ev.reference_events.iter().find(|e| !e.2).map(|e| e.0), Some(540.0));
+    assert_eq!((ev.localisation.matched, ev.localisation.region_correct), (2, 2));
     assert_eq!(ev.truth.len(), 3);
 
     let html = render(&data, &RenderOptions::default()).unwrap();
-    for id in [
-        "recording",
-        "timeline",
-        "burden",
-        "migration",
-        "examples",
-        "seizures",
-        "evaluation",
-    ] {
-        assert!(
-            html.contains(&format!(r#"<section id="{id}">"#)),
-            "section {id}"
-        );
+    for id in ["recording", "timeline", "burden", "migration", "examples", "seizures", "evaluation"] {
+        assert!(html.contains(&format!(r#"<section id="{id}">"#)), "section {id}");
     }
     assert!(html.contains("No migrating focal seizures"));
-    assert!(
-        html.contains("<strong>EEG O1-Ref</strong> (O1): flat for the whole recording"),
-        "quality note"
-    );
-    assert!(
-        html.contains("true seizure 0:09:00–0:09:15 (MISSED)"),
-        "missed seizure on the timeline"
-    );
-    assert!(
-        html.contains(">0:09:00–0:09:15</p>"),
-        "missed seizure listed"
-    );
-    assert!(
-        html.contains("<td class=\"n\">0.667</td>"),
-        "event sensitivity 2/3"
-    );
+    assert!(html.contains("<strong>EEG O1-Ref</strong> (O1): flat for the whole recording"), "quality note");
+    assert!(html.contains("true seizure 0:09:00–0:09:15 (MISSED)"), "missed seizure on the timeline");
+    assert!(html.contains(">0:09:00–0:09:15</p>"), "missed seizure listed");
+    assert!(html.contains("<td class=\"n\">0.667</td>"), "event sensitivity 2/3");
     assert!(html.contains("2024-03-05 13:20:00"));
-    assert!(
-        html.contains("<td>13:22:02</td>"),
-        "clock time of seizure 1"
-    );
+    assert!(html.contains("<td>13:22:02</td>"), "clock time of seizure 1");
     assert_eq!(html.matches(r#"class="fig traces""#).count(), 2);
     // The truth drawn as a second timeline in section 7, with its missed third seizure.
     assert_eq!(html.matches(r#"class="fig timeline""#).count(), 2);
@@ -160,25 +105,10 @@ fn report_of_a_recording_with_detections_and_truth() {
 fn missing_detections_are_named() {
     let dir = tempfile::tempdir().unwrap();
     edf::write_all(dir.path());
-    std::fs::rename(
-        dir.path().join("det/rec_seizures.json"),
-        dir.path().join("det/other_seizures.json"),
-    )
-    .unwrap();
-    let options = BuildOptions {
-        detections: dir.path().join("det"),
-        truth: None,
-        skip_quality: true,
-    };
-    let err = build(&dir.path().join("rec.edf"), &options, &|_, _, _| {})
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains(
-            "rec_seizures.json: no detections for recording `rec` (found: other_seizures.json)"
-        ),
-        "{err}"
-    );
+    std::fs::rename(dir.path().join("det/rec_seizures.json"), dir.path().join("det/other_seizures.json")).unwrap();
+    let options = BuildOptions { detections: dir.path().join("det"), truth: None, skip_quality: true };
+    let err = build(&dir.path().join("rec.edf"), &options, &|_, _, _| {}).unwrap_err().to_string();
+    assert!(err.contains("rec_seizures.json: no detections for recording `rec` (found: other_seizures.json)"), "{err}");
     assert!(err.contains("eimfs detect"), "{err}");
 }
 
@@ -186,33 +116,14 @@ fn missing_detections_are_named() {
 fn user_template_replaces_the_page() {
     let dir = tempfile::tempdir().unwrap();
     edf::write_all(dir.path());
-    let options = BuildOptions {
-        detections: dir.path().join("det"),
-        truth: None,
-        skip_quality: true,
-    };
+    let options = BuildOptions { detections: dir.path().join("det"), truth: None, skip_quality: true };
     let data = build(&dir.path().join("rec.edf"), &options, &|_, _, _| {}).unwrap();
     let t = "<h1>{{ file }}</h1>{% for s in table %}<p>{{ s.id }} {{ s.onset }} {{ s.path }}</p>{% endfor %}<style>{% include \"report.css\" %}</style>";
-    let html = render(
-        &data,
-        &RenderOptions {
-            template: Some(t.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert!(html.starts_with("<h1>rec.edf</h1><p>1 0:02:02 L temporal → R central (+18 s)</p><p>2 0:06:42 R occipital</p><style>:root"), "{html}");
-    let err = render(
-        &data,
-        &RenderOptions {
-            template: Some("{% for x in %}".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap_err()
-    .to_string();
+    let html = render(&data, &RenderOptions { template: Some(t.into()), ..Default::default() }).unwrap();
     assert!(
-        err.starts_with("report template:") && err.contains("report.html:1"),
-        "{err}"
+        html.starts_with("<h1>rec.edf</h1><p>1 0:02:02 L temporal → R central (+18 s)</p><p>2 0:06:42 R occipital</p><style>:root"),
+        "{html}"
     );
+    let err = render(&data, &RenderOptions { template: Some("{% for x in %}".into()), ..Default::default() }).unwrap_err().to_string();
+    assert!(err.starts_with("report template:") && err.contains("report.html:1"), "{err}");
 }

@@ -41,9 +41,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::localisation::{self, LocalisationScore, MatchParams};
 use crate::timescoring::{self, Annotation, EventParams, Scores};
-use crate::Error;
 
 /// How a TSV becomes a timescoring annotation (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -430,7 +430,12 @@ pub fn score_recording(input: &RecordingInput, opts: &Options) -> Result<Recordi
         let nh = grid_len(opts.loader, hd);
         let diff = (nh - n).abs() as f64 / grid_fs(opts.loader);
         if nh != n && diff > opts.duration_tolerance {
-            return Err(Error::DurationMismatch { reference: r.path.clone(), hypothesis: h.path.clone(), reference_duration: duration, hypothesis_duration: hd });
+            return Err(Error::DurationMismatch {
+                reference: r.path.clone(),
+                hypothesis: h.path.clone(),
+                reference_duration: duration,
+                hypothesis_duration: hd,
+            });
         }
     }
     let empty = EventsFile::default();
@@ -727,12 +732,34 @@ impl Report {
             self.method.event_params.max_event_duration,
             self.method.sample_fs
         );
-        let wn = self.recordings.iter().map(|r| r.name.chars().count()).chain(self.subjects.iter().map(|s| s.subject.chars().count())).max().unwrap_or(9).max(9);
+        let wn = self
+            .recordings
+            .iter()
+            .map(|r| r.name.chars().count())
+            .chain(self.subjects.iter().map(|s| s.subject.chars().count()))
+            .max()
+            .unwrap_or(9)
+            .max(9);
         let head = |o: &mut String, first: &str| {
             let _ = writeln!(
                 o,
                 "\n{first:<wn$} {:>9} | {:>4} {:>4} {:>4} {:>6} {:>6} {:>6} {:>8} | {:>6} {:>6} {:>6} {:>8} | {:>5} {:>6} {:>6} {:>6}",
-                "hours", "ref", "tp", "fp", "sens", "prec", "F1", "FP/24h", "sens", "prec", "F1", "FP/24h", "match", "hemi", "region", "seq"
+                "hours",
+                "ref",
+                "tp",
+                "fp",
+                "sens",
+                "prec",
+                "F1",
+                "FP/24h",
+                "sens",
+                "prec",
+                "F1",
+                "FP/24h",
+                "match",
+                "hemi",
+                "region",
+                "seq"
             );
             let _ = writeln!(o, "{:<wn$} {:>9} | {:<44} | {:<29} | {:<26}", "", "", "events", "samples (1 s)", "onset localisation");
         };

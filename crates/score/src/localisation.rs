@@ -313,8 +313,7 @@ pub fn score_localisation(truth: &[SeizureMap], detected: &[SeizureMap], params:
             let (ts, ds) = (&truth[t], &detected[d]);
             let true_regions = onset_regions(ts);
             let detected_region = onset_regions(ds).first().copied();
-            let region_correct =
-                (!true_regions.is_empty()).then(|| detected_region.is_some_and(|r| true_regions.contains(&r)));
+            let region_correct = (!true_regions.is_empty()).then(|| detected_region.is_some_and(|r| true_regions.contains(&r)));
             let sequence = if ts.visits.is_empty() || ds.visits.is_empty() {
                 None
             } else {
@@ -407,11 +406,8 @@ mod tests {
     use eimfs_core::{Hemisphere, Lobe, RegionVisit};
 
     fn map(id: usize, onset: f64, offset: f64, regions: &[Region]) -> SeizureMap {
-        let visits: Vec<RegionVisit> = regions
-            .iter()
-            .enumerate()
-            .map(|(k, &r)| RegionVisit { region: r, start: onset + 5.0 * k as f64, end: offset })
-            .collect();
+        let visits: Vec<RegionVisit> =
+            regions.iter().enumerate().map(|(k, &r)| RegionVisit { region: r, start: onset + 5.0 * k as f64, end: offset }).collect();
         SeizureMap {
             id,
             onset,

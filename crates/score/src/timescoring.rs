@@ -363,8 +363,7 @@ pub fn event_scoring(reference: &Annotation, hypothesis: &Annotation, params: &E
     let tp_regions = union_ranges(tp_regions);
 
     // False positives: hypothesis events with no sample in a true-positive region.
-    let hyp_false_positive: Vec<bool> =
-        hyp_events.iter().map(|&e| covered_samples(&tp_regions, event_range(e, fs, n_ref)) == 0).collect();
+    let hyp_false_positive: Vec<bool> = hyp_events.iter().map(|&e| covered_samples(&tp_regions, event_range(e, fs, n_ref)) == 0).collect();
     let fp = hyp_false_positive.iter().filter(|&&f| f).count() as u64;
 
     let scores = Scores::from_counts(tp, fp, ref_events.len() as u64, n_ref as u64, fs);

@@ -139,7 +139,11 @@ fn localisation_from_truth_and_seizure_json_found_beside_the_tsvs() {
     let lc = Region::new(Lobe::Central, Hemisphere::Left);
     let rf = Region::new(Lobe::Frontal, Hemisphere::Right);
     let ro = Region::new(Lobe::Occipital, Hemisphere::Right);
-    tsv(&r.join("rec1_events.tsv"), &[(100.0, 60.0, "sz_foc", "T3,C3"), (130.0, 70.0, "sz_foc", "F4"), (1000.0, 30.0, "sz_foc", "O2")], 3600.0);
+    tsv(
+        &r.join("rec1_events.tsv"),
+        &[(100.0, 60.0, "sz_foc", "T3,C3"), (130.0, 70.0, "sz_foc", "F4"), (1000.0, 30.0, "sz_foc", "O2")],
+        3600.0,
+    );
     let truth = vec![
         smap(1, 100.0, 160.0, Electrode::T3, vec![visit(lt, 100.0, 160.0), visit(lc, 120.0, 160.0)]),
         smap(2, 130.0, 200.0, Electrode::F4, vec![visit(rf, 130.0, 200.0)]),

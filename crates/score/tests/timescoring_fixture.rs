@@ -93,7 +93,10 @@ fn annotation_cases_match_timescoring() {
                     failures.push(format!("{label}: event {d}"));
                 }
                 if e.ref_events != events_of(&want["ref_events"]) || e.hyp_events != events_of(&want["hyp_events"]) {
-                    failures.push(format!("{label}: merged/split events differ: {:?} {:?} vs {} {}", e.ref_events, e.hyp_events, want["ref_events"], want["hyp_events"]));
+                    failures.push(format!(
+                        "{label}: merged/split events differ: {:?} {:?} vs {} {}",
+                        e.ref_events, e.hyp_events, want["ref_events"], want["hyp_events"]
+                    ));
                 }
                 checked += 1;
             }

@@ -586,7 +586,11 @@ impl ZeroPhaseStream {
     /// pad length.
     pub fn finish<T: Sample>(&mut self, out: &mut Vec<T>) -> Result<()> {
         if !self.started {
-            return Err(Error::TooShort { what: format!("zero-phase stream (padlen {})", self.edge), len: self.received, needed: self.edge });
+            return Err(Error::TooShort {
+                what: format!("zero-phase stream (padlen {})", self.edge),
+                len: self.received,
+                needed: self.edge,
+            });
         }
         let n = self.tail.len();
         let last = self.tail[n - 1];

@@ -68,20 +68,8 @@ pub const DOUBLE_BANANA: [(Electrode, Electrode); 18] = [
 /// against that guideline's text (not accessible while this was written). The Helsinki dataset
 /// (Stevenson et al., Sci Data 2019;6:190039) records all 19 electrodes referentially, so both
 /// this montage and [`DOUBLE_BANANA`] can be derived from it.
-pub const NEONATAL: [(Electrode, Electrode); 12] = [
-    (Fp1, C3),
-    (C3, O1),
-    (Fp1, T3),
-    (T3, O1),
-    (Fp2, C4),
-    (C4, O2),
-    (Fp2, T4),
-    (T4, O2),
-    (T3, C3),
-    (C3, Cz),
-    (Cz, C4),
-    (C4, T4),
-];
+pub const NEONATAL: [(Electrode, Electrode); 12] =
+    [(Fp1, C3), (C3, O1), (Fp1, T3), (T3, O1), (Fp2, C4), (C4, O2), (Fp2, T4), (T4, O2), (T3, C3), (C3, Cz), (Cz, C4), (C4, T4)];
 
 /// What is subtracted from the first electrode of a derivation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -218,8 +206,7 @@ impl Montage {
         if specs.is_empty() {
             return Err(Error::MontageParse {
                 input: s.to_string(),
-                reason: "expected a montage name (as-recorded, average, double-banana, neonatal) or a list like `Fp1-F7,F7-T3`"
-                    .to_string(),
+                reason: "expected a montage name (as-recorded, average, double-banana, neonatal) or a list like `Fp1-F7,F7-T3`".to_string(),
             });
         }
         Ok(Montage::Custom(specs))
@@ -346,9 +333,9 @@ impl Montage {
                                 (Some(p), Some(q)) => Combination::Difference(b.input(p), b.input(q)),
                                 _ => match map.bipolar_channel(spec.plus, m) {
                                     Some(ch) => Combination::Channel(b.input(ch)),
-                                    None => Combination::Negated(b.input(
-                                        map.bipolar_channel(m, spec.plus).expect("checked above: the reversed pair is recorded"),
-                                    )),
+                                    None => Combination::Negated(
+                                        b.input(map.bipolar_channel(m, spec.plus).expect("checked above: the reversed pair is recorded")),
+                                    ),
                                 },
                             };
                             (vec![spec.plus, m], c)

@@ -307,15 +307,7 @@ impl ChannelName {
             };
             // `Other` keeps the label as written (minus padding): there is no type word to add.
             let canonical = if kind == ChannelKind::Other { text.to_string() } else { canonical };
-            return ChannelName {
-                raw,
-                kind,
-                electrode: None,
-                site,
-                reference: ref_part.map(reference_name),
-                bipolar: None,
-                canonical,
-            };
+            return ChannelName { raw, kind, electrode: None, site, reference: ref_part.map(reference_name), bipolar: None, canonical };
         }
 
         // EEG.

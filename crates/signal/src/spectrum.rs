@@ -135,18 +135,7 @@ impl Welch {
         let input = fft.make_input_vec();
         let spectrum = fft.make_output_vec();
         let scratch = fft.make_scratch_vec();
-        Ok(Welch {
-            fs,
-            scale: 1.0 / (fs * sum_sq),
-            window,
-            fft,
-            input,
-            spectrum,
-            scratch,
-            segments: Vec::new(),
-            column: Vec::new(),
-            cfg,
-        })
+        Ok(Welch { fs, scale: 1.0 / (fs * sum_sq), window, fft, input, spectrum, scratch, segments: Vec::new(), column: Vec::new(), cfg })
     }
 
     /// The configuration.
@@ -183,7 +172,11 @@ impl Welch {
         }
         let nseg = self.segments(x.len());
         if nseg == 0 {
-            return Err(Error::TooShort { what: format!("welch (nperseg {})", self.cfg.nperseg), len: x.len(), needed: self.cfg.nperseg - 1 });
+            return Err(Error::TooShort {
+                what: format!("welch (nperseg {})", self.cfg.nperseg),
+                len: x.len(),
+                needed: self.cfg.nperseg - 1,
+            });
         }
         let (nperseg, step, nfft) = (self.cfg.nperseg, self.cfg.nperseg - self.cfg.noverlap, self.cfg.nfft);
         let median = self.cfg.average == Average::Median;
@@ -202,9 +195,7 @@ impl Welch {
                 *d *= w;
             }
             self.input[nperseg..].iter_mut().for_each(|v| *v = 0.0);
-            self.fft
-                .process_with_scratch(&mut self.input, &mut self.spectrum, &mut self.scratch)
-                .expect("buffers come from the plan");
+            self.fft.process_with_scratch(&mut self.input, &mut self.spectrum, &mut self.scratch).expect("buffers come from the plan");
             let last = if nfft % 2 == 0 { nf - 1 } else { nf };
             for (k, c) in self.spectrum.iter().enumerate() {
                 let mut p = c.norm_sqr() * self.scale;
@@ -227,11 +218,7 @@ impl Welch {
                     self.column.clear();
                     self.column.extend((0..nseg).map(|s| self.segments[s * nf + k]));
                     self.column.sort_by(|a, b| a.total_cmp(b));
-                    let m = if nseg % 2 == 1 {
-                        self.column[nseg / 2]
-                    } else {
-                        0.5 * (self.column[nseg / 2 - 1] + self.column[nseg / 2])
-                    };
+                    let m = if nseg % 2 == 1 { self.column[nseg / 2] } else { 0.5 * (self.column[nseg / 2 - 1] + self.column[nseg / 2]) };
                     *o = m / bias;
                 }
             }

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use eimfs_signal::filter::{Band, Sos, SosFilter, ZeroPhaseStream, sosfilt, sosfiltfilt, sosfiltfilt_into};
 use eimfs_signal::Error;
+use eimfs_signal::filter::{Band, Sos, SosFilter, ZeroPhaseStream, sosfilt, sosfiltfilt, sosfiltfilt_into};
 use serde_json::Value;
 
 fn band(spec: &Value) -> Band {
@@ -210,7 +210,10 @@ fn long_signal(n: usize) -> Vec<f32> {
             let u = (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
             drift += u * 0.3;
             let t = i as f32 / 256.0;
-            80.0 + drift + 30.0 * (2.0 * std::f32::consts::PI * 2.5 * t).sin() + 12.0 * (2.0 * std::f32::consts::PI * 50.0 * t).sin() + 10.0 * u
+            80.0 + drift
+                + 30.0 * (2.0 * std::f32::consts::PI * 2.5 * t).sin()
+                + 12.0 * (2.0 * std::f32::consts::PI * 50.0 * t).sin()
+                + 10.0 * u
         })
         .collect()
 }
@@ -232,7 +235,9 @@ fn zero_phase_stream_equals_whole_sosfiltfilt() {
         assert!(margin > 10 && margin < 200_000, "margin {margin}");
         // Default blocks, and small blocks (many interior blocks), with awkward chunk sizes.
         for (block, chunk, n) in [(z.block(), 4096usize, x.len()), (z.block(), 77_777, x.len()), (1000, 333, x.len()), (1, 500, 10_000)] {
-            let (x, whole) = if n == x.len() { (&x[..], whole.clone()) } else {
+            let (x, whole) = if n == x.len() {
+                (&x[..], whole.clone())
+            } else {
                 (&x[..n], sosfiltfilt(&sos, &x[..n]).unwrap().into_iter().map(f64::from).collect())
             };
             let mut z = ZeroPhaseStream::with_block(sos.clone(), margin, block).unwrap();

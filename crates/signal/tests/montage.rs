@@ -3,9 +3,9 @@
 
 use eimfs_core::Electrode::{self, *};
 use eimfs_core::{Annotation, Recording, Signal};
-use eimfs_signal::montage::{ApplyOptions, Combination, DerivationSpec, Minus, Montage, DOUBLE_BANANA, NEONATAL};
-use eimfs_signal::names::ChannelMap;
 use eimfs_signal::Error;
+use eimfs_signal::montage::{ApplyOptions, Combination, DOUBLE_BANANA, DerivationSpec, Minus, Montage, NEONATAL};
+use eimfs_signal::names::ChannelMap;
 
 const N: usize = 64;
 
@@ -167,7 +167,8 @@ fn common_average_with_exclusions() {
         let got = signal(&out, "Fp1-Avg")[t] as f64;
         assert!((got - (value(Fp1, t) as f64 - mean)).abs() < 1e-3);
     }
-    let plan = Montage::CommonAverage.plan_for_labels(&rec.signals.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), &[Cz, O2]).unwrap();
+    let plan =
+        Montage::CommonAverage.plan_for_labels(&rec.signals.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), &[Cz, O2]).unwrap();
     assert_eq!(plan.average_inputs().len(), 16);
 }
 
@@ -214,7 +215,11 @@ fn missing_electrode_is_named_with_the_available_labels() {
     let err = Montage::Neonatal.apply(&recording(&[T3, Cz]), &ApplyOptions::default()).unwrap_err().to_string();
     assert!(err.starts_with("montage neonatal: missing electrode(s) T3, Cz (needed by Fp1-T3, T3-O1, T3-C3, C3-Cz, Cz-C4)"), "{err}");
     let err = Montage::parse("Fp1-F7,O1-T6").unwrap().apply(&recording(&[T6]), &ApplyOptions::default()).unwrap_err().to_string();
-    assert!(err.starts_with("montage Fp1-F7,O1-T6: missing electrode(s) T6 (needed by O1-T6); available channels: EEG P8-REF") || err.contains("missing electrode(s) T6 (needed by O1-T6)"), "{err}");
+    assert!(
+        err.starts_with("montage Fp1-F7,O1-T6: missing electrode(s) T6 (needed by O1-T6); available channels: EEG P8-REF")
+            || err.contains("missing electrode(s) T6 (needed by O1-T6)"),
+        "{err}"
+    );
     // A file with no EEG at all.
     let err = Montage::CommonAverage.plan(&ChannelMap::from_labels(&["ECG EKG"]).unwrap(), &[]).unwrap_err().to_string();
     assert_eq!(err, "montage average: the recording has no 10-20 electrode to average (after exclusions); available channels: ECG EKG");
@@ -225,7 +230,11 @@ fn bipolar_channels_already_recorded_are_used() {
     // A CHB-MIT-style file: bipolar channels only, one recorded in the reverse direction.
     let mut rec = Recording::default();
     for (i, &(a, b)) in DOUBLE_BANANA.iter().enumerate() {
-        let (label, sign) = if i == 3 { (format!("{}-{}", b.modern_name().to_uppercase(), a.modern_name().to_uppercase()), -1.0) } else { (format!("{}-{}", a.modern_name().to_uppercase(), b.modern_name().to_uppercase()), 1.0) };
+        let (label, sign) = if i == 3 {
+            (format!("{}-{}", b.modern_name().to_uppercase(), a.modern_name().to_uppercase()), -1.0)
+        } else {
+            (format!("{}-{}", a.modern_name().to_uppercase(), b.modern_name().to_uppercase()), 1.0)
+        };
         rec.signals.push(Signal::new(label, "uV", 256.0, (0..N).map(|t| sign * (value(a, t) - value(b, t))).collect()));
     }
     let map = ChannelMap::from_labels(&rec.signals.iter().map(|s| s.label.as_str()).collect::<Vec<_>>()).unwrap();
@@ -279,7 +288,10 @@ fn chunked_application_equals_whole() {
     let plan = Montage::DoubleBanana.plan_for_labels(&labels, &[]).unwrap();
     let x = [0.0f32; 4];
     let err = plan.apply_chunk(&[&x[..]], &mut vec![Vec::new(); 18]).unwrap_err().to_string();
-    assert_eq!(err, format!("buffer shape: montage double-banana: 1 input channels given, the plan reads 19 (file channels {:?})", plan.inputs()));
+    assert_eq!(
+        err,
+        format!("buffer shape: montage double-banana: 1 input channels given, the plan reads 19 (file channels {:?})", plan.inputs())
+    );
 }
 
 #[test]
@@ -298,10 +310,7 @@ fn rate_and_length_mismatch_is_an_error() {
 fn as_recorded_without_eeg_is_an_error() {
     let map = ChannelMap::from_labels(&["ECG EKG", "Resp Effort", "EDF Annotations"]).unwrap();
     let err = Montage::AsRecorded.plan(&map, &[]).unwrap_err().to_string();
-    assert_eq!(
-        err,
-        "montage as-recorded: the recording has no EEG channel; available channels: ECG EKG, Resp Effort, EDF Annotations"
-    );
+    assert_eq!(err, "montage as-recorded: the recording has no EEG channel; available channels: ECG EKG, Resp Effort, EDF Annotations");
     // Other EEG sites are passed through as recorded, with no 10-20 electrode attached.
     let map = ChannelMap::from_labels(&["EEG Fpz-Ref", "EEG Cz-Ref", "ECG EKG"]).unwrap();
     let plan = Montage::AsRecorded.plan(&map, &[]).unwrap();

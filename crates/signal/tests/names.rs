@@ -4,11 +4,19 @@
 use std::path::PathBuf;
 
 use eimfs_core::Electrode::{self, *};
-use eimfs_signal::names::{ChannelKind, ChannelMap, ChannelName, site_name};
 use eimfs_signal::Error;
+use eimfs_signal::names::{ChannelKind, ChannelMap, ChannelName, site_name};
 
 /// (label, kind, electrode, site, reference, bipolar, canonical)
-type Row = (&'static str, ChannelKind, Option<Electrode>, Option<&'static str>, Option<&'static str>, Option<(Electrode, Electrode)>, &'static str);
+type Row = (
+    &'static str,
+    ChannelKind,
+    Option<Electrode>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<(Electrode, Electrode)>,
+    &'static str,
+);
 
 #[test]
 fn issue_examples() {
@@ -102,12 +110,49 @@ fn old_and_new_names_every_case() {
 
 /// The distinct labels of the 16 Helsinki clips, as their EDF headers write them.
 const HELSINKI_LABELS: [&str; 43] = [
-    "EEG Fp1-Ref", "EEG Fp2-Ref", "EEG F3-Ref", "EEG F4-Ref", "EEG F7-Ref", "EEG F8-Ref", "EEG Fz-Ref", "EEG C3-Ref",
-    "EEG C4-Ref", "EEG Cz-Ref", "EEG T3-Ref", "EEG T5-Ref", "EEG T4-Ref", "EEG T6-Ref", "EEG P3-Ref", "EEG P4-Ref",
-    "EEG Pz-Ref", "EEG O1-Ref", "EEG O2-Ref", "ECG EKG", "Resp Effort", "EDF Annotations", "EEG Fp1-REF",
-    "EEG Fp2-REF", "EEG F3-REF", "EEG F4-REF", "EEG C3-REF", "EEG C4-REF", "EEG P3-REF", "EEG P4-REF", "EEG O1-REF",
-    "EEG O2-REF", "EEG F7-REF", "EEG F8-REF", "EEG T3-REF", "EEG T4-REF", "EEG T5-REF", "EEG T6-REF", "EEG Fz-REF",
-    "EEG Cz-REF", "EEG Pz-REF", "ECG EKG-REF", "Resp Effort-REF",
+    "EEG Fp1-Ref",
+    "EEG Fp2-Ref",
+    "EEG F3-Ref",
+    "EEG F4-Ref",
+    "EEG F7-Ref",
+    "EEG F8-Ref",
+    "EEG Fz-Ref",
+    "EEG C3-Ref",
+    "EEG C4-Ref",
+    "EEG Cz-Ref",
+    "EEG T3-Ref",
+    "EEG T5-Ref",
+    "EEG T4-Ref",
+    "EEG T6-Ref",
+    "EEG P3-Ref",
+    "EEG P4-Ref",
+    "EEG Pz-Ref",
+    "EEG O1-Ref",
+    "EEG O2-Ref",
+    "ECG EKG",
+    "Resp Effort",
+    "EDF Annotations",
+    "EEG Fp1-REF",
+    "EEG Fp2-REF",
+    "EEG F3-REF",
+    "EEG F4-REF",
+    "EEG C3-REF",
+    "EEG C4-REF",
+    "EEG P3-REF",
+    "EEG P4-REF",
+    "EEG O1-REF",
+    "EEG O2-REF",
+    "EEG F7-REF",
+    "EEG F8-REF",
+    "EEG T3-REF",
+    "EEG T4-REF",
+    "EEG T5-REF",
+    "EEG T6-REF",
+    "EEG Fz-REF",
+    "EEG Cz-REF",
+    "EEG Pz-REF",
+    "ECG EKG-REF",
+    "Resp Effort-REF",
 ];
 
 fn check_helsinki_label(label: &str) {
@@ -232,5 +277,8 @@ fn select_channels_by_name() {
     );
     assert!(matches!(map.select(" , "), Err(Error::UnknownChannel { .. })));
     let map = ChannelMap::from_labels(&["EEG Fpz-REF", "EEG Fpz-LE"]).unwrap();
-    assert_eq!(map.select("Fpz").unwrap_err().to_string(), "`Fpz` matches more than one channel: #0 \"EEG Fpz-REF\", #1 \"EEG Fpz-LE\"; use the full label");
+    assert_eq!(
+        map.select("Fpz").unwrap_err().to_string(),
+        "`Fpz` matches more than one channel: #0 \"EEG Fpz-REF\", #1 \"EEG Fpz-LE\"; use the full label"
+    );
 }

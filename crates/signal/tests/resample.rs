@@ -90,7 +90,10 @@ fn identity_and_errors() {
     let r = Resampler::from_rates(250.5, 256.0).unwrap();
     assert_eq!((r.up(), r.down()), (512, 501));
     assert_eq!(Resampler::new(0, 3).unwrap_err().to_string(), "invalid parameter: resampling factors must be at least 1, got up 0, down 3");
-    assert_eq!(Resampler::from_rates(-1.0, 256.0).unwrap_err().to_string(), "invalid parameter: input sampling rate must be positive, got -1 Hz");
+    assert_eq!(
+        Resampler::from_rates(-1.0, 256.0).unwrap_err().to_string(),
+        "invalid parameter: input sampling rate must be positive, got -1 Hz"
+    );
     let e = Resampler::from_rates(256.0, 100003.0).unwrap_err().to_string();
     assert!(e.contains("needs a 2000061-tap filter"), "{e}");
 }

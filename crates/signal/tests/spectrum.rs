@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use eimfs_signal::spectrum::{
-    Average, Detrend, Welch, WelchConfig, band_power, band_powers, peak_frequency, relative_band_power, spectral_edge,
-    spectral_entropy, welch,
-};
 use eimfs_signal::Error;
+use eimfs_signal::spectrum::{
+    Average, Detrend, Welch, WelchConfig, band_power, band_powers, peak_frequency, relative_band_power, spectral_edge, spectral_entropy,
+    welch,
+};
 
 #[test]
 fn welch_matches_scipy() {
@@ -138,7 +138,10 @@ fn errors_and_shapes() {
     assert_eq!(err, "buffer shape: welch: output has 10 bins, expected 129");
     let mut cfg = WelchConfig::new(128);
     cfg.noverlap = 128;
-    assert_eq!(Welch::with_config(256.0, cfg).unwrap_err().to_string(), "invalid parameter: welch: noverlap 128 must be less than nperseg 128");
+    assert_eq!(
+        Welch::with_config(256.0, cfg).unwrap_err().to_string(),
+        "invalid parameter: welch: noverlap 128 must be less than nperseg 128"
+    );
     let mut cfg = WelchConfig::new(128);
     cfg.nfft = 64;
     assert!(Welch::with_config(256.0, cfg).is_err());

@@ -61,19 +61,10 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .ok_or("usage: tvb_epileptor CONFIG.json")?;
+    let path = std::env::args().nth(1).ok_or("usage: tvb_epileptor CONFIG.json")?;
     let cfg: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-    let num = |v: &Value, what: &str| {
-        v.as_f64()
-            .ok_or_else(|| format!("{path}: `{what}` must be a number"))
-    };
-    let conn = Connectivity::from_tvb_zip(
-        cfg["connectivity"]
-            .as_str()
-            .ok_or("`connectivity` missing")?,
-    )?;
+    let num = |v: &Value, what: &str| v.as_f64().ok_or_else(|| format!("{path}: `{what}` must be a number"));
+    let conn = Connectivity::from_tvb_zip(cfg["connectivity"].as_str().ok_or("`connectivity` missing")?)?;
     let n = conn.n_regions();
 
     let mut p = EpileptorParams::default();
@@ -102,24 +93,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let x0: Vec<f64> = cfg["x0"]
-        .as_array()
-        .ok_or("`x0` missing")?
-        .iter()
-        .map(|v| v.as_f64().unwrap_or(f64::NAN))
-        .collect();
+    let x0: Vec<f64> = cfg["x0"].as_array().ok_or("`x0` missing")?.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
     let model = Epileptor::uniform(n, p).with_x0(&x0)?;
     let initial: Vec<[f64; 6]> = cfg["initial_state"]
         .as_array()
         .ok_or("`initial_state` missing")?
         .iter()
         .map(|row| {
-            let r: Vec<f64> = row
-                .as_array()
-                .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
-                .unwrap_or_default();
-            r.try_into()
-                .map_err(|_| "each initial_state row needs 6 numbers")
+            let r: Vec<f64> = row.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
+            r.try_into().map_err(|_| "each initial_state row needs 6 numbers")
         })
         .collect::<Result<_, _>>()?;
     let precision = match cfg["precision"].as_str().unwrap_or("double") {
@@ -128,25 +110,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("{path}: unknown precision `{other}`").into()),
     };
     let dt = num(&cfg["dt"], "dt")?;
-    let mut b = Simulation::builder(
-        model,
-        Difference {
-            a: num(&cfg["coupling_a"], "coupling_a")?,
-        },
-        &conn,
-    )
-    .speed(num(&cfg["speed"], "speed")?)
-    .dt(dt)
-    .precision(precision)
-    .allow_avx2(cfg["avx2"].as_bool().unwrap_or(true))
-    .seed(cfg["seed"].as_u64().unwrap_or(0))
-    .initial_state(initial);
+    let mut b = Simulation::builder(model, Difference { a: num(&cfg["coupling_a"], "coupling_a")? }, &conn)
+        .speed(num(&cfg["speed"], "speed")?)
+        .dt(dt)
+        .precision(precision)
+        .allow_avx2(cfg["avx2"].as_bool().unwrap_or(true))
+        .seed(cfg["seed"].as_u64().unwrap_or(0))
+        .initial_state(initial);
     if let Some(nsig) = cfg["nsig"].as_array() {
-        b = b.noise(Noise::per_variable(
-            nsig.iter()
-                .map(|v| v.as_f64().unwrap_or(f64::NAN))
-                .collect(),
-        ));
+        b = b.noise(Noise::per_variable(nsig.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()));
     }
     let mut n_mon = 0;
     if let Some(period) = cfg["tavg_period"].as_f64() {
@@ -156,27 +128,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if cfg["eeg"].is_object() {
         let e = &cfg["eeg"];
         let bytes = std::fs::read(e["gain"].as_str().ok_or("`eeg.gain` missing")?)?;
-        let gain: Vec<f64> = bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
-            .collect();
+        let gain: Vec<f64> = bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
         let ns = e["n_sensors"].as_u64().ok_or("`eeg.n_sensors` missing")? as usize;
         b = b.monitor(
-            Monitor::projection(gain, ns, num(&e["period"], "eeg.period")?)
-                .with_obs_noise(e["obs_noise_std"].as_f64().unwrap_or(0.0)),
+            Monitor::projection(gain, ns, num(&e["period"], "eeg.period")?).with_obs_noise(e["obs_noise_std"].as_f64().unwrap_or(0.0)),
         );
         n_mon += 1;
     }
     let mut sim = b.build()?;
-    let mut sink = FileSink {
-        files: Vec::new(),
-        samples: vec![0; n_mon],
-    };
+    let mut sink = FileSink { files: Vec::new(), samples: vec![0; n_mon] };
     for k in 0..n_mon {
         sink.files.push(match cfg["output"].as_str() {
-            Some(prefix) => Some(std::io::BufWriter::new(std::fs::File::create(format!(
-                "{prefix}.m{k}.f64"
-            ))?)),
+            Some(prefix) => Some(std::io::BufWriter::new(std::fs::File::create(format!("{prefix}.m{k}.f64"))?)),
             None => None,
         });
     }

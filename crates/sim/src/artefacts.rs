@@ -107,7 +107,8 @@ pub fn draw(cfg: &ArtefactConfig, duration: f64, states: &[StatePeriod], seed: u
     let mut out = Vec::new();
     let dt = 1.0;
     let mut t = 0.0;
-    let frontal_temporal = [Electrode::Fp1, Electrode::Fp2, Electrode::F7, Electrode::F8, Electrode::T3, Electrode::T4, Electrode::T5, Electrode::T6];
+    let frontal_temporal =
+        [Electrode::Fp1, Electrode::Fp2, Electrode::F7, Electrode::F8, Electrode::T3, Electrode::T4, Electrode::T5, Electrode::T6];
     while t < duration {
         let awake = state_at(states, t) == VigilanceState::Wake;
         let per_h = |r: f64| r * cfg.rate_scale / 3600.0;
@@ -116,27 +117,62 @@ pub fn draw(cfg: &ArtefactConfig, duration: f64, states: &[StatePeriod], seed: u
             let e = pick(&mut s);
             let k = 1 + (s.uniform() * 3.0) as usize % 3;
             let d = s.range(30.0, 300.0);
-            out.push(Artefact { kind: ArtefactKind::Mains, onset: t, duration: d, channels: neighbours(e, k), amplitude_uv: s.range(15.0, 60.0), seed: s.next_u64() });
+            out.push(Artefact {
+                kind: ArtefactKind::Mains,
+                onset: t,
+                duration: d,
+                channels: neighbours(e, k),
+                amplitude_uv: s.range(15.0, 60.0),
+                seed: s.next_u64(),
+            });
         }
         if s.event(per_h(if awake { 12.0 } else { 4.0 }), dt) {
             let e = if s.uniform() < 0.7 { frontal_temporal[(s.uniform() * 8.0) as usize % 8] } else { pick(&mut s) };
             let k = 2 + (s.uniform() * 4.0) as usize % 4;
             let d = s.range(0.5, 5.0);
-            out.push(Artefact { kind: ArtefactKind::Muscle, onset: t + s.uniform(), duration: d, channels: neighbours(e, k), amplitude_uv: s.range(10.0, 50.0), seed: s.next_u64() });
+            out.push(Artefact {
+                kind: ArtefactKind::Muscle,
+                onset: t + s.uniform(),
+                duration: d,
+                channels: neighbours(e, k),
+                amplitude_uv: s.range(10.0, 50.0),
+                seed: s.next_u64(),
+            });
         }
         if s.event(per_h(if awake { 6.0 } else { 1.5 }), dt) {
             let e = pick(&mut s);
             let k = 10 + (s.uniform() * 10.0) as usize % 10;
             let d = s.range(2.0, 15.0);
-            out.push(Artefact { kind: ArtefactKind::Movement, onset: t + s.uniform(), duration: d, channels: neighbours(e, k), amplitude_uv: s.range(80.0, 400.0), seed: s.next_u64() });
+            out.push(Artefact {
+                kind: ArtefactKind::Movement,
+                onset: t + s.uniform(),
+                duration: d,
+                channels: neighbours(e, k),
+                amplitude_uv: s.range(80.0, 400.0),
+                seed: s.next_u64(),
+            });
         }
         if s.event(per_h(3.0), dt) {
             let e = pick(&mut s);
-            out.push(Artefact { kind: ArtefactKind::ElectrodePop, onset: t + s.uniform(), duration: 1.0, channels: vec![e], amplitude_uv: s.range(100.0, 600.0), seed: s.next_u64() });
+            out.push(Artefact {
+                kind: ArtefactKind::ElectrodePop,
+                onset: t + s.uniform(),
+                duration: 1.0,
+                channels: vec![e],
+                amplitude_uv: s.range(100.0, 600.0),
+                seed: s.next_u64(),
+            });
         }
         if s.event(per_h(0.5), dt) {
             let e = pick(&mut s);
-            out.push(Artefact { kind: ArtefactKind::Flat, onset: t, duration: s.range(60.0, 600.0), channels: vec![e], amplitude_uv: 0.0, seed: s.next_u64() });
+            out.push(Artefact {
+                kind: ArtefactKind::Flat,
+                onset: t,
+                duration: s.range(60.0, 600.0),
+                channels: vec![e],
+                amplitude_uv: 0.0,
+                seed: s.next_u64(),
+            });
         }
         t += dt;
     }

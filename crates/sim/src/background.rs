@@ -141,10 +141,18 @@ pub fn vigilance_states(duration: f64, seed: u64) -> Vec<StatePeriod> {
         let u = s.uniform();
         state = match state {
             VigilanceState::QuietSleep => {
-                if u < 0.75 { VigilanceState::ActiveSleep } else { VigilanceState::Wake }
+                if u < 0.75 {
+                    VigilanceState::ActiveSleep
+                } else {
+                    VigilanceState::Wake
+                }
             }
             VigilanceState::ActiveSleep => {
-                if u < 0.6 { VigilanceState::QuietSleep } else { VigilanceState::Wake }
+                if u < 0.6 {
+                    VigilanceState::QuietSleep
+                } else {
+                    VigilanceState::Wake
+                }
             }
             VigilanceState::Wake => VigilanceState::ActiveSleep,
         };
@@ -254,7 +262,12 @@ struct Component {
 
 impl Component {
     fn new(fs: f64, maturity: f64) -> Component {
-        Component { ou: Ou::new(1.0, LOWPASS_HZ.0 + LOWPASS_HZ.1 * maturity, fs), delta: Resonator::new(1.5, 2.0, fs), theta: Resonator::new(4.0, 3.0, fs), alpha: Resonator::new(9.0, 3.0, fs) }
+        Component {
+            ou: Ou::new(1.0, LOWPASS_HZ.0 + LOWPASS_HZ.1 * maturity, fs),
+            delta: Resonator::new(1.5, 2.0, fs),
+            theta: Resonator::new(4.0, 3.0, fs),
+            alpha: Resonator::new(9.0, 3.0, fs),
+        }
     }
     /// Slow part, theta part and alpha part.
     #[inline]

@@ -409,7 +409,11 @@ impl Neuron {
         }
         for _ in 0..30 {
             let mid = 0.5 * (lo + hi);
-            if self.rate(mid) >= rate_hz { hi = mid } else { lo = mid }
+            if self.rate(mid) >= rate_hz {
+                hi = mid
+            } else {
+                lo = mid
+            }
             if hi - lo < 1e-3 {
                 break;
             }

@@ -57,99 +57,53 @@ pub struct Connectivity {
 }
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::InvalidConnectivity {
-        field: field.into(),
-        message: message.into(),
-    }
+    Error::InvalidConnectivity { field: field.into(), message: message.into() }
 }
 
 impl Connectivity {
     /// A connectivity from labels, weights (`n × n` row-major, `weights[i * n + j]` = from j to
     /// i), tract lengths (`n × n`, mm) and centres (mm). Weights must be finite, tract lengths
     /// finite and ≥ 0, centres finite, and there must be at least one region.
-    pub fn new(
-        labels: Vec<String>,
-        weights: Vec<f64>,
-        tract_lengths: Vec<f64>,
-        centres: Vec<[f64; 3]>,
-    ) -> Result<Self> {
+    pub fn new(labels: Vec<String>, weights: Vec<f64>, tract_lengths: Vec<f64>, centres: Vec<[f64; 3]>) -> Result<Self> {
         let n = labels.len();
         if n == 0 {
-            return Err(invalid(
-                "labels",
-                "a connectivity needs at least one region",
-            ));
+            return Err(invalid("labels", "a connectivity needs at least one region"));
         }
         if weights.len() != n * n {
-            return Err(invalid(
-                "weights",
-                format!(
-                    "expected {n} × {n} = {} values for {n} regions, got {}",
-                    n * n,
-                    weights.len()
-                ),
-            ));
+            return Err(invalid("weights", format!("expected {n} × {n} = {} values for {n} regions, got {}", n * n, weights.len())));
         }
         if tract_lengths.len() != n * n {
             return Err(invalid(
                 "tract_lengths",
-                format!(
-                    "expected {n} × {n} = {} values for {n} regions, got {}",
-                    n * n,
-                    tract_lengths.len()
-                ),
+                format!("expected {n} × {n} = {} values for {n} regions, got {}", n * n, tract_lengths.len()),
             ));
         }
         if centres.len() != n {
-            return Err(invalid(
-                "centres",
-                format!("expected {n} rows (one per region), got {}", centres.len()),
-            ));
+            return Err(invalid("centres", format!("expected {n} rows (one per region), got {}", centres.len())));
         }
         for (k, &w) in weights.iter().enumerate() {
             if !w.is_finite() {
-                return Err(invalid(
-                    format!("weights[{}][{}]", k / n, k % n),
-                    format!("not finite: {w}"),
-                ));
+                return Err(invalid(format!("weights[{}][{}]", k / n, k % n), format!("not finite: {w}")));
             }
         }
         for (k, &t) in tract_lengths.iter().enumerate() {
             if !(t.is_finite() && t >= 0.0) {
-                return Err(invalid(
-                    format!("tract_lengths[{}][{}]", k / n, k % n),
-                    format!("must be finite and ≥ 0 mm, got {t}"),
-                ));
+                return Err(invalid(format!("tract_lengths[{}][{}]", k / n, k % n), format!("must be finite and ≥ 0 mm, got {t}")));
             }
         }
         for (i, c) in centres.iter().enumerate() {
             if let Some(k) = c.iter().position(|v| !v.is_finite()) {
-                return Err(invalid(
-                    format!("centres[{i}][{k}]"),
-                    format!("not finite: {}", c[k]),
-                ));
+                return Err(invalid(format!("centres[{i}][{k}]"), format!("not finite: {}", c[k])));
             }
         }
-        Ok(Connectivity {
-            labels,
-            weights,
-            tract_lengths,
-            centres,
-            areas: None,
-            orientations: None,
-            cortical: None,
-            hemispheres: None,
-        })
+        Ok(Connectivity { labels, weights, tract_lengths, centres, areas: None, orientations: None, cortical: None, hemispheres: None })
     }
 
     /// Sets the region areas (mm², finite and ≥ 0).
     pub fn with_areas(mut self, areas: Vec<f64>) -> Result<Self> {
         self.check_len("areas", areas.len())?;
         if let Some(k) = areas.iter().position(|a| !(a.is_finite() && *a >= 0.0)) {
-            return Err(invalid(
-                format!("areas[{k}]"),
-                format!("must be finite and ≥ 0, got {}", areas[k]),
-            ));
+            return Err(invalid(format!("areas[{k}]"), format!("must be finite and ≥ 0, got {}", areas[k])));
         }
         self.areas = Some(areas);
         Ok(self)
@@ -159,10 +113,7 @@ impl Connectivity {
         self.check_len("orientations", o.len())?;
         for (i, v) in o.iter().enumerate() {
             if let Some(k) = v.iter().position(|x| !x.is_finite()) {
-                return Err(invalid(
-                    format!("orientations[{i}][{k}]"),
-                    format!("not finite: {}", v[k]),
-                ));
+                return Err(invalid(format!("orientations[{i}][{k}]"), format!("not finite: {}", v[k])));
             }
         }
         self.orientations = Some(o);
@@ -183,13 +134,7 @@ impl Connectivity {
 
     fn check_len(&self, field: &str, len: usize) -> Result<()> {
         if len != self.n_regions() {
-            return Err(invalid(
-                field,
-                format!(
-                    "expected {} values (one per region), got {len}",
-                    self.n_regions()
-                ),
-            ));
+            return Err(invalid(field, format!("expected {} values (one per region), got {len}", self.n_regions())));
         }
         Ok(())
     }
@@ -276,59 +221,30 @@ impl Connectivity {
     /// Reads a connectivity in The Virtual Brain's zip format (see the module docs).
     pub fn from_tvb_zip(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let mut zip =
-            zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("not a readable zip archive: {e}"),
-            })?;
+        let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+            .map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("not a readable zip archive: {e}") })?;
         let mut members: Vec<(usize, String)> = Vec::new();
         for i in 0..zip.len() {
-            let f = zip.by_index_raw(i).map_err(|e| Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("entry {i}: {e}"),
-            })?;
-            let name = f.name().map_err(|e| Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("entry {i}: bad name: {e}"),
-            })?;
+            let f = zip.by_index_raw(i).map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("entry {i}: {e}") })?;
+            let name = f.name().map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("entry {i}: bad name: {e}") })?;
             members.push((i, name.into_owned()));
         }
         let find = |key: &str| -> Option<(usize, String)> {
-            members
-                .iter()
-                .find(|(_, n)| n.contains(key) && !n.starts_with("__MACOSX") && !n.ends_with('/'))
-                .cloned()
+            members.iter().find(|(_, n)| n.contains(key) && !n.starts_with("__MACOSX") && !n.ends_with('/')).cloned()
         };
-        let available = || {
-            members
-                .iter()
-                .map(|(_, n)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let available = || members.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ");
         let mut read = |entry: &(usize, String)| -> Result<Table> {
-            let mut f = zip.by_index(entry.0).map_err(|e| Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("{}: {e}", entry.1),
-            })?;
+            let mut f = zip.by_index(entry.0).map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("{}: {e}", entry.1) })?;
             let mut raw = Vec::new();
-            f.read_to_end(&mut raw).map_err(|e| Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("{}: cannot decompress: {e}", entry.1),
-            })?;
+            f.read_to_end(&mut raw)
+                .map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("{}: cannot decompress: {e}", entry.1) })?;
             let name = &entry.1;
             let bytes = if name.ends_with(".bz2") {
                 let mut out = Vec::new();
                 bzip2::read::BzDecoder::new(&raw[..])
                     .read_to_end(&mut out)
-                    .map_err(|e| Error::Zip {
-                        path: path.to_path_buf(),
-                        message: format!("{name}: not valid bzip2 data: {e}"),
-                    })?;
+                    .map_err(|e| Error::Zip { path: path.to_path_buf(), message: format!("{name}: not valid bzip2 data: {e}") })?;
                 out
             } else if name.ends_with(".txt") || !name.contains('.') {
                 raw
@@ -342,19 +258,12 @@ impl Connectivity {
             };
             let text = String::from_utf8(bytes).map_err(|e| Error::Zip {
                 path: path.to_path_buf(),
-                message: format!(
-                    "{name}: not UTF-8 text (byte {})",
-                    e.utf8_error().valid_up_to()
-                ),
+                message: format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
             })?;
             Ok(Table::parse(&text, path, name))
         };
         let require = |key: &str| -> Result<(usize, String)> {
-            find(key).ok_or_else(|| Error::ZipMemberMissing {
-                path: path.to_path_buf(),
-                member: key.into(),
-                available: available(),
-            })
+            find(key).ok_or_else(|| Error::ZipMemberMissing { path: path.to_path_buf(), member: key.into(), available: available() })
         };
 
         let w_entry = require("weights")?;
@@ -397,19 +306,16 @@ impl Connectivity {
         let tract_t = read(&t_entry)?;
         let tract_lengths = tract_t.matrix_f64(n, n)?;
 
-        let mut conn =
-            Connectivity::new(labels, weights, tract_lengths, centres).map_err(|e| match e {
-                Error::InvalidConnectivity { field, message } => Error::Zip {
-                    path: path.to_path_buf(),
-                    message: format!("{field}: {message}"),
-                },
-                e => e,
-            })?;
+        let mut conn = Connectivity::new(labels, weights, tract_lengths, centres).map_err(|e| match e {
+            Error::InvalidConnectivity { field, message } => {
+                Error::Zip { path: path.to_path_buf(), message: format!("{field}: {message}") }
+            }
+            e => e,
+        })?;
         let zerr = |e: Error| match e {
-            Error::InvalidConnectivity { field, message } => Error::Zip {
-                path: path.to_path_buf(),
-                message: format!("{field}: {message}"),
-            },
+            Error::InvalidConnectivity { field, message } => {
+                Error::Zip { path: path.to_path_buf(), message: format!("{field}: {message}") }
+            }
             e => e,
         };
         if let Some(e) = find("areas") {
@@ -419,9 +325,7 @@ impl Connectivity {
         if let Some(e) = find("average_orientations") {
             let t = read(&e)?;
             let m = t.matrix_f64(n, 3)?;
-            conn = conn
-                .with_orientations(m.chunks(3).map(|c| [c[0], c[1], c[2]]).collect())
-                .map_err(zerr)?;
+            conn = conn.with_orientations(m.chunks(3).map(|c| [c[0], c[1], c[2]]).collect()).map_err(zerr)?;
         }
         if let Some(e) = find("cortical") {
             let t = read(&e)?;
@@ -446,10 +350,7 @@ impl Connectivity {
         let path = path.as_ref();
         for (i, l) in self.labels.iter().enumerate() {
             if l.is_empty() || l.chars().any(char::is_whitespace) {
-                return Err(invalid(
-                    format!("labels[{i}]"),
-                    format!("`{l}`: TVB's centres.txt needs non-empty labels without whitespace"),
-                ));
+                return Err(invalid(format!("labels[{i}]"), format!("`{l}`: TVB's centres.txt needs non-empty labels without whitespace")));
             }
         }
         let n = self.n_regions();
@@ -467,11 +368,7 @@ impl Connectivity {
             ("tract_lengths.txt", matrix(&self.tract_lengths, n)),
             (
                 "centres.txt",
-                self.labels
-                    .iter()
-                    .zip(&self.centres)
-                    .map(|(l, c)| format!("{l} {:e} {:e} {:e}\n", c[0], c[1], c[2]))
-                    .collect(),
+                self.labels.iter().zip(&self.centres).map(|(l, c)| format!("{l} {:e} {:e} {:e}\n", c[0], c[1], c[2])).collect(),
             ),
         ];
         if let Some(a) = &self.areas {
@@ -481,11 +378,7 @@ impl Connectivity {
             let flat: Vec<f64> = o.iter().flatten().copied().collect();
             members.push(("average_orientations.txt", matrix(&flat, 3)));
         }
-        let bools = |b: &[bool]| {
-            b.iter()
-                .map(|&x| if x { "1\n" } else { "0\n" })
-                .collect::<String>()
-        };
+        let bools = |b: &[bool]| b.iter().map(|&x| if x { "1\n" } else { "0\n" }).collect::<String>();
         if let Some(c) = &self.cortical {
             members.push(("cortical.txt", bools(c)));
         }
@@ -493,34 +386,18 @@ impl Connectivity {
             members.push(("hemispheres.txt", bools(h)));
         }
         let tmp = temp_name(path);
-        let io = |e: std::io::Error| Error::Io {
-            path: tmp.clone(),
-            source: e,
-        };
+        let io = |e: std::io::Error| Error::Io { path: tmp.clone(), source: e };
         let result = (|| -> Result<()> {
             let file = std::fs::File::create(&tmp).map_err(io)?;
             let mut zw = zip::ZipWriter::new(std::io::BufWriter::new(file));
-            let opts = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
             for (name, text) in &members {
-                zw.start_file(*name, opts).map_err(|e| Error::Zip {
-                    path: tmp.clone(),
-                    message: format!("{name}: {e}"),
-                })?;
+                zw.start_file(*name, opts).map_err(|e| Error::Zip { path: tmp.clone(), message: format!("{name}: {e}") })?;
                 zw.write_all(text.as_bytes()).map_err(io)?;
             }
-            let w = zw.finish().map_err(|e| Error::Zip {
-                path: tmp.clone(),
-                message: e.to_string(),
-            })?;
-            w.into_inner()
-                .map_err(|e| io(e.into_error()))?
-                .sync_all()
-                .map_err(io)?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })
+            let w = zw.finish().map_err(|e| Error::Zip { path: tmp.clone(), message: e.to_string() })?;
+            w.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+            std::fs::rename(&tmp, path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -530,10 +407,7 @@ impl Connectivity {
 }
 
 fn temp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp{}", std::process::id()))
 }
 
@@ -574,47 +448,26 @@ impl Table {
                 tokens.push((tok_col, content[s..].to_owned()));
             }
             if !tokens.is_empty() {
-                rows.push(Row {
-                    line: ln + 1,
-                    tokens,
-                });
+                rows.push(Row { line: ln + 1, tokens });
             }
         }
-        Table {
-            path: path.to_path_buf(),
-            member: member.to_owned(),
-            rows,
-        }
+        Table { path: path.to_path_buf(), member: member.to_owned(), rows }
     }
 
     fn shape_err(&self, message: String) -> Error {
-        Error::Shape {
-            path: self.path.clone(),
-            member: self.member.clone(),
-            message,
-        }
+        Error::Shape { path: self.path.clone(), member: self.member.clone(), message }
     }
 
     fn check_rows(&self, n: usize, what: &str) -> Result<()> {
         if self.rows.len() != n {
-            return Err(self.shape_err(format!(
-                "expected {n} rows ({what}), found {}",
-                self.rows.len()
-            )));
+            return Err(self.shape_err(format!("expected {n} rows ({what}), found {}", self.rows.len())));
         }
         Ok(())
     }
 
     fn parse_err(&self, row: &Row, k: usize, expected: &str) -> Error {
         let (column, found) = row.tokens[k].clone();
-        Error::Parse {
-            path: self.path.clone(),
-            member: self.member.clone(),
-            line: row.line,
-            column,
-            expected: expected.into(),
-            found,
-        }
+        Error::Parse { path: self.path.clone(), member: self.member.clone(), line: row.line, column, expected: expected.into(), found }
     }
 
     fn f64_at(&self, row: &Row, k: usize) -> Result<f64> {
@@ -630,11 +483,7 @@ impl Table {
         let mut out = Vec::with_capacity(rows * cols);
         for row in &self.rows {
             if row.tokens.len() != cols {
-                return Err(self.shape_err(format!(
-                    "line {}: expected {cols} columns, found {}",
-                    row.line,
-                    row.tokens.len()
-                )));
+                return Err(self.shape_err(format!("line {}: expected {cols} columns, found {}", row.line, row.tokens.len())));
             }
             for k in 0..cols {
                 out.push(self.f64_at(row, k)?);
@@ -648,32 +497,21 @@ impl Table {
         if self.rows.len() == 1 && n != 1 {
             let row = &self.rows[0];
             if row.tokens.len() != n {
-                return Err(self.shape_err(format!(
-                    "line {}: expected {n} values (one per region), found {}",
-                    row.line,
-                    row.tokens.len()
-                )));
+                return Err(self.shape_err(format!("line {}: expected {n} values (one per region), found {}", row.line, row.tokens.len())));
             }
             return Ok((0..n).map(|k| (row, k)).collect());
         }
         self.check_rows(n, "one value per region")?;
         for row in &self.rows {
             if row.tokens.len() != 1 {
-                return Err(self.shape_err(format!(
-                    "line {}: expected 1 value, found {}",
-                    row.line,
-                    row.tokens.len()
-                )));
+                return Err(self.shape_err(format!("line {}: expected 1 value, found {}", row.line, row.tokens.len())));
             }
         }
         Ok(self.rows.iter().map(|r| (r, 0)).collect())
     }
 
     fn vector_f64(&self, n: usize) -> Result<Vec<f64>> {
-        self.vector_tokens(n)?
-            .into_iter()
-            .map(|(r, k)| self.f64_at(r, k))
-            .collect()
+        self.vector_tokens(n)?.into_iter().map(|(r, k)| self.f64_at(r, k)).collect()
     }
 
     fn vector_bool(&self, n: usize) -> Result<Vec<bool>> {
@@ -709,11 +547,9 @@ mod tests {
         let path = dir.join("c.zip");
         let mut zw = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
         for (name, text) in members {
-            zw.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            zw.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
             if name.ends_with(".bz2") {
-                let mut enc =
-                    bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+                let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
                 enc.write_all(text.as_bytes()).unwrap();
                 zw.write_all(&enc.finish().unwrap()).unwrap();
             } else {
@@ -745,10 +581,7 @@ mod tests {
                 ("__MACOSX/net/._weights.txt", "junk"),
                 ("net/weights.txt", W),
                 ("net/tract_lengths.txt.bz2", T),
-                (
-                    "net/centers.txt",
-                    "# label x y z\nlA 1 2 3\n\nlB -1 0.5 2\nlC 0 0 0\n",
-                ),
+                ("net/centers.txt", "# label x y z\nlA 1 2 3\n\nlB -1 0.5 2\nlC 0 0 0\n"),
                 ("net/cortical.txt", "1\n1\n0\n"),
                 ("net/areas.txt", "10 20 30\n"),
             ],
@@ -761,11 +594,7 @@ mod tests {
         assert_eq!(c.centres()[1], [-1.0, 0.5, 2.0]);
         assert_eq!(c.cortical().unwrap(), [true, true, false]);
         assert_eq!(c.areas().unwrap(), [10.0, 20.0, 30.0]);
-        assert_eq!(
-            c.hemispheres().unwrap(),
-            [false, false, false],
-            "from the `l` prefixes"
-        );
+        assert_eq!(c.hemispheres().unwrap(), [false, false, false], "from the `l` prefixes");
         assert!(c.orientations().is_none());
         assert_eq!(c.n_connections(), 3);
     }
@@ -773,18 +602,9 @@ mod tests {
     #[test]
     fn hemispheres_from_labels_like_tvb() {
         let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            Connectivity::hemispheres_from_labels(&l(&["rA1", "Lx"])),
-            Some(vec![true, false])
-        );
-        assert_eq!(
-            Connectivity::hemispheres_from_labels(&l(&["A1_R", "B_l"])),
-            Some(vec![true, false])
-        );
-        assert_eq!(
-            Connectivity::hemispheres_from_labels(&l(&["rA1", "Bx"])),
-            None
-        );
+        assert_eq!(Connectivity::hemispheres_from_labels(&l(&["rA1", "Lx"])), Some(vec![true, false]));
+        assert_eq!(Connectivity::hemispheres_from_labels(&l(&["A1_R", "B_l"])), Some(vec![true, false]));
+        assert_eq!(Connectivity::hemispheres_from_labels(&l(&["rA1", "Bx"])), None);
     }
 
     #[test]
@@ -792,91 +612,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = zip_with(dir.path(), &[("weights.txt", W), ("centres.txt", C)]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
-        assert!(
-            e.contains("c.zip")
-                && e.contains("`tract_lengths`")
-                && e.contains("weights.txt, centres.txt"),
-            "{e}"
-        );
+        assert!(e.contains("c.zip") && e.contains("`tract_lengths`") && e.contains("weights.txt, centres.txt"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.txt", "0 1 0\n2 x 0\n0 0 0\n"),
-                ("centres.txt", C),
-                ("tract_lengths.txt", T),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.txt", "0 1 0\n2 x 0\n0 0 0\n"), ("centres.txt", C), ("tract_lengths.txt", T)]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
-        assert!(
-            e.contains("weights.txt: line 2, column 3: expected a finite number, found `x`"),
-            "{e}"
-        );
+        assert!(e.contains("weights.txt: line 2, column 3: expected a finite number, found `x`"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.txt", W),
-                ("centres.txt", C),
-                ("tract_lengths.txt", "0 10 20\n10 0\n20 30 0\n"),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.txt", W), ("centres.txt", C), ("tract_lengths.txt", "0 10 20\n10 0\n20 30 0\n")]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
-        assert!(
-            e.contains("tract_lengths.txt: line 2: expected 3 columns, found 2"),
-            "{e}"
-        );
+        assert!(e.contains("tract_lengths.txt: line 2: expected 3 columns, found 2"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.txt", W),
-                ("centres.txt", "lA 1 2 3\nlB 1 2 3\n"),
-                ("tract_lengths.txt", T),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.txt", W), ("centres.txt", "lA 1 2 3\nlB 1 2 3\n"), ("tract_lengths.txt", T)]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
         assert!(e.contains("centres.txt: expected 3 rows"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.txt", W),
-                ("centres.txt", C),
-                ("tract_lengths.txt", "0 10 20\n10 0 -30\n20 30 0\n"),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.txt", W), ("centres.txt", C), ("tract_lengths.txt", "0 10 20\n10 0 -30\n20 30 0\n")]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
-        assert!(
-            e.contains("tract_lengths[1][2]: must be finite and ≥ 0 mm, got -30"),
-            "{e}"
-        );
+        assert!(e.contains("tract_lengths[1][2]: must be finite and ≥ 0 mm, got -30"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.txt", W),
-                ("centres.txt", C),
-                ("tract_lengths.txt", T),
-                ("cortical.txt", "1\n2\n0\n"),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.txt", W), ("centres.txt", C), ("tract_lengths.txt", T), ("cortical.txt", "1\n2\n0\n")]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
-        assert!(
-            e.contains(
-                "cortical.txt: line 2, column 1: expected 0 or 1 (or True/False), found `2`"
-            ),
-            "{e}"
-        );
+        assert!(e.contains("cortical.txt: line 2, column 1: expected 0 or 1 (or True/False), found `2`"), "{e}");
 
-        let p = zip_with(
-            dir.path(),
-            &[
-                ("weights.npy", "x"),
-                ("centres.txt", C),
-                ("tract_lengths.txt", T),
-            ],
-        );
+        let p = zip_with(dir.path(), &[("weights.npy", "x"), ("centres.txt", C), ("tract_lengths.txt", T)]);
         let e = err_text(Connectivity::from_tvb_zip(&p));
         assert!(e.contains("weights.npy: unsupported member format"), "{e}");
 
@@ -889,31 +647,13 @@ mod tests {
 
     #[test]
     fn validation_names_fields() {
-        let e = err_text(Connectivity::new(
-            vec!["a".into()],
-            vec![0.0, 1.0],
-            vec![0.0],
-            vec![[0.0; 3]],
-        ));
-        assert_eq!(
-            e,
-            "invalid connectivity: weights: expected 1 × 1 = 1 values for 1 regions, got 2"
-        );
-        let e = err_text(Connectivity::new(
-            vec!["a".into(), "b".into()],
-            vec![0.0, f64::NAN, 0.0, 0.0],
-            vec![0.0; 4],
-            vec![[0.0; 3]; 2],
-        ));
+        let e = err_text(Connectivity::new(vec!["a".into()], vec![0.0, 1.0], vec![0.0], vec![[0.0; 3]]));
+        assert_eq!(e, "invalid connectivity: weights: expected 1 × 1 = 1 values for 1 regions, got 2");
+        let e = err_text(Connectivity::new(vec!["a".into(), "b".into()], vec![0.0, f64::NAN, 0.0, 0.0], vec![0.0; 4], vec![[0.0; 3]; 2]));
         assert!(e.contains("weights[0][1]: not finite"), "{e}");
         let c = Connectivity::new(vec!["a".into()], vec![0.0], vec![0.0], vec![[0.0; 3]]).unwrap();
-        assert!(
-            err_text(c.clone().with_areas(vec![1.0, 2.0])).contains("areas: expected 1 values")
-        );
-        assert!(
-            err_text(c.with_orientations(vec![[0.0, f64::INFINITY, 0.0]]))
-                .contains("orientations[0][1]")
-        );
+        assert!(err_text(c.clone().with_areas(vec![1.0, 2.0])).contains("areas: expected 1 values"));
+        assert!(err_text(c.with_orientations(vec![[0.0, f64::INFINITY, 0.0]])).contains("orientations[0][1]"));
     }
 
     #[test]
@@ -922,17 +662,7 @@ mod tests {
         let c = Connectivity::new(
             vec!["rA".into(), "lB".into(), "rC".into()],
             vec![0.0, 0.1, 1.0 / 3.0, 2.5e-7, 0.0, 1.0, 0.0, 1e10, 0.0],
-            vec![
-                0.0,
-                12.345678901234567,
-                8.0,
-                12.345678901234567,
-                0.0,
-                3.0,
-                8.0,
-                3.0,
-                0.0,
-            ],
+            vec![0.0, 12.345678901234567, 8.0, 12.345678901234567, 0.0, 3.0, 8.0, 3.0, 0.0],
             vec![[1.0, -2.0, 0.1], [0.0, 0.0, 0.0], [1e-3, 5.0, 7.0]],
         )
         .unwrap()
@@ -949,14 +679,7 @@ mod tests {
         assert_eq!(Connectivity::from_tvb_zip(&p).unwrap(), c);
         // no temporary file left behind
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let bad =
-            Connectivity::new(vec!["a b".into()], vec![0.0], vec![0.0], vec![[0.0; 3]]).unwrap();
-        assert!(
-            err_text(
-                bad.write_tvb_zip(dir.path().join("x.zip"))
-                    .map(|_| c.clone())
-            )
-            .contains("labels[0]")
-        );
+        let bad = Connectivity::new(vec!["a b".into()], vec![0.0], vec![0.0], vec![[0.0; 3]]).unwrap();
+        assert!(err_text(bad.write_tvb_zip(dir.path().join("x.zip")).map(|_| c.clone())).contains("labels[0]"));
     }
 }

@@ -265,7 +265,8 @@ impl Network {
         let tl: Vec<f64> = conn.tract_lengths().iter().map(|t| t * scale).collect();
         let centres: Vec<[f64; 3]> = regions.iter().map(|r| r.position).collect();
         let labels = conn.labels().to_vec();
-        let conn = Connectivity::new(labels, w, tl, centres)?.with_hemispheres(regions.iter().map(|r| r.hemisphere == Hemisphere::Right).collect())?;
+        let conn = Connectivity::new(labels, w, tl, centres)?
+            .with_hemispheres(regions.iter().map(|r| r.hemisphere == Hemisphere::Right).collect())?;
         Ok(Network { regions, conn, speed: INFANT_SPEED_MM_PER_MS, source: source.into() })
     }
 

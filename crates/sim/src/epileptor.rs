@@ -249,11 +249,7 @@ impl Epileptor {
     /// `n` nodes with the same parameters.
     pub fn uniform(n: usize, p: EpileptorParams) -> Self {
         let params = vec![p; n];
-        Epileptor {
-            lanes: build_lanes(&params),
-            params,
-            observables: vec![EpileptorObservable::X2MinusX1, EpileptorObservable::Z],
-        }
+        Epileptor { lanes: build_lanes(&params), params, observables: vec![EpileptorObservable::X2MinusX1, EpileptorObservable::Z] }
     }
     /// Sets the epileptogenicity of every node (`x0.len()` must be the number of nodes).
     pub fn with_x0(mut self, x0: &[f64]) -> Result<Self> {
@@ -264,10 +260,7 @@ impl Epileptor {
             });
         }
         if let Some(k) = x0.iter().position(|v| !v.is_finite()) {
-            return Err(Error::InvalidParameter {
-                field: format!("x0[{k}]"),
-                message: format!("not finite: {}", x0[k]),
-            });
+            return Err(Error::InvalidParameter { field: format!("x0[{k}]"), message: format!("not finite: {}", x0[k]) });
         }
         for (p, &v) in self.params_mut().iter_mut().zip(x0) {
             p.x0 = v;
@@ -298,10 +291,7 @@ impl Epileptor {
 #[inline(always)]
 pub fn epileptor_dfun(p: &EpileptorParams, y: &[f64; 6], c_pop1: f64, c_pop2: f64) -> [f64; 6] {
     core(
-        [
-            p.a, p.b, p.c, p.d, p.r, p.x0, p.iext, p.slope, p.iext2, p.tau, p.aa, p.bb, p.kvf,
-            p.kf, p.ks, p.tt,
-        ],
+        [p.a, p.b, p.c, p.d, p.r, p.x0, p.iext, p.slope, p.iext2, p.tau, p.aa, p.bb, p.kvf, p.kf, p.ks, p.tt],
         p.modification,
         y,
         c_pop1,
@@ -318,24 +308,7 @@ fn select(c: bool, a: f64, b: f64) -> f64 {
 /// results). `q` = a, b, c, d, r, x0, Iext, slope, Iext2, tau, aa, bb, Kvf, Kf, Ks, tt.
 #[inline(always)]
 fn core(q: [f64; 16], modification: bool, y: &[f64; 6], c_pop1: f64, c_pop2: f64) -> [f64; 6] {
-    let [
-        a,
-        b,
-        c,
-        d,
-        r,
-        x0,
-        iext,
-        slope,
-        iext2,
-        tau,
-        aa,
-        bb,
-        kvf,
-        kf,
-        ks,
-        tt,
-    ] = q;
+    let [a, b, c, d, r, x0, iext, slope, iext2, tau, aa, bb, kvf, kf, ks, tt] = q;
     let [x1, y1, z, x2, y2, g] = *y;
     // Both sides of each piecewise definition are computed and then selected (branch-free, so
     // the lane loop vectorises); the selected value is computed exactly as TVB computes it.
@@ -388,12 +361,7 @@ impl NodeModel for Epileptor {
     const LANE_BATCHED: bool = true;
 
     #[inline(always)]
-    fn dfun_lanes(
-        &self,
-        node0: usize,
-        x: &[[f64; LANES]; 6],
-        c: &[[f64; LANES]; 2],
-    ) -> [[f64; LANES]; 6] {
+    fn dfun_lanes(&self, node0: usize, x: &[[f64; LANES]; 6], c: &[[f64; LANES]; 2]) -> [[f64; LANES]; 6] {
         let mut out = [[0.0; LANES]; 6];
         let p = match (node0 % LANES, self.lanes.get(node0 / LANES)) {
             (0, Some(p)) if node0 + LANES <= self.params.len() => p,
@@ -413,9 +381,8 @@ impl NodeModel for Epileptor {
             ($modif:expr) => {
                 for l in 0..LANES {
                     let q = [
-                        p.a[l], p.b[l], p.c[l], p.d[l], p.r[l], p.x0[l], p.iext[l], p.slope[l],
-                        p.iext2[l], p.tau[l], p.aa[l], p.bb[l], p.kvf[l], p.kf[l], p.ks[l],
-                        p.tt[l],
+                        p.a[l], p.b[l], p.c[l], p.d[l], p.r[l], p.x0[l], p.iext[l], p.slope[l], p.iext2[l], p.tau[l], p.aa[l], p.bb[l],
+                        p.kvf[l], p.kf[l], p.ks[l], p.tt[l],
                     ];
                     let y = [x[0][l], x[1][l], x[2][l], x[3][l], x[4][l], x[5][l]];
                     let d = core(q, $modif(l), &y, c[0][l], c[1][l]);
@@ -438,10 +405,7 @@ impl NodeModel for Epileptor {
     }
 
     fn observable_names(&self) -> Vec<String> {
-        self.observables
-            .iter()
-            .map(|o| o.name().to_owned())
-            .collect()
+        self.observables.iter().map(|o| o.name().to_owned()).collect()
     }
 
     #[inline]

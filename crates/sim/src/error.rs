@@ -28,9 +28,7 @@ pub enum Error {
     },
 
     /// A required member file is missing from a connectivity zip archive.
-    #[error(
-        "{path}: no member named like `{member}` (TVB matches member names containing it); the archive holds: {available}"
-    )]
+    #[error("{path}: no member named like `{member}` (TVB matches member names containing it); the archive holds: {available}")]
     ZipMemberMissing {
         /// The zip archive.
         path: PathBuf,

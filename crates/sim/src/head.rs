@@ -173,11 +173,7 @@ impl SphereHead {
         let mut rpow = 1.0; // ρ0^(n−1)
         for (i, &c) in coeffs.iter().enumerate() {
             let n = (i + 1) as f64;
-            let term = if r0 < 1e-9 {
-                if i == 0 { c * x } else { 0.0 }
-            } else {
-                c * rpow * (n * q_rad * p + tan_term * p1)
-            };
+            let term = if r0 < 1e-9 { if i == 0 { c * x } else { 0.0 } } else { c * rpow * (n * q_rad * p + tan_term * p1) };
             sum += term;
             if i > 4 && term.abs() < 1e-14 * sum.abs().max(1e-300) && rpow < 1e-10 {
                 break;
@@ -337,11 +333,19 @@ impl LeadField {
             }
         }
         let Some(labels) = header else {
-            return Err(Error::File { path: path.into(), line: None, message: "no header row (expected `sensor` and source labels)".into() });
+            return Err(Error::File {
+                path: path.into(),
+                line: None,
+                message: "no header row (expected `sensor` and source labels)".into(),
+            });
         };
         let missing: Vec<&str> = Electrode::ALL.iter().filter(|e| rows[e.index()].is_none()).map(|e| e.name()).collect();
         if !missing.is_empty() {
-            return Err(Error::File { path: path.into(), line: None, message: format!("missing rows for 10-20 electrodes: {}", missing.join(", ")) });
+            return Err(Error::File {
+                path: path.into(),
+                line: None,
+                message: format!("missing rows for 10-20 electrodes: {}", missing.join(", ")),
+            });
         }
         let n = labels.len();
         let mut gain = Vec::with_capacity(19 * n);

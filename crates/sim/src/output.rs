@@ -282,7 +282,8 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
     };
     let kna = KnaChannel::new(&cfg.variant, drug);
     let dur = cfg.duration_s;
-    let traces = dynamic::run(&net, &params, gains, kna, dur, cfg.fs, cfg.seed, forcing, &mut |t| progress(0.05 + 0.8 * t / dur, "regions"))?;
+    let traces =
+        dynamic::run(&net, &params, gains, kna, dur, cfg.fs, cfg.seed, forcing, &mut |t| progress(0.05 + 0.8 * t / dur, "regions"))?;
     progress(0.85, "truth");
     let eps = truth::episodes(&traces);
     let groups = truth::group(&net, &eps);
@@ -317,7 +318,12 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
         });
     }
     // Recording.
-    let mut rec = Recording { start: Some(start_time()), patient: "X X X sim_infant".into(), recording: format!("Startdate 01-JAN-2024 X eimfs-sim seed_{}", cfg.seed), ..Default::default() };
+    let mut rec = Recording {
+        start: Some(start_time()),
+        patient: "X X X sim_infant".into(),
+        recording: format!("Startdate 01-JAN-2024 X eimfs-sim seed_{}", cfg.seed),
+        ..Default::default()
+    };
     for e in Electrode::ALL {
         let mut s = Signal::new(channel_label(e), "uV", cfg.fs, std::mem::take(&mut data[e.index()]));
         s.transducer = "simulated".into();
@@ -330,7 +336,11 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
         let mut ev = Event::new(m.onset, m.duration(), "sz_foc");
         ev.channels = d.channels.clone();
         events.push(ev);
-        ann.push(Annotation::new(m.onset, Some(m.duration()), format!("sz_foc #{} onset {}", m.id, m.onset_regions.iter().map(|r| r.code()).collect::<Vec<_>>().join("+"))));
+        ann.push(Annotation::new(
+            m.onset,
+            Some(m.duration()),
+            format!("sz_foc #{} onset {}", m.id, m.onset_regions.iter().map(|r| r.code()).collect::<Vec<_>>().join("+")),
+        ));
         for (v, (label, _, _)) in m.visits.iter().zip(&d.network_visits) {
             let idx = net.regions.iter().position(|r| &r.label == label).unwrap_or(0);
             let el = net.regions[idx].electrode;
@@ -347,7 +357,12 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
         ev.channels = a.channels.iter().map(|e| e.name().to_string()).collect();
         events.push(ev);
         for e in &a.channels {
-            ann.push(Annotation { onset: a.onset, duration: Some(a.duration), text: a.kind.event_type().into(), channel: Some(channel_label(*e)) });
+            ann.push(Annotation {
+                onset: a.onset,
+                duration: Some(a.duration),
+                text: a.kind.event_type().into(),
+                channel: Some(channel_label(*e)),
+            });
         }
     }
     for st in &states {
@@ -422,9 +437,17 @@ impl SimOutput {
         // Fixed physical range so that every file of every seed has the same scaling: ±3000 µV
         // (0.09 µV resolution in EDF's 16 bits); larger values (none in practice) widen it.
         let opts = eimfs_edf::RecordingWriteOptions { ranges: vec![Some((-3000.0, 3000.0)); 19], ..Default::default() };
-        eimfs_edf::write_recording(&edf, &self.recording, &opts).map_err(|e| Error::File { path: edf.clone(), line: None, message: e.to_string() })?;
+        eimfs_edf::write_recording(&edf, &self.recording, &opts).map_err(|e| Error::File {
+            path: edf.clone(),
+            line: None,
+            message: e.to_string(),
+        })?;
         self.events.write(&tsv).map_err(|e| Error::File { path: tsv.clone(), line: None, message: e.to_string() })?;
-        let text = serde_json::to_string_pretty(&self.truth).map_err(|e| Error::File { path: json.clone(), line: None, message: e.to_string() })?;
+        let text = serde_json::to_string_pretty(&self.truth).map_err(|e| Error::File {
+            path: json.clone(),
+            line: None,
+            message: e.to_string(),
+        })?;
         atomic_write(&json, text.as_bytes())?;
         Ok([edf, tsv, json])
     }

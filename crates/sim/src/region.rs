@@ -268,7 +268,21 @@ impl RegionModel {
         let phi_eq = x3 / (x3 + pump.k_pump.powi(3));
         let n = nodes.len();
         let k_pump3 = pump.k_pump.powi(3);
-        let mut m = RegionModel { params, gains, kna, pump, nodes, coupling_gain, depression: 0.0, facilitation: 0.0, forcing: vec![0.0; n], g_kna_eq, phi_eq, k_pump3, u_table: Vec::new() };
+        let mut m = RegionModel {
+            params,
+            gains,
+            kna,
+            pump,
+            nodes,
+            coupling_gain,
+            depression: 0.0,
+            facilitation: 0.0,
+            forcing: vec![0.0; n],
+            g_kna_eq,
+            phi_eq,
+            k_pump3,
+            u_table: Vec::new(),
+        };
         let len = (U_TABLE_MAX / U_TABLE_STEP) as usize + 2;
         m.u_table = (0..len).map(|k| m.adaptation_exact(k as f64 * U_TABLE_STEP)).collect();
         m
@@ -340,7 +354,14 @@ impl RegionModel {
         let s_e = gn.pyramidal * sigmoid(c1 * x[0] - u, two_e0, p.v0, p.r);
         let s_s = gn.sst * sigmoid(c3 * x[0], two_e0, p.v0, p.r);
         let s_f = gn.pv * sigmoid(c5 * x[0] - c6 * x[4], two_e0, p.v0, p.r);
-        let input = nd.p_mean + x[IX_XI] + (1.0 + p.facilitation_noise_gain * self.facilitation) * x[IX_ZETA] + p.cs_input * x[IX_CS] + p.facilitation_input * self.facilitation - p.depression_input * self.depression + self.coupling_gain * coupling[0] + FORCING_INPUT * f;
+        let input = nd.p_mean
+            + x[IX_XI]
+            + (1.0 + p.facilitation_noise_gain * self.facilitation) * x[IX_ZETA]
+            + p.cs_input * x[IX_CS]
+            + p.facilitation_input * self.facilitation
+            - p.depression_input * self.depression
+            + self.coupling_gain * coupling[0]
+            + FORCING_INPUT * f;
         let b_gain = k * p.b_gain * nd.b_scale;
         let g_gain = k * p.g_gain;
         let (a, b, g) = (k * p.a, k * p.b, k * p.g);

@@ -159,7 +159,14 @@ pub fn ictal_synchrony(tr: &RegionTraces, theta: f64, rate_ictal: f64) -> Vec<Ve
 }
 
 /// Channels a seizure dominates (see the module docs), given the final channel data (µV).
-pub fn involved_channels(tr: &RegionTraces, lf: &LeadField, data: &[Vec<f32>], episodes: &[Episode], onset_electrodes: &[Electrode], synchrony: &[Vec<f64>]) -> Vec<Electrode> {
+pub fn involved_channels(
+    tr: &RegionTraces,
+    lf: &LeadField,
+    data: &[Vec<f32>],
+    episodes: &[Episode],
+    onset_electrodes: &[Electrode],
+    synchrony: &[Vec<f64>],
+) -> Vec<Electrode> {
     let n = tr.n_regions();
     let fs = tr.fs;
     let len = data.first().map(|d| d.len()).unwrap_or(0);

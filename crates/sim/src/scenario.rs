@@ -162,7 +162,12 @@ impl Scenario {
             Some(toml::Value::Integer(i)) => Some(i as f64),
             Some(toml::Value::Float(f)) => Some(f),
             Some(toml::Value::String(s)) => Some(parse_duration(&s).map_err(|m| file_err(None, format!("field `duration`: {m}")))?),
-            Some(other) => return Err(file_err(None, format!("field `duration`: expected seconds or a string like \"30m\", found {}", other.type_str()))),
+            Some(other) => {
+                return Err(file_err(
+                    None,
+                    format!("field `duration`: expected seconds or a string like \"30m\", found {}", other.type_str()),
+                ));
+            }
         };
         if let Some(d) = duration
             && !(d > 0.0)
@@ -183,7 +188,13 @@ impl Scenario {
             for name in &s.path {
                 let i = resolve_region(net, name).ok_or_else(|| {
                     let some: Vec<&str> = net.regions.iter().take(4).map(|r| r.label.as_str()).collect();
-                    here("path", format!("unknown region `{name}` (expected a network label such as {} … or a code such as L-temporal)", some.join(", ")))
+                    here(
+                        "path",
+                        format!(
+                            "unknown region `{name}` (expected a network label such as {} … or a code such as L-temporal)",
+                            some.join(", ")
+                        ),
+                    )
                 })?;
                 path_ix.push(i);
             }

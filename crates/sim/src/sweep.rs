@@ -7,13 +7,13 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::Result;
 use crate::cells::population_effects;
 use crate::channel::{KnaChannel, Quinidine, Variant};
 use crate::cortex::Network;
 use crate::dynamic::{self, NetworkParams};
 use crate::region::Gains;
 use crate::truth;
-use crate::Result;
 
 /// One row of the dose–response table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

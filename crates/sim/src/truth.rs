@@ -152,7 +152,8 @@ pub fn seizure_maps(net: &Network, groups: &[Vec<Episode>]) -> Vec<SeizureMap> {
                 onset_electrodes.push(r.electrode);
             }
         }
-        let visits: Vec<RegionVisit> = eps.iter().map(|e| RegionVisit { region: net.regions[e.region].region, start: e.start, end: e.end }).collect();
+        let visits: Vec<RegionVisit> =
+            eps.iter().map(|e| RegionVisit { region: net.regions[e.region].region, start: e.start, end: e.end }).collect();
         let hemisphere_switches = SeizureMap::count_hemisphere_switches(&visits);
         let generalised = is_generalised(net, eps);
         maps.push(SeizureMap {

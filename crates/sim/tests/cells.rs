@@ -29,7 +29,11 @@ fn wild_type_has_no_effect_and_quinidine_reverses_the_gain() {
         assert!((e.gain - 1.0).abs() < 1e-12, "{:?}", e);
     }
     let sst = |q: f64| {
-        population_effects(&Variant::gain_of_function(), Quinidine::micromolar(q)).into_iter().find(|e| e.cell == CellType::Sst).unwrap().gain
+        population_effects(&Variant::gain_of_function(), Quinidine::micromolar(q))
+            .into_iter()
+            .find(|e| e.cell == CellType::Sst)
+            .unwrap()
+            .gain
     };
     let (g0, g1, g2) = (sst(0.0), sst(100.0), sst(1000.0));
     assert!(g0 < g1 && g1 < g2, "{g0} {g1} {g2}");

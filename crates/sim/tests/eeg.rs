@@ -2,13 +2,13 @@
 //! the Helsinki neonatal clips, focal ictal activity in scenario mode, artefacts with their labels.
 
 use eimfs_core::Electrode;
+use eimfs_signal::filter::{Band, Sos};
+use eimfs_signal::spectrum::{band_power, welch};
 use eimfs_sim::artefacts::{self, ArtefactConfig, ArtefactKind};
 use eimfs_sim::background::{StatePeriod, VigilanceState};
 use eimfs_sim::cortex::Network;
 use eimfs_sim::output::{Config, simulate};
 use eimfs_sim::scenario::Scenario;
-use eimfs_signal::filter::{Band, Sos};
-use eimfs_signal::spectrum::{band_power, welch};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -55,7 +55,20 @@ fn background_matches_neonatal_eeg_statistics() {
     // (8–30 Hz) 3.1 %, 90 % spectral edge 3.75 Hz. Before the calibration the simulator gave
     // 81 %, 10 % and 7.9 Hz.
     let idx = |e: &str| out.recording.signals.iter().position(|s| s.label.contains(&format!(" {e}-"))).unwrap_or_else(|| panic!("no {e}"));
-    let pairs = [("Fp1", "T3"), ("T3", "O1"), ("Fp2", "T4"), ("T4", "O2"), ("Fp1", "C3"), ("C3", "O1"), ("Fp2", "C4"), ("C4", "O2"), ("T3", "C3"), ("C3", "Cz"), ("Cz", "C4"), ("C4", "T4")];
+    let pairs = [
+        ("Fp1", "T3"),
+        ("T3", "O1"),
+        ("Fp2", "T4"),
+        ("T4", "O2"),
+        ("Fp1", "C3"),
+        ("C3", "O1"),
+        ("Fp2", "C4"),
+        ("C4", "O2"),
+        ("T3", "C3"),
+        ("C3", "Cz"),
+        ("Cz", "C4"),
+        ("C4", "T4"),
+    ];
     let (mut bd, mut fast, mut sef) = (Vec::new(), Vec::new(), Vec::new());
     for (a, b) in pairs {
         let (sa, sb) = (&out.recording.signals[idx(a)].samples, &out.recording.signals[idx(b)].samples);
@@ -145,9 +158,14 @@ fn scripted_ictal_frequency(kinetics: f64) -> (f64, f64, f64) {
     assert_eq!(out.truth.seizures.len(), 1, "{:?}", out.truth.seizures);
     let s = &out.truth.seizures[0];
     let fs = out.recording.signals[0].fs;
-    let x: Vec<f64> = out.recording.signals[Electrode::T3.index()].samples[((s.onset + 5.0) * fs) as usize..((s.offset - 2.0) * fs) as usize].iter().map(|v| *v as f64).collect();
+    let x: Vec<f64> = out.recording.signals[Electrode::T3.index()].samples
+        [((s.onset + 5.0) * fs) as usize..((s.offset - 2.0) * fs) as usize]
+        .iter()
+        .map(|v| *v as f64)
+        .collect();
     let (f, p) = welch(&x, fs, (4.0 * fs) as usize).unwrap();
-    let (k, _) = f.iter().zip(&p).enumerate().filter(|(_, (f, _))| **f >= 1.0 && **f <= 15.0).max_by(|a, b| a.1.1.total_cmp(b.1.1)).unwrap();
+    let (k, _) =
+        f.iter().zip(&p).enumerate().filter(|(_, (f, _))| **f >= 1.0 && **f <= 15.0).max_by(|a, b| a.1.1.total_cmp(b.1.1)).unwrap();
     (f[k], s.onset, s.duration())
 }
 
@@ -174,7 +192,14 @@ fn background_bursts_and_sharp_transients() {
     let seed = (1..100u64).find(|&s| eimfs_sim::background::vigilance_states(600.0, s)[0].state == VigilanceState::QuietSleep).unwrap();
     let run = |d: f64, rate: f64| {
         let texture = eimfs_sim::background::Texture { discontinuity: d, sharp_per_min: rate, slow_waves_per_min: 0.0 };
-        let mut cfg = Config { duration_s: 600.0, seed, variant: eimfs_sim::channel::Variant::wild_type(), background_maturity: Some(0.0), background_texture: Some(texture), ..Config::default() };
+        let mut cfg = Config {
+            duration_s: 600.0,
+            seed,
+            variant: eimfs_sim::channel::Variant::wild_type(),
+            background_maturity: Some(0.0),
+            background_texture: Some(texture),
+            ..Config::default()
+        };
         cfg.artefacts.enabled = false;
         let out = simulate(&cfg, &mut |_, _| {}).unwrap();
         assert!(out.truth.seizures.is_empty());
@@ -228,7 +253,8 @@ fn artefacts_have_their_waveforms_and_labels() {
     assert!(v > 0.5 * pop.amplitude_uv, "pop {v} vs {}", pop.amplitude_uv);
     // Mains at 60 Hz: a mains episode puts its power at 60 Hz.
     let m = events.iter().find(|a| a.kind == ArtefactKind::Mains && a.duration > 40.0).unwrap();
-    let x: Vec<f64> = data[m.channels[0].index()][((m.onset + 5.0) * fs) as usize..((m.onset + 35.0) * fs) as usize].iter().map(|v| *v as f64).collect();
+    let x: Vec<f64> =
+        data[m.channels[0].index()][((m.onset + 5.0) * fs) as usize..((m.onset + 35.0) * fs) as usize].iter().map(|v| *v as f64).collect();
     let (f, p) = welch(&x, fs, 512).unwrap();
     let at60 = band_power(&f, &p, 59.0, 61.0) / 2.0;
     let beside = band_power(&f, &p, 52.0, 58.0) / 6.0;

@@ -18,9 +18,7 @@
 
 use eimfs_sim::connectivity::Connectivity;
 use eimfs_sim::epileptor::{Epileptor, EpileptorObservable as O, EpileptorParams};
-use eimfs_sim::network::{
-    CouplingFunction, CouplingPrecision, Difference, Integrator, Linear, Monitor, Noise, Reference, Simulation,
-};
+use eimfs_sim::network::{CouplingFunction, CouplingPrecision, Difference, Integrator, Linear, Monitor, Noise, Reference, Simulation};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -41,8 +39,7 @@ struct TvbRun {
 impl TvbRun {
     fn load(run: &str) -> TvbRun {
         let dir = data_dir();
-        let meta: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(format!("tvb_epileptor_{run}.json"))).unwrap()).unwrap();
+        let meta: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(format!("tvb_epileptor_{run}.json"))).unwrap()).unwrap();
         let bytes = std::fs::read(dir.join(format!("tvb_epileptor_{run}.f64"))).unwrap();
         let blob = bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
         TvbRun { meta, blob }
@@ -87,10 +84,15 @@ fn model_from(reference: &TvbRun, n: usize) -> Epileptor {
     };
     let vois: Vec<&str> = reference.meta["variables_of_interest"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(vois, ["x1", "y1", "z", "x2", "y2", "g", "x2 - x1"]);
-    Epileptor::uniform(n, params)
-        .with_x0(reference.array("x0").1)
-        .unwrap()
-        .with_observables(vec![O::X1, O::Y1, O::Z, O::X2, O::Y2, O::G, O::X2MinusX1])
+    Epileptor::uniform(n, params).with_x0(reference.array("x0").1).unwrap().with_observables(vec![
+        O::X1,
+        O::Y1,
+        O::Z,
+        O::X2,
+        O::Y2,
+        O::G,
+        O::X2MinusX1,
+    ])
 }
 
 fn monitors_from(reference: &TvbRun, n: usize) -> Vec<Monitor> {

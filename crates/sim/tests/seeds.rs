@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 
 use eimfs_core::{Electrode, Hemisphere};
-use eimfs_sim::channel::{KnaChannel, Quinidine, Variant};
 use eimfs_sim::cells::population_effects;
+use eimfs_sim::channel::{KnaChannel, Quinidine, Variant};
 use eimfs_sim::cortex::Network;
 use eimfs_sim::dynamic::NetworkParams;
 use eimfs_sim::output::{Config, SimOutput, simulate};
@@ -140,7 +140,12 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
     for s in out.truth.seizures.iter().filter(|s| s.duration() >= 20.0) {
         let e = s.onset_electrodes[0];
         // Skip seizures whose onset channel is disconnected (a flat-channel artefact) meanwhile.
-        if out.truth.artefacts.iter().any(|a| a.kind == eimfs_sim::artefacts::ArtefactKind::Flat && a.channels.contains(&e) && a.onset < s.offset && a.onset + a.duration > s.onset - 35.0) {
+        if out.truth.artefacts.iter().any(|a| {
+            a.kind == eimfs_sim::artefacts::ArtefactKind::Flat
+                && a.channels.contains(&e)
+                && a.onset < s.offset
+                && a.onset + a.duration > s.onset - 35.0
+        }) {
             continue;
         }
         // Background: the quietest 30 s window of the 5 min before onset with no seizure running.
@@ -157,7 +162,15 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
         checked += 1;
         let ratio = rms(&ict) / rms(&bg);
         let (lag, peak) = autocorr_peak(&ict, fs);
-        eprintln!("seizure {} at {:.0} s, onset {}: {:.2} × background RMS, rhythm {:.2} Hz (autocorrelation {:.2})", s.id, s.onset, e.name(), ratio, 1.0 / lag, peak);
+        eprintln!(
+            "seizure {} at {:.0} s, onset {}: {:.2} × background RMS, rhythm {:.2} Hz (autocorrelation {:.2})",
+            s.id,
+            s.onset,
+            e.name(),
+            ratio,
+            1.0 / lag,
+            peak
+        );
         if ratio >= 3.0 {
             strong += 1;
         }
@@ -201,7 +214,12 @@ fn events_and_annotations_carry_the_truth() {
         assert!(out.events.events.iter().any(|e| e.event_type == t), "no {t}");
     }
     // Channel-linked EDF+ annotations for visits.
-    assert!(out.recording.annotations.iter().any(|a| a.text.contains(" region ") && a.channel.as_deref().is_some_and(|c| c.starts_with("EEG ") && c.ends_with("-Ref"))));
+    assert!(
+        out.recording
+            .annotations
+            .iter()
+            .any(|a| a.text.contains(" region ") && a.channel.as_deref().is_some_and(|c| c.starts_with("EEG ") && c.ends_with("-Ref")))
+    );
     assert_eq!(out.recording.signals.len(), 19);
     assert_eq!(out.recording.signals[7].label, "EEG T3-Ref");
 }
@@ -223,7 +241,8 @@ fn burden_rises_with_gain_of_function_and_falls_with_quinidine() {
     let at = |axis: &str, v: f64| rows.iter().find(|r| r.axis == axis && r.value == v).unwrap();
     let (l075, l1, l125) = (at("gof_level", 0.75), at("gof_level", 1.0), at("gof_level", 1.25));
     let q50 = at("quinidine_block", 0.5);
-    let table: Vec<String> = rows.iter().map(|r| format!("{} {}: {:.1}/h {:.3}", r.axis, r.value, r.seizures_per_hour, r.ictal_fraction)).collect();
+    let table: Vec<String> =
+        rows.iter().map(|r| format!("{} {}: {:.1}/h {:.3}", r.axis, r.value, r.seizures_per_hour, r.ictal_fraction)).collect();
     // Rises with the gain of function: none below the default level, then steeply more.
     assert!(l075.seizures_per_hour <= 1.0, "{table:?}");
     assert!(l1.seizures_per_hour >= 5.0, "{table:?}");

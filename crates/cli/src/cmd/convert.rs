@@ -5,15 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use eimfs_core::Electrode;
-use eimfs_edf::{
-    Chunk, EdfFile, EdfWriter, Format, RewriteOptions, SignalSpec, WriterConfig, rewrite,
-};
+use eimfs_edf::{Chunk, EdfFile, EdfWriter, Format, RewriteOptions, SignalSpec, WriterConfig, rewrite};
 use eimfs_signal::filter::DEFAULT_NOTCH_Q;
 use eimfs_signal::montage::Combination;
-use eimfs_signal::{
-    Band, ChannelKind, ChannelMap, ChannelName, Montage, MontagePlan, ResampleStream, Resampler,
-    Sos, ZeroPhaseStream,
-};
+use eimfs_signal::{Band, ChannelKind, ChannelMap, ChannelName, Montage, MontagePlan, ResampleStream, Resampler, Sos, ZeroPhaseStream};
 use rayon::prelude::*;
 
 use crate::Ctx;
@@ -82,32 +77,14 @@ fn find_channel(labels: &[String], item: &str) -> Option<usize> {
     labels
         .iter()
         .position(|l| l.trim() == item)
-        .or_else(|| {
-            labels
-                .iter()
-                .position(|l| l.trim().eq_ignore_ascii_case(item))
-        })
-        .or_else(|| {
-            names
-                .iter()
-                .position(|n| n.canonical.eq_ignore_ascii_case(item))
-        })
+        .or_else(|| labels.iter().position(|l| l.trim().eq_ignore_ascii_case(item)))
+        .or_else(|| names.iter().position(|n| n.canonical.eq_ignore_ascii_case(item)))
         .or_else(|| {
             let e = Electrode::from_name(item)?;
-            let hits: Vec<usize> = names
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.electrode == Some(e))
-                .map(|(i, _)| i)
-                .collect();
+            let hits: Vec<usize> = names.iter().enumerate().filter(|(_, n)| n.electrode == Some(e)).map(|(i, _)| i).collect();
             (hits.len() == 1).then(|| hits[0])
         })
-        .or_else(|| {
-            item.parse::<usize>()
-                .ok()
-                .filter(|&i| i >= 1 && i <= labels.len())
-                .map(|i| i - 1)
-        })
+        .or_else(|| item.parse::<usize>().ok().filter(|&i| i >= 1 && i <= labels.len()).map(|i| i - 1))
 }
 
 /// Pick channels from a comma-separated list (see `--channels`).
@@ -119,11 +96,7 @@ fn select(labels: &[String], list: &str, what: &Path) -> anyhow::Result<Vec<usiz
             None => bail!(
                 "--channels: no channel {item:?} in {} (channels: {})",
                 what.display(),
-                labels
-                    .iter()
-                    .map(|l| format!("{l:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                labels.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ")
             ),
         }
     }
@@ -143,48 +116,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Run `eimfs convert`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     if same_file(&args.input, &args.output) {
-        bail!(
-            "{}: output is the input file; eimfs never modifies its input",
-            args.output.display()
-        );
+        bail!("{}: output is the input file; eimfs never modifies its input", args.output.display());
     }
     let f = EdfFile::open(&args.input)?;
     for w in f.warnings() {
         ctx.info(format!("warning: {}: {w}", args.input.display()));
     }
     let format = Format::from_path(&args.output);
-    let processing = args.montage.is_some()
-        || args.resample.is_some()
-        || args.bandpass.is_some()
-        || args.notch.is_some();
+    let processing = args.montage.is_some() || args.resample.is_some() || args.bandpass.is_some() || args.notch.is_some();
     let summary = if processing {
         process(&f, &args, format, ctx)?
     } else {
         let labels: Vec<String> = f.signals().iter().map(|s| s.label.clone()).collect();
-        let channels = args
-            .channels
-            .as_deref()
-            .map(|l| select(&labels, l, &args.input))
-            .transpose()?;
+        let channels = args.channels.as_deref().map(|l| select(&labels, l, &args.input)).transpose()?;
         let data_bytes = f.n_records() as u64 * f.header().record_bytes as u64;
-        let bar = if data_bytes >= 64 << 20 {
-            ctx.bar(f.n_records() as u64, "converting")
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let s = rewrite(
-            &f,
-            &args.output,
-            &RewriteOptions { format, channels },
-            &|n| bar.inc(n as u64),
-        )
-        .with_context(|| {
-            format!(
-                "converting {} to {}",
-                args.input.display(),
-                args.output.display()
-            )
-        })?;
+        let bar = if data_bytes >= 64 << 20 { ctx.bar(f.n_records() as u64, "converting") } else { indicatif::ProgressBar::hidden() };
+        let s = rewrite(&f, &args.output, &RewriteOptions { format, channels }, &|n| bar.inc(n as u64))
+            .with_context(|| format!("converting {} to {}", args.input.display(), args.output.display()))?;
         bar.finish_and_clear();
         s
     };
@@ -254,10 +202,7 @@ struct Setup {
 /// the derivation takes, as [`Montage::apply`] does).
 fn first_input(plan: &MontagePlan, c: Combination) -> usize {
     let p = match c {
-        Combination::Channel(p)
-        | Combination::Negated(p)
-        | Combination::Difference(p, _)
-        | Combination::MinusAverage(p) => p,
+        Combination::Channel(p) | Combination::Negated(p) | Combination::Difference(p, _) | Combination::MinusAverage(p) => p,
     };
     plan.inputs()[p]
 }
@@ -265,10 +210,7 @@ fn first_input(plan: &MontagePlan, c: Combination) -> usize {
 /// The check [`Montage::apply`] makes: all input channels share one sampling rate (the one most of
 /// them have; the first that differs is named). Equal rates mean equal samples per record, hence
 /// equal lengths.
-fn check_montage_rates(
-    plan: &MontagePlan,
-    signals: &[eimfs_edf::SignalHeader],
-) -> Result<(), eimfs_signal::Error> {
+fn check_montage_rates(plan: &MontagePlan, signals: &[eimfs_edf::SignalHeader]) -> Result<(), eimfs_signal::Error> {
     let key = |i: usize| format!("{} Hz", signals[i].fs);
     let mut counts: Vec<(String, usize, usize)> = Vec::new(); // (rate, count, first channel)
     for &i in plan.inputs() {
@@ -308,10 +250,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
             source: Source::File(c),
             filter: None,
             resampler: None,
-            range: Some((
-                s.physical_min.min(s.physical_max),
-                s.physical_min.max(s.physical_max),
-            )),
+            range: Some((s.physical_min.min(s.physical_max), s.physical_min.max(s.physical_max))),
         })
         .collect();
 
@@ -330,12 +269,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
             .enumerate()
             .map(|(j, d)| {
                 let src = &before[first_input(&p, d.combination)];
-                OutSignal {
-                    label: d.label.clone(),
-                    source: Source::Derivation(j),
-                    range: None,
-                    ..src.clone()
-                }
+                OutSignal { label: d.label.clone(), source: Source::Derivation(j), range: None, ..src.clone() }
             })
             .collect();
         // Then the non-EEG channels, unchanged.
@@ -374,16 +308,10 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
             note.push_str(&format!("HP:{lo}Hz LP:{hi}Hz"));
         }
         if let Some(n) = args.notch {
-            note.push_str(&format!(
-                "{}N:{n}Hz",
-                if note.is_empty() { "" } else { " " }
-            ));
+            note.push_str(&format!("{}N:{n}Hz", if note.is_empty() { "" } else { " " }));
         }
         let mut n_eeg = 0;
-        for o in outputs
-            .iter_mut()
-            .filter(|o| ChannelName::parse(&o.label).kind == ChannelKind::Eeg)
-        {
+        for o in outputs.iter_mut().filter(|o| ChannelName::parse(&o.label).kind == ChannelKind::Eeg) {
             n_eeg += 1;
             let mut sos: Option<Sos> = None;
             if let Some((lo, hi)) = band {
@@ -393,8 +321,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
                 );
             }
             if let Some(n) = args.notch {
-                let notch = Sos::notch(n, DEFAULT_NOTCH_Q, o.fs)
-                    .with_context(|| format!("--notch on {:?} ({} Hz)", o.label, o.fs))?;
+                let notch = Sos::notch(n, DEFAULT_NOTCH_Q, o.fs).with_context(|| format!("--notch on {:?} ({} Hz)", o.label, o.fs))?;
                 sos = Some(match sos {
                     Some(b) => b.then(&notch),
                     None => notch,
@@ -402,16 +329,9 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
             }
             o.filter = sos;
             o.range = None;
-            let mut p = if o.prefilter.is_empty() {
-                note.clone()
-            } else {
-                format!("{} {note}", o.prefilter)
-            };
+            let mut p = if o.prefilter.is_empty() { note.clone() } else { format!("{} {note}", o.prefilter) };
             if p.len() > 80 {
-                ctx.info(format!(
-                    "warning: prefiltering field of {:?} cut to 80 characters",
-                    o.label
-                ));
+                ctx.info(format!("warning: prefiltering field of {:?} cut to 80 characters", o.label));
                 let mut cut = 80;
                 while !p.is_char_boundary(cut) {
                     cut -= 1;
@@ -428,9 +348,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
     if let Some(target) = args.resample {
         for o in outputs.iter_mut().filter(|o| o.fs != target) {
             o.resampler =
-                Some(Resampler::from_rates(o.fs, target).with_context(|| {
-                    format!("--resample {target} for {:?} ({} Hz)", o.label, o.fs)
-                })?);
+                Some(Resampler::from_rates(o.fs, target).with_context(|| format!("--resample {target} for {:?} ({} Hz)", o.label, o.fs))?);
             o.fs = target;
             o.range = None;
         }
@@ -440,11 +358,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
     // written as they are.
     let mut read: Vec<usize> = Vec::new();
     let montage = match plan {
-        Some(p)
-            if outputs
-                .iter()
-                .any(|o| matches!(o.source, Source::Derivation(_))) =>
-        {
+        Some(p) if outputs.iter().any(|o| matches!(o.source, Source::Derivation(_))) => {
             read.extend_from_slice(p.inputs());
             let pos: Vec<usize> = (0..read.len()).collect();
             Some((p, pos))
@@ -458,11 +372,7 @@ fn setup(f: &EdfFile, args: &Args, ctx: &Ctx) -> anyhow::Result<Setup> {
             read.push(c);
         }
     }
-    Ok(Setup {
-        read,
-        montage,
-        outputs,
-    })
+    Ok(Setup { read, montage, outputs })
 }
 
 /// Record start times of a file with gaps, to place records as [`EdfFile::read_recording`]
@@ -503,13 +413,7 @@ struct Placer {
 
 impl Placer {
     fn new(s: &eimfs_edf::SignalHeader, t: Option<&Timeline>) -> Placer {
-        let mut p = Placer {
-            spr: s.samples_per_record,
-            fs: s.fs,
-            base: 0,
-            pending: Vec::new(),
-            total: 0,
-        };
+        let mut p = Placer { spr: s.samples_per_record, fs: s.fs, base: 0, pending: Vec::new(), total: 0 };
         if let Some(t) = t
             && let Some(&last) = t.starts.last()
         {
@@ -524,13 +428,7 @@ impl Placer {
     }
 
     /// Place the records `records` (samples `data`) and append the samples that are final.
-    fn push(
-        &mut self,
-        records: std::ops::Range<usize>,
-        data: &[f32],
-        t: Option<&Timeline>,
-        out: &mut Vec<f32>,
-    ) {
+    fn push(&mut self, records: std::ops::Range<usize>, data: &[f32], t: Option<&Timeline>, out: &mut Vec<f32>) {
         let Some(t) = t else {
             out.extend_from_slice(data);
             return;
@@ -545,8 +443,7 @@ impl Placer {
                 if self.pending.len() < need {
                     self.pending.resize(need, 0.0);
                 }
-                self.pending[p - self.base..end - self.base]
-                    .copy_from_slice(&data[k * spr..k * spr + (end - p)]);
+                self.pending[p - self.base..end - self.base].copy_from_slice(&data[k * spr..k * spr + (end - p)]);
             }
             let safe = match t.later.get(r + 1) {
                 Some(&s) => self.pos(s).min(self.total),
@@ -593,13 +490,10 @@ impl Lane {
         match (&mut self.zero_phase, &mut self.resample) {
             (None, None) => self.out.extend_from_slice(x),
             (None, Some(r)) => r.push(x, &mut self.out),
-            (Some(z), None) => z
-                .push(x, &mut self.out)
-                .with_context(|| format!("filtering {:?}", self.label))?,
+            (Some(z), None) => z.push(x, &mut self.out).with_context(|| format!("filtering {:?}", self.label))?,
             (Some(z), Some(r)) => {
                 self.mid.clear();
-                z.push(x, &mut self.mid)
-                    .with_context(|| format!("filtering {:?}", self.label))?;
+                z.push(x, &mut self.mid).with_context(|| format!("filtering {:?}", self.label))?;
                 r.push(&self.mid, &mut self.out);
             }
         }
@@ -609,8 +503,7 @@ impl Lane {
     fn finish(&mut self) -> anyhow::Result<()> {
         if let Some(z) = &mut self.zero_phase {
             self.mid.clear();
-            z.finish(&mut self.mid)
-                .with_context(|| format!("filtering {:?}", self.label))?;
+            z.finish(&mut self.mid).with_context(|| format!("filtering {:?}", self.label))?;
             match &mut self.resample {
                 Some(r) => r.push(&self.mid, &mut self.out),
                 None => self.out.extend_from_slice(&self.mid),
@@ -635,19 +528,11 @@ fn pass(
     bar: &indicatif::ProgressBar,
     mut sink: impl FnMut(&mut [Lane]) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<Lane>> {
-    let pos = |c: usize| {
-        s.read
-            .iter()
-            .position(|&r| r == c)
-            .expect("read holds every source")
-    };
+    let pos = |c: usize| s.read.iter().position(|&r| r == c).expect("read holds every source");
     let mut lanes: Vec<Lane> = Vec::with_capacity(s.outputs.len());
     for o in &s.outputs {
         let zero_phase = match &o.filter {
-            Some(sos) => Some(
-                ZeroPhaseStream::new(sos.clone())
-                    .with_context(|| format!("filtering {:?}", o.label))?,
-            ),
+            Some(sos) => Some(ZeroPhaseStream::new(sos.clone()).with_context(|| format!("filtering {:?}", o.label))?),
             None => None,
         };
         lanes.push(Lane {
@@ -663,11 +548,7 @@ fn pass(
         });
     }
     let signals = f.signals();
-    let mut placers: Vec<Placer> = s
-        .read
-        .iter()
-        .map(|&c| Placer::new(&signals[c], timeline))
-        .collect();
+    let mut placers: Vec<Placer> = s.read.iter().map(|&c| Placer::new(&signals[c], timeline)).collect();
     let mut placed: Vec<Vec<f32>> = vec![Vec::new(); s.read.len()];
     let mut derived: Vec<Vec<f32>> = match &s.montage {
         Some((p, _)) => vec![Vec::new(); p.derivations().len()],
@@ -713,26 +594,10 @@ fn pass(
 
 /// Write the whole records that every lane has samples for (at most up to `n_records`) and drop
 /// them from the lanes.
-fn write_ready(
-    lanes: &mut [Lane],
-    spr: &[usize],
-    n_records: usize,
-    written: &mut usize,
-    w: &mut EdfWriter,
-) -> eimfs_edf::Result<()> {
-    let k = lanes
-        .iter()
-        .zip(spr)
-        .map(|(l, &n)| l.out.len() / n)
-        .min()
-        .unwrap_or(0)
-        .min(n_records - *written);
+fn write_ready(lanes: &mut [Lane], spr: &[usize], n_records: usize, written: &mut usize, w: &mut EdfWriter) -> eimfs_edf::Result<()> {
+    let k = lanes.iter().zip(spr).map(|(l, &n)| l.out.len() / n).min().unwrap_or(0).min(n_records - *written);
     if k > 0 {
-        let data: Vec<&[f32]> = lanes
-            .iter()
-            .zip(spr)
-            .map(|(l, &n)| &l.out[..k * n])
-            .collect();
+        let data: Vec<&[f32]> = lanes.iter().zip(spr).map(|(l, &n)| &l.out[..k * n]).collect();
         w.write_physical(&data, None)?;
         for (l, &n) in lanes.iter_mut().zip(spr) {
             l.out.drain(..k * n);
@@ -755,12 +620,7 @@ struct Extent {
 /// and range (so that the header can be written first and nothing clips), a second computes them
 /// again (bit for bit the same) and writes them. Memory is bounded by a chunk of records plus the
 /// filters' and resamplers' histories, whatever the file's length.
-fn process(
-    f: &EdfFile,
-    args: &Args,
-    format: Format,
-    ctx: &Ctx,
-) -> anyhow::Result<eimfs_edf::WriteSummary> {
+fn process(f: &EdfFile, args: &Args, format: Format, ctx: &Ctx) -> anyhow::Result<eimfs_edf::WriteSummary> {
     let s = setup(f, args, ctx)?;
     let gaps = f.gaps();
     if !gaps.is_empty() {
@@ -774,47 +634,21 @@ fn process(
     let timeline = Timeline::new(f);
     let path = &args.output;
     let whole = |x: f64| (x - x.round()).abs() < 1e-9 && x.round() >= 1.0;
-    let dur = RECORD_DURATIONS
-        .into_iter()
-        .find(|d| s.outputs.iter().all(|o| whole(o.fs * d)))
-        .with_context(|| {
-            format!(
-                "writing {}: no record duration of 0.1-10 s gives every signal a whole number of samples per record (rates {})",
-                path.display(),
-                s.outputs
-                    .iter()
-                    .map(|o| format!("{} Hz", o.fs))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
-    let spr: Vec<usize> = s
-        .outputs
-        .iter()
-        .map(|o| (o.fs * dur).round() as usize)
-        .collect();
+    let dur = RECORD_DURATIONS.into_iter().find(|d| s.outputs.iter().all(|o| whole(o.fs * d))).with_context(|| {
+        format!(
+            "writing {}: no record duration of 0.1-10 s gives every signal a whole number of samples per record (rates {})",
+            path.display(),
+            s.outputs.iter().map(|o| format!("{} Hz", o.fs)).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let spr: Vec<usize> = s.outputs.iter().map(|o| (o.fs * dur).round() as usize).collect();
 
-    let per = args
-        .chunk_records
-        .unwrap_or_else(|| f.records_per_chunk(CHUNK_BYTES))
-        .max(1);
+    let per = args.chunk_records.unwrap_or_else(|| f.records_per_chunk(CHUNK_BYTES)).max(1);
     let data_bytes = f.n_records() as u64 * f.header().record_bytes as u64;
-    let bar = if data_bytes >= 16 << 20 {
-        ctx.bar(2 * f.n_records() as u64, "scanning")
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = if data_bytes >= 16 << 20 { ctx.bar(2 * f.n_records() as u64, "scanning") } else { indicatif::ProgressBar::hidden() };
 
     // Pass 1: lengths and ranges.
-    let mut ext = vec![
-        Extent {
-            n: 0,
-            lo: f64::INFINITY,
-            hi: f64::NEG_INFINITY,
-            last: 0.0,
-        };
-        s.outputs.len()
-    ];
+    let mut ext = vec![Extent { n: 0, lo: f64::INFINITY, hi: f64::NEG_INFINITY, last: 0.0 }; s.outputs.len()];
     pass(f, &s, timeline.as_ref(), per, &bar, |lanes| {
         for (e, lane) in ext.iter_mut().zip(lanes.iter_mut()) {
             for &x in lane.out.iter().filter(|x| x.is_finite()) {
@@ -829,12 +663,7 @@ fn process(
         }
         Ok(())
     })?;
-    let n_records = ext
-        .iter()
-        .zip(&spr)
-        .map(|(e, &k)| e.n.div_ceil(k))
-        .max()
-        .unwrap_or(0);
+    let n_records = ext.iter().zip(&spr).map(|(e, &k)| e.n.div_ceil(k)).max().unwrap_or(0);
 
     // Pass 2: write.
     bar.set_message("writing");
@@ -865,8 +694,7 @@ fn process(
         discontinuous: false,
     };
     let write_context = || format!("writing {}", path.display());
-    let mut w = EdfWriter::create(path, config, f.annotations().to_vec(), Some(n_records))
-        .with_context(write_context)?;
+    let mut w = EdfWriter::create(path, config, f.annotations().to_vec(), Some(n_records)).with_context(write_context)?;
     let mut written = 0usize;
     let mut lanes = pass(f, &s, timeline.as_ref(), per, &bar, |lanes| {
         write_ready(lanes, &spr, n_records, &mut written, &mut w).with_context(write_context)
@@ -893,10 +721,7 @@ fn process(
     // Both passes compute the same samples, so the ranges hold them all.
     for (c, o) in summary.clipped.iter().zip(&s.outputs) {
         if *c > 0 {
-            summary.warnings.push(format!(
-                "{c} samples of {} clipped: the two passes disagreed (please report this)",
-                o.label
-            ));
+            summary.warnings.push(format!("{c} samples of {} clipped: the two passes disagreed (please report this)", o.label));
         }
     }
     summary.warnings.extend(padded);

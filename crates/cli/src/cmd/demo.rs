@@ -120,13 +120,26 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             v => v,
         };
         println!("eimfs demo, seed {}: {} simulated, KCNT1 gain of function", args.seed, eimfs_report::svg::duration_label(duration));
-        println!("  true seizures          {true_n} ({true_migrating} {} within the seizure)", if true_migrating == 1 { "migrates" } else { "migrate" });
-        println!("  seizures found         {} detected; {} of {} true seizure events found (SzCORE)", data.seizures.len(), ev.tp, ev.ref_true);
+        println!(
+            "  true seizures          {true_n} ({true_migrating} {} within the seizure)",
+            if true_migrating == 1 { "migrates" } else { "migrate" }
+        );
+        println!(
+            "  seizures found         {} detected; {} of {} true seizure events found (SzCORE)",
+            data.seizures.len(),
+            ev.tp,
+            ev.ref_true
+        );
         println!("  sensitivity            {}", metric(ev.sensitivity, 2));
         println!("  precision              {}", metric(ev.precision, 2));
         println!("  false detections       {} per 24 h", metric(ev.fp_rate, 1));
         match loc {
-            Some(l) => println!("  onset region correct   {} ({} of {} matched seizures)", pct(l.region_accuracy), l.region_correct, l.region_assessed),
+            Some(l) => println!(
+                "  onset region correct   {} ({} of {} matched seizures)",
+                pct(l.region_accuracy),
+                l.region_correct,
+                l.region_assessed
+            ),
             None => println!("  onset region correct   n/a"),
         }
         println!("  migration verdict      {verdict_words}");

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use eimfs_detect::{detect, write_outputs, Config, Model, Sensitivity};
+use eimfs_detect::{Config, Model, Sensitivity, detect, write_outputs};
 use eimfs_signal::Montage;
 
 use crate::Ctx;

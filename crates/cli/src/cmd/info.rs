@@ -44,18 +44,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let f = EdfFile::open(&args.file)?;
     let stats = if args.stats {
         let data_bytes = f.n_records() as u64 * f.header().record_bytes as u64;
-        let bar = if data_bytes >= 64 << 20 {
-            ctx.bar(f.n_records() as u64, "reading")
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
+        let bar = if data_bytes >= 64 << 20 { ctx.bar(f.n_records() as u64, "reading") } else { indicatif::ProgressBar::hidden() };
         let s = f
-            .stats(
-                &StatsOptions {
-                    flat_seconds: args.flat_seconds,
-                },
-                &|n| bar.inc(n as u64),
-            )
+            .stats(&StatsOptions { flat_seconds: args.flat_seconds }, &|n| bar.inc(n as u64))
             .with_context(|| format!("reading {}", args.file.display()))?;
         bar.finish_and_clear();
         Some(s)
@@ -78,11 +69,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 fn hms(s: f64) -> String {
     let ms = (s * 1000.0).round() as i64;
     let (h, m, sec, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if f == 0 {
-        format!("{h}:{m:02}:{sec:02}")
-    } else {
-        format!("{h}:{m:02}:{sec:02}.{f:03}")
-    }
+    if f == 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{h}:{m:02}:{sec:02}.{f:03}") }
 }
 
 /// A number with at most `sig` significant digits, no exponent for ordinary EEG magnitudes.
@@ -102,11 +89,7 @@ fn num(x: f64) -> String {
         3
     };
     let s = format!("{x:.d$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" { "0".into() } else { s }
 }
 
@@ -153,13 +136,7 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
         let total: f64 = gaps.iter().map(|g| g.duration).sum();
         let _ = writeln!(o, "Gaps         {} ({} s in all)", gaps.len(), num(total));
         for g in gaps.iter().take(5) {
-            let _ = writeln!(
-                o,
-                "               at {} s for {} s (before record {})",
-                num(g.start),
-                num(g.duration),
-                g.before_record
-            );
+            let _ = writeln!(o, "               at {} s for {} s (before record {})", num(g.start), num(g.duration), g.before_record);
         }
         if gaps.len() > 5 {
             let _ = writeln!(o, "               ...");
@@ -181,9 +158,7 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
 
     // Channel table.
     let mut rows: Vec<Vec<String>> = vec![];
-    let mut head: Vec<&str> = vec![
-        "#", "Label", "Name", "Type", "Rate Hz", "Unit", "Phys min", "Phys max",
-    ];
+    let mut head: Vec<&str> = vec!["#", "Label", "Name", "Type", "Rate Hz", "Unit", "Phys min", "Phys max"];
     if stats.is_some() {
         head.extend(["Min", "Max", "Mean", "RMS", "Flat %", "Clip %"]);
     }
@@ -202,21 +177,12 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
         ];
         if let Some(st) = stats {
             let c = &st[i];
-            r.extend([
-                num(c.min),
-                num(c.max),
-                num(c.mean),
-                num(c.rms),
-                pct(c.flat_fraction),
-                pct(c.clipped_fraction),
-            ]);
+            r.extend([num(c.min), num(c.max), num(c.mean), num(c.rms), pct(c.flat_fraction), pct(c.clipped_fraction)]);
         }
         rows.push(r);
     }
     let ncol = rows[0].len();
-    let widths: Vec<usize> = (0..ncol)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> = (0..ncol).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     let numeric = |c: usize| !matches!(c, 1 | 2 | 3 | 5);
     for r in &rows {
         let mut line = String::from(" ");
@@ -245,19 +211,11 @@ fn human(f: &EdfFile, stats: Option<&[ChannelStats]>, max_ann: usize, flat_secon
         let _ = writeln!(o, "  {:>12}  {:>10}  text", "onset s", "duration s");
         for x in a.iter().take(max_ann) {
             let d = x.duration.map(num).unwrap_or_else(|| "-".into());
-            let ch = x
-                .channel
-                .as_deref()
-                .map(|c| format!("  [{c}]"))
-                .unwrap_or_default();
+            let ch = x.channel.as_deref().map(|c| format!("  [{c}]")).unwrap_or_default();
             let _ = writeln!(o, "  {:>12}  {:>10}  {}{}", num(x.onset), d, x.text, ch);
         }
         if a.len() > max_ann {
-            let _ = writeln!(
-                o,
-                "  ... {} more (--annotations N lists more)",
-                a.len() - max_ann
-            );
+            let _ = writeln!(o, "  ... {} more (--annotations N lists more)", a.len() - max_ann);
         }
     }
     if !f.warnings().is_empty() {
@@ -354,10 +312,7 @@ fn to_json<'a>(f: &'a EdfFile, stats: Option<&'a [ChannelStats]>, max_ann: usize
                 }
             })
             .collect(),
-        annotations: AnnotationsJson {
-            count: f.annotations().len(),
-            listed: &f.annotations()[..max_ann.min(f.annotations().len())],
-        },
+        annotations: AnnotationsJson { count: f.annotations().len(), listed: &f.annotations()[..max_ann.min(f.annotations().len())] },
         warnings: f.warnings(),
     }
 }

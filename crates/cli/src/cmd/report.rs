@@ -44,11 +44,7 @@ pub fn make_report(
     out: &Path,
     ctx: &Ctx,
 ) -> anyhow::Result<eimfs_report::ReportData> {
-    let options = eimfs_report::BuildOptions {
-        detections: detections.to_path_buf(),
-        truth: truth.map(Path::to_path_buf),
-        skip_quality,
-    };
+    let options = eimfs_report::BuildOptions { detections: detections.to_path_buf(), truth: truth.map(Path::to_path_buf), skip_quality };
     let quality_bar = ctx.bar(1, "quality");
     let examples_bar = ctx.bar(1, "examples");
     examples_bar.set_length(3);
@@ -64,14 +60,7 @@ pub fn make_report(
     quality_bar.finish_and_clear();
     examples_bar.finish_and_clear();
     let generated = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    let html = eimfs_report::render(
-        &data,
-        &eimfs_report::RenderOptions {
-            template,
-            generated: Some(generated),
-            max_paths: 4,
-        },
-    )?;
+    let html = eimfs_report::render(&data, &eimfs_report::RenderOptions { template, generated: Some(generated), max_paths: 4 })?;
     eimfs_report::write_report(out, &html)?;
     Ok(data)
 }
@@ -89,34 +78,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let template = args
         .template
         .as_deref()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read the template", p.display()))
-        })
+        .map(|p| std::fs::read_to_string(p).with_context(|| format!("{}: cannot read the template", p.display())))
         .transpose()?;
     let (Some(file), Some(detections)) = (args.file.as_deref(), args.detections.as_deref()) else {
         anyhow::bail!("eimfs report needs FILE and --detections DIR");
     };
     let stem = eimfs_report::input::stem_of(file);
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| detections.join(format!("{stem}_report.html")));
-    let data = make_report(
-        file,
-        detections,
-        args.truth.as_deref(),
-        template,
-        args.no_quality,
-        &out,
-        ctx,
-    )?;
-    let flagged = data
-        .recording
-        .quality
-        .iter()
-        .filter(|q| !q.problems.is_empty())
-        .count();
+    let out = args.out.clone().unwrap_or_else(|| detections.join(format!("{stem}_report.html")));
+    let data = make_report(file, detections, args.truth.as_deref(), template, args.no_quality, &out, ctx)?;
+    let flagged = data.recording.quality.iter().filter(|q| !q.problems.is_empty()).count();
     ctx.info(format!(
         "{} seizure(s) in {}; {} channel(s) with quality notes{}",
         data.seizures.len(),
@@ -124,16 +94,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         flagged,
         data.evaluation.as_ref().map_or(String::new(), |e| format!(
             "; sensitivity {}, {} false detection(s)/24 h",
-            if e.event.sensitivity.is_nan() {
-                "n/a".into()
-            } else {
-                format!("{:.2}", e.event.sensitivity)
-            },
-            if e.event.fp_rate.is_nan() {
-                "n/a".into()
-            } else {
-                format!("{:.1}", e.event.fp_rate)
-            }
+            if e.event.sensitivity.is_nan() { "n/a".into() } else { format!("{:.2}", e.event.sensitivity) },
+            if e.event.fp_rate.is_nan() { "n/a".into() } else { format!("{:.1}", e.event.fp_rate) }
         ))
     ));
     println!("{}", out.display());

@@ -70,7 +70,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         "--duration-tolerance must be >= 0 seconds, got {}",
         args.duration_tolerance
     );
-    anyhow::ensure!(args.simultaneous.is_finite() && args.simultaneous >= 0.0, "--simultaneous must be >= 0 seconds, got {}", args.simultaneous);
+    anyhow::ensure!(
+        args.simultaneous.is_finite() && args.simultaneous >= 0.0,
+        "--simultaneous must be >= 0 seconds, got {}",
+        args.simultaneous
+    );
     let opts = Options {
         loader: match args.loader {
             LoaderArg::Events => Loader::Events,
@@ -95,7 +99,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         let list: Vec<String> = pairing.hypothesis_only.iter().map(|p| p.display().to_string()).collect();
         ctx.info(format!("warning: {} hypothesis file(s) without reference, not scored: {}", list.len(), list.join(", ")));
     }
-    let bar = if pairing.recordings.len() > 50 { ctx.bar(pairing.recordings.len() as u64, "scoring") } else { indicatif::ProgressBar::hidden() };
+    let bar =
+        if pairing.recordings.len() > 50 { ctx.bar(pairing.recordings.len() as u64, "scoring") } else { indicatif::ProgressBar::hidden() };
     let report = dataset::score_dataset(&pairing, &opts, |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
 

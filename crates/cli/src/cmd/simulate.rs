@@ -194,7 +194,11 @@ fn run_sim(a: RunArgs, ctx: &Ctx) -> anyhow::Result<()> {
         duration_arg(&a.duration)?
     };
     anyhow::ensure!(a.fs.is_finite() && a.fs >= 64.0, "invalid parameter `fs`: must be at least 64 Hz, got {}", a.fs);
-    anyhow::ensure!(a.artefact_rate.is_finite() && a.artefact_rate >= 0.0, "invalid parameter `artefact-rate`: must be >= 0, got {}", a.artefact_rate);
+    anyhow::ensure!(
+        a.artefact_rate.is_finite() && a.artefact_rate >= 0.0,
+        "invalid parameter `artefact-rate`: must be >= 0, got {}",
+        a.artefact_rate
+    );
     let name = a.name.clone().unwrap_or_else(|| format!("sim_{}_seed{}", variant.name.replace([':', '@', ',', '='], "_"), a.seed));
     anyhow::ensure!(!name.is_empty() && !name.contains('/'), "invalid parameter `name`: `{name}` (no slashes)");
     let mut cfg = Config {
@@ -286,7 +290,16 @@ fn cells(a: CellsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     println!("variant {} ({}), quinidine {} µM", variant.name, variant.source, a.quinidine);
     for (wt, var) in &curves {
         println!();
-        println!("{} cell: rheobase {:.2} → {:.2} µA/cm², resting [Na]i {:.1} → {:.1} mM, Vrest {:.1} → {:.1} mV", wt.cell.name(), wt.rheobase, var.rheobase, wt.resting_na, var.resting_na, wt.resting_v, var.resting_v);
+        println!(
+            "{} cell: rheobase {:.2} → {:.2} µA/cm², resting [Na]i {:.1} → {:.1} mM, Vrest {:.1} → {:.1} mV",
+            wt.cell.name(),
+            wt.rheobase,
+            var.rheobase,
+            wt.resting_na,
+            var.resting_na,
+            wt.resting_v,
+            var.resting_v
+        );
         println!("  I (µA/cm²)   wt (Hz)  {:>7} (Hz)   change", var.variant);
         let maxr = wt.rate.iter().chain(&var.rate).cloned().fold(1.0, f64::max);
         for k in 0..wt.current.len() {
@@ -299,7 +312,14 @@ fn cells(a: CellsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     println!();
     println!("population gains at the operating point (variant / wild type), used by the region model:");
     for e in &effects {
-        println!("  {:10} operating input {:5.2} µA/cm²: {:5.1} → {:5.1} Hz, gain {:.3}", e.cell.name(), e.operating_current, e.rate_wt, e.rate_variant, e.gain);
+        println!(
+            "  {:10} operating input {:5.2} µA/cm²: {:5.1} → {:5.1} Hz, gain {:.3}",
+            e.cell.name(),
+            e.operating_current,
+            e.rate_wt,
+            e.rate_variant,
+            e.gain
+        );
     }
     println!("(# wild type, * {})", variant.name);
     Ok(())
@@ -307,7 +327,8 @@ fn cells(a: CellsArgs, ctx: &Ctx) -> anyhow::Result<()> {
 
 fn svg_plot(curves: &[(FiCurve, FiCurve)], name: &str) -> String {
     let (w, h) = (900.0, 300.0);
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+    let mut s =
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n");
     let pw = w / 3.0;
     for (k, (wt, var)) in curves.iter().enumerate() {
         let x0 = k as f64 * pw + 45.0;
@@ -316,14 +337,27 @@ fn svg_plot(curves: &[(FiCurve, FiCurve)], name: &str) -> String {
         let maxr = wt.rate.iter().chain(&var.rate).cloned().fold(1.0, f64::max);
         s.push_str(&format!("<text x=\"{}\" y=\"18\" text-anchor=\"middle\">{} cell</text>\n", x0 + pw_in / 2.0, wt.cell.name()));
         s.push_str(&format!("<rect x=\"{x0}\" y=\"{y0}\" width=\"{pw_in}\" height=\"{ph_in}\" fill=\"none\" stroke=\"#999\"/>\n"));
-        s.push_str(&format!("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">I (µA/cm²), 0–{maxi}</text>\n", x0 + pw_in / 2.0, y0 + ph_in + 20.0));
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">I (µA/cm²), 0–{maxi}</text>\n",
+            x0 + pw_in / 2.0,
+            y0 + ph_in + 20.0
+        ));
         s.push_str(&format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{maxr:.0} Hz</text>\n", x0 - 4.0, y0 + 10.0));
         for (c, col) in [(wt, "#1f77b4"), (var, "#d62728")] {
-            let pts: Vec<String> = c.current.iter().zip(&c.rate).map(|(i, r)| format!("{:.1},{:.1}", x0 + i / maxi * pw_in, y0 + ph_in - r / maxr * ph_in)).collect();
+            let pts: Vec<String> = c
+                .current
+                .iter()
+                .zip(&c.rate)
+                .map(|(i, r)| format!("{:.1},{:.1}", x0 + i / maxi * pw_in, y0 + ph_in - r / maxr * ph_in))
+                .collect();
             s.push_str(&format!("<polyline fill=\"none\" stroke=\"{col}\" stroke-width=\"2\" points=\"{}\"/>\n", pts.join(" ")));
         }
     }
-    s.push_str(&format!("<text x=\"10\" y=\"{}\" fill=\"#1f77b4\">wild type</text><text x=\"90\" y=\"{}\" fill=\"#d62728\">{name}</text>\n", h - 8.0, h - 8.0));
+    s.push_str(&format!(
+        "<text x=\"10\" y=\"{}\" fill=\"#1f77b4\">wild type</text><text x=\"90\" y=\"{}\" fill=\"#d62728\">{name}</text>\n",
+        h - 8.0,
+        h - 8.0
+    ));
     s.push_str("</svg>\n");
     s
 }
@@ -362,7 +396,15 @@ fn regions(a: RegionsArgs) -> anyhow::Result<()> {
     }
     println!("{} ({} regions)", net.source, net.len());
     for r in &net.regions {
-        println!("{:24} {:12} {:4} ({:6.1}, {:6.1}, {:6.1}) mm", r.label, r.region.code(), r.electrode.name(), r.position[0], r.position[1], r.position[2]);
+        println!(
+            "{:24} {:12} {:4} ({:6.1}, {:6.1}, {:6.1}) mm",
+            r.label,
+            r.region.code(),
+            r.electrode.name(),
+            r.position[0],
+            r.position[1],
+            r.position[2]
+        );
     }
     Ok(())
 }
@@ -376,7 +418,12 @@ fn leadfield(a: LeadfieldArgs, ctx: &Ctx) -> anyhow::Result<()> {
     lf.source_labels = net.regions.iter().map(|r| r.label.clone()).collect();
     std::fs::write(&a.out, lf.to_tsv()).with_context(|| format!("writing {}", a.out.display()))?;
     if let Some(n) = a.series {
-        println!("{}", serde_json::to_string(&serde_json::json!({ "radii_mm": head.radii, "sigmas": head.sigmas, "coefficients": head.coefficients(n) }))?);
+        println!(
+            "{}",
+            serde_json::to_string(
+                &serde_json::json!({ "radii_mm": head.radii, "sigmas": head.sigmas, "coefficients": head.coefficients(n) })
+            )?
+        );
     }
     ctx.info(format!("{}: 19 × {} gains (µV per nA·m, linked-mastoid reference)", a.out.display(), lf.n_sources));
     Ok(())

@@ -33,11 +33,7 @@ impl RawSignal {
         }
     }
     pub fn annotations(label: &str, spr: usize, bdf: bool) -> RawSignal {
-        let (lo, hi) = if bdf {
-            (-8388608, 8388607)
-        } else {
-            (-32768, 32767)
-        };
+        let (lo, hi) = if bdf { (-8388608, 8388607) } else { (-32768, 32767) };
         let mut s = RawSignal::new(label, spr, (-1.0, 1.0), (lo, hi));
         s.transducer.clear();
         s.unit.clear();
@@ -153,10 +149,7 @@ pub fn push_i24(data: &mut Vec<u8>, v: &[i32]) {
 
 /// An annotation signal's bytes: TAL text padded with zeros to `bytes`.
 pub fn tal_bytes(text: &[u8], bytes: usize) -> Vec<u8> {
-    assert!(
-        text.len() <= bytes,
-        "TAL text longer than the annotation signal"
-    );
+    assert!(text.len() <= bytes, "TAL text longer than the annotation signal");
     let mut v = text.to_vec();
     v.resize(bytes, 0);
     v
@@ -179,11 +172,7 @@ pub fn small_edf_plus(n: usize) -> RawEdf {
         let v: Vec<i32> = (0..8).map(|i| 100 * r as i32 + i).collect();
         push_i16(&mut e.data, &v);
         push_i16(&mut e.data, &v.iter().map(|x| -x).collect::<Vec<_>>());
-        let tal = if r == 1 {
-            format!("+{r}\x14\x14\x00+1.5\x150.25\x14spike@@EEG Fp1\x14\x00")
-        } else {
-            format!("+{r}\x14\x14\x00")
-        };
+        let tal = if r == 1 { format!("+{r}\x14\x14\x00+1.5\x150.25\x14spike@@EEG Fp1\x14\x00") } else { format!("+{r}\x14\x14\x00") };
         e.data.extend(tal_bytes(tal.as_bytes(), 60));
     }
     e

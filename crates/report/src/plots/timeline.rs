@@ -18,10 +18,7 @@ const STRIP_GAP: f64 = 22.0;
 /// recordings get one strip; longer ones at most three strips of a round length (1 h, 2 h, …,
 /// 24 h, 48 h) so that each strip keeps a useful resolution.
 pub fn strips(duration: f64) -> (f64, usize) {
-    const LENGTHS: [f64; 11] = [
-        3600.0, 7200.0, 10800.0, 14400.0, 21600.0, 28800.0, 43200.0, 86400.0, 172800.0, 345600.0,
-        691200.0,
-    ];
+    const LENGTHS: [f64; 11] = [3600.0, 7200.0, 10800.0, 14400.0, 21600.0, 28800.0, 43200.0, 86400.0, 172800.0, 345600.0, 691200.0];
     if duration <= 5400.0 {
         return (duration.max(1.0), 1);
     }
@@ -71,12 +68,7 @@ fn merge_dense(mut bars: Vec<Bar>) -> Vec<Bar> {
     }
     for b in &mut out {
         if b.n > 1 {
-            b.title = format!(
-                "{} seizures, {}–{}",
-                b.n,
-                svg::clock(b.t0),
-                svg::clock(b.t1)
-            );
+            b.title = format!("{} seizures, {}–{}", b.n, svg::clock(b.t0), svg::clock(b.t1));
         }
     }
     out
@@ -85,25 +77,9 @@ fn merge_dense(mut bars: Vec<Bar>) -> Vec<Bar> {
 fn draw_bars(s: &mut Svg, bars: &[Bar], y: f64, h: f64) {
     for b in bars {
         let w = (b.x1 - b.x0).max(1.2);
-        s.rect_titled(
-            b.x0,
-            y,
-            w,
-            h,
-            &format!(
-                r#"fill="{}" stroke="{}" stroke-width="0.6""#,
-                b.fill, b.stroke
-            ),
-            &b.title,
-        );
+        s.rect_titled(b.x0, y, w, h, &format!(r#"fill="{}" stroke="{}" stroke-width="0.6""#, b.fill, b.stroke), &b.title);
         if b.onset_edge && w >= 3.0 {
-            s.line(
-                b.x0 + 0.6,
-                y,
-                b.x0 + 0.6,
-                y + h,
-                r##"stroke="#111" stroke-width="1.4""##,
-            );
+            s.line(b.x0 + 0.6, y, b.x0 + 0.6, y + h, r##"stroke="#111" stroke-width="1.4""##);
         }
     }
 }
@@ -131,28 +107,13 @@ pub fn lanes(seizures: &[SeizureMap]) -> Vec<usize> {
 }
 
 fn seizure_title(s: &SeizureMap) -> String {
-    let seq: Vec<String> = s
-        .region_sequence()
-        .iter()
-        .map(|r| style::region_short(*r))
-        .collect();
-    format!(
-        "Seizure {} at {}, {} — {}",
-        s.id,
-        svg::clock(s.onset),
-        svg::duration_label(s.duration()),
-        seq.join(" → ")
-    )
+    let seq: Vec<String> = s.region_sequence().iter().map(|r| style::region_short(*r)).collect();
+    format!("Seizure {} at {}, {} — {}", s.id, svg::clock(s.onset), svg::duration_label(s.duration()), seq.join(" → "))
 }
 
 /// Draw the timeline. `evaluation` adds a truth row (true seizures found or missed) and a
 /// scored-detection row (correct or false); `probability` adds the detector's probability.
-pub fn timeline(
-    duration: f64,
-    seizures: &[SeizureMap],
-    evaluation: Option<&Evaluation>,
-    probability: Option<&Probability>,
-) -> String {
+pub fn timeline(duration: f64, seizures: &[SeizureMap], evaluation: Option<&Evaluation>, probability: Option<&Probability>) -> String {
     let duration = duration.max(1.0);
     let (len, n) = strips(duration);
     let pw = WIDTH - LEFT - RIGHT;
@@ -175,9 +136,7 @@ pub fn timeline(
     let lanes_y = y;
     y += n_lanes as f64 * LANE + 6.0;
     let rows_y = y;
-    let row_y = |r: usize| {
-        rows_y + r as f64 * ROW + if r >= 5 { 5.0 } else { 0.0 } + if r >= 6 { 5.0 } else { 0.0 }
-    };
+    let row_y = |r: usize| rows_y + r as f64 * ROW + if r >= 5 { 5.0 } else { 0.0 } + if r >= 6 { 5.0 } else { 0.0 };
     let axis_y = row_y(10) + ROW + 2.0;
     let strip_h = axis_y + 16.0;
     let total_h = n as f64 * strip_h + (n.saturating_sub(1)) as f64 * STRIP_GAP + 16.0;
@@ -194,110 +153,34 @@ pub fn timeline(
 
         // Row labels and backgrounds.
         if has_prob {
-            s.text(
-                LEFT - 6.0,
-                oy + prob_y + 8.5,
-                Anchor::End,
-                r#"class="lbl""#,
-                "P(seizure)",
-            );
+            s.text(LEFT - 6.0, oy + prob_y + 8.5, Anchor::End, r#"class="lbl""#, "P(seizure)");
             s.rect(LEFT, oy + prob_y, xend - LEFT, 10.0, r##"fill="#f8f9fa""##);
         }
         if has_eval {
-            s.text(
-                LEFT - 6.0,
-                oy + eval_y + 9.0,
-                Anchor::End,
-                r#"class="lbl""#,
-                "true seizures",
-            );
-            s.text(
-                LEFT - 6.0,
-                oy + eval_y + ROW - 2.0 + 2.0 + 9.0,
-                Anchor::End,
-                r#"class="lbl""#,
-                "detections",
-            );
-            s.rect(
-                LEFT,
-                oy + eval_y,
-                xend - LEFT,
-                2.0 * (ROW - 2.0) + 2.0,
-                r##"fill="#f8f9fa""##,
-            );
+            s.text(LEFT - 6.0, oy + eval_y + 9.0, Anchor::End, r#"class="lbl""#, "true seizures");
+            s.text(LEFT - 6.0, oy + eval_y + ROW - 2.0 + 2.0 + 9.0, Anchor::End, r#"class="lbl""#, "detections");
+            s.rect(LEFT, oy + eval_y, xend - LEFT, 2.0 * (ROW - 2.0) + 2.0, r##"fill="#f8f9fa""##);
         }
-        s.text(
-            LEFT - 6.0,
-            oy + lanes_y + (n_lanes as f64 * LANE) / 2.0 + 4.0,
-            Anchor::End,
-            r#"class="lbl""#,
-            "seizures",
-        );
-        s.rect(
-            LEFT,
-            oy + lanes_y,
-            xend - LEFT,
-            n_lanes as f64 * LANE,
-            r##"fill="#f8f9fa""##,
-        );
+        s.text(LEFT - 6.0, oy + lanes_y + (n_lanes as f64 * LANE) / 2.0 + 4.0, Anchor::End, r#"class="lbl""#, "seizures");
+        s.rect(LEFT, oy + lanes_y, xend - LEFT, n_lanes as f64 * LANE, r##"fill="#f8f9fa""##);
         for (r, region) in ROW_ORDER.iter().enumerate() {
             let ry = oy + row_y(r);
-            s.rect(
-                LEFT,
-                ry,
-                xend - LEFT,
-                ROW - 1.0,
-                if r % 2 == 0 {
-                    r##"fill="#f1f3f5""##
-                } else {
-                    r##"fill="#f8f9fa""##
-                },
-            );
-            s.rect(
-                LEFT - 14.0,
-                ry + 2.0,
-                8.0,
-                ROW - 5.0,
-                &format!(r#"fill="{}""#, style::region_fill(*region)),
-            );
-            s.text(
-                LEFT - 18.0,
-                ry + ROW - 3.5,
-                Anchor::End,
-                r#"class="lbl""#,
-                &style::region_short(*region),
-            );
+            s.rect(LEFT, ry, xend - LEFT, ROW - 1.0, if r % 2 == 0 { r##"fill="#f1f3f5""## } else { r##"fill="#f8f9fa""## });
+            s.rect(LEFT - 14.0, ry + 2.0, 8.0, ROW - 5.0, &format!(r#"fill="{}""#, style::region_fill(*region)));
+            s.text(LEFT - 18.0, ry + ROW - 3.5, Anchor::End, r#"class="lbl""#, &style::region_short(*region));
         }
 
         // Time grid and axis.
         let (ticks, _) = svg::time_ticks(t0, t1, 12);
         for t in &ticks {
             let x = x_of(*t);
-            s.line(
-                x,
-                oy + lanes_y,
-                x,
-                oy + axis_y,
-                &format!(r#"stroke="{}" stroke-width="1""#, style::GRID),
-            );
-            s.line(
-                x,
-                oy + axis_y,
-                x,
-                oy + axis_y + 3.0,
-                &format!(r#"stroke="{}""#, style::AXIS),
-            );
+            s.line(x, oy + lanes_y, x, oy + axis_y, &format!(r#"stroke="{}" stroke-width="1""#, style::GRID));
+            s.line(x, oy + axis_y, x, oy + axis_y + 3.0, &format!(r#"stroke="{}""#, style::AXIS));
             let label = svg::time_label(*t, duration);
             let anchor = if x + label.len() as f64 * 3.2 > WIDTH - 2.0 { Anchor::End } else { Anchor::Middle };
             s.text(x, oy + axis_y + 13.0, anchor, r#"class="tick""#, &label);
         }
-        s.line(
-            LEFT,
-            oy + axis_y,
-            xend,
-            oy + axis_y,
-            &format!(r#"stroke="{}""#, style::AXIS),
-        );
+        s.line(LEFT, oy + axis_y, xend, oy + axis_y, &format!(r#"stroke="{}""#, style::AXIS));
 
         // Probability: the maximum per pixel column, in 8 grey levels.
         if let Some(p) = probability.filter(|_| has_prob) {
@@ -305,16 +188,10 @@ pub fn timeline(
             let mut colmax = vec![0f32; cols];
             // Each row covers [t, next t) and every pixel column it touches.
             for (k, (t, v)) in p.seconds.iter().zip(&p.overall).enumerate() {
-                let next = p
-                    .seconds
-                    .get(k + 1)
-                    .copied()
-                    .unwrap_or(t + 1.0)
-                    .min(t + 60.0);
+                let next = p.seconds.get(k + 1).copied().unwrap_or(t + 1.0).min(t + 60.0);
                 if next > t0 && *t < t1 {
                     let c0 = (((t.max(t0) - t0) * px_per_s) as usize).min(cols - 1);
-                    let c1 =
-                        ((((next.min(t1) - t0) * px_per_s).ceil() as usize).max(c0 + 1)).min(cols);
+                    let c1 = ((((next.min(t1) - t0) * px_per_s).ceil() as usize).max(c0 + 1)).min(cols);
                     for c in &mut colmax[c0..c1] {
                         *c = c.max(*v);
                     }
@@ -330,13 +207,7 @@ pub fn timeline(
                 }
                 if l > 0 {
                     let shade = 235 - (l as i32 * 26).min(220);
-                    s.rect(
-                        LEFT + c as f64,
-                        oy + prob_y,
-                        (e - c) as f64,
-                        10.0,
-                        &format!(r#"fill="rgb({shade},{shade},{shade})""#),
-                    );
+                    s.rect(LEFT + c as f64, oy + prob_y, (e - c) as f64, 10.0, &format!(r#"fill="rgb({shade},{shade},{shade})""#));
                 }
                 c = e;
             }
@@ -348,11 +219,7 @@ pub fn timeline(
             let mut truth_bars = Vec::new();
             for &(a, b, detected) in ev.reference_events.iter().filter(|e| in_strip(e.0, e.1)) {
                 let (x0, x1) = clip(a, b);
-                let (fill, what) = if detected {
-                    (style::OK, "found")
-                } else {
-                    (style::BAD, "MISSED")
-                };
+                let (fill, what) = if detected { (style::OK, "found") } else { (style::BAD, "MISSED") };
                 truth_bars.push(Bar {
                     x0,
                     x1,
@@ -369,11 +236,7 @@ pub fn timeline(
             let mut det_bars = Vec::new();
             for &(a, b, fp) in ev.detected_events.iter().filter(|e| in_strip(e.0, e.1)) {
                 let (x0, x1) = clip(a, b);
-                let (fill, what) = if fp {
-                    (style::BAD, "FALSE detection")
-                } else {
-                    ("#5c7cfa", "correct")
-                };
+                let (fill, what) = if fp { (style::BAD, "FALSE detection") } else { ("#5c7cfa", "correct") };
                 det_bars.push(Bar {
                     x0,
                     x1,
@@ -388,19 +251,11 @@ pub fn timeline(
             }
             draw_bars(&mut s, &merge_dense(det_bars), oy + eval_y + h + 2.0, h);
             // Misses and false detections also get a marker that stays visible at any zoom.
-            for &(a, b, detected) in ev
-                .reference_events
-                .iter()
-                .filter(|e| in_strip(e.0, e.1) && !e.2)
-            {
+            for &(a, b, detected) in ev.reference_events.iter().filter(|e| in_strip(e.0, e.1) && !e.2) {
                 let _ = detected;
                 let x = (clip(a, b).0 + clip(a, b).1) / 2.0;
                 s.polygon(
-                    &[
-                        (x - 3.5, oy + eval_y - 4.0),
-                        (x + 3.5, oy + eval_y - 4.0),
-                        (x, oy + eval_y + 1.0),
-                    ],
+                    &[(x - 3.5, oy + eval_y - 4.0), (x + 3.5, oy + eval_y - 4.0), (x, oy + eval_y + 1.0)],
                     &format!(r#"fill="{}""#, style::BAD),
                 );
             }
@@ -408,20 +263,10 @@ pub fn timeline(
 
         // Seizure lanes.
         let mut lane_bars: Vec<Vec<Bar>> = vec![Vec::new(); n_lanes];
-        for (i, sz) in seizures
-            .iter()
-            .enumerate()
-            .filter(|(_, z)| in_strip(z.onset, z.offset))
-        {
+        for (i, sz) in seizures.iter().enumerate().filter(|(_, z)| in_strip(z.onset, z.offset)) {
             let (x0, x1) = clip(sz.onset, sz.offset);
-            let onset_region = sz
-                .onset_regions
-                .first()
-                .copied()
-                .or_else(|| sz.visits.first().map(|v| v.region));
-            let (fill, stroke) = onset_region.map_or(("#868e96", "#495057"), |r| {
-                (style::region_fill(r), style::region_stroke(r))
-            });
+            let onset_region = sz.onset_regions.first().copied().or_else(|| sz.visits.first().map(|v| v.region));
+            let (fill, stroke) = onset_region.map_or(("#868e96", "#495057"), |r| (style::region_fill(r), style::region_stroke(r)));
             lane_bars[lane_of[i].min(n_lanes - 1)].push(Bar {
                 x0,
                 x1,
@@ -435,56 +280,31 @@ pub fn timeline(
             });
         }
         for (l, bars) in lane_bars.into_iter().enumerate() {
-            draw_bars(
-                &mut s,
-                &merge_dense(bars),
-                oy + lanes_y + l as f64 * LANE + 0.5,
-                LANE - 1.5,
-            );
+            draw_bars(&mut s, &merge_dense(bars), oy + lanes_y + l as f64 * LANE + 0.5, LANE - 1.5);
         }
 
         // Region raster: every visit in its row, coloured by the seizure's onset region.
         let fine = 1.0 / px_per_s <= 12.0;
         if fine {
             // Migration connectors under the bars: from each visit to the next new region.
-            for sz in seizures
-                .iter()
-                .filter(|z| in_strip(z.onset, z.offset) && z.visits.len() > 1)
-            {
+            for sz in seizures.iter().filter(|z| in_strip(z.onset, z.offset) && z.visits.len() > 1) {
                 let mut pts = Vec::new();
                 for v in &sz.visits {
                     if v.start >= t0 && v.start <= t1 {
-                        pts.push((
-                            x_of(v.start),
-                            oy + row_y(style::row_of(v.region)) + (ROW - 1.0) / 2.0,
-                        ));
+                        pts.push((x_of(v.start), oy + row_y(style::row_of(v.region)) + (ROW - 1.0) / 2.0));
                     }
                 }
                 if pts.len() > 1 {
-                    s.polyline(
-                        &pts,
-                        r##"stroke="#343a40" stroke-width="0.8" stroke-opacity="0.7""##,
-                    );
+                    s.polyline(&pts, r##"stroke="#343a40" stroke-width="0.8" stroke-opacity="0.7""##);
                 }
             }
         }
         let mut rows: Vec<Vec<Bar>> = vec![Vec::new(); ROW_ORDER.len()];
         for sz in seizures.iter().filter(|z| in_strip(z.onset, z.offset)) {
-            let onset_region = sz
-                .onset_regions
-                .first()
-                .copied()
-                .or_else(|| sz.visits.first().map(|v| v.region));
-            let (fill, stroke) = onset_region.map_or(("#868e96", "#495057"), |r| {
-                (style::region_fill(r), style::region_stroke(r))
-            });
+            let onset_region = sz.onset_regions.first().copied().or_else(|| sz.visits.first().map(|v| v.region));
+            let (fill, stroke) = onset_region.map_or(("#868e96", "#495057"), |r| (style::region_fill(r), style::region_stroke(r)));
             let title = seizure_title(sz);
-            for (vi, v) in sz
-                .visits
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| in_strip(v.start, v.end))
-            {
+            for (vi, v) in sz.visits.iter().enumerate().filter(|(_, v)| in_strip(v.start, v.end)) {
                 let (x0, x1) = clip(v.start, v.end);
                 rows[style::row_of(v.region)].push(Bar {
                     x0,
@@ -492,11 +312,7 @@ pub fn timeline(
                     fill,
                     stroke,
                     onset_edge: vi == 0 && v.start >= t0,
-                    title: format!(
-                        "{title}; here {}–{}",
-                        svg::clock(v.start),
-                        svg::clock(v.end)
-                    ),
+                    title: format!("{title}; here {}–{}", svg::clock(v.start), svg::clock(v.end)),
                     n: 1,
                     t0: v.start,
                     t1: v.end,
@@ -512,12 +328,12 @@ pub fn timeline(
         total_h - 1.0,
         Anchor::Middle,
         r#"class="lbl""#,
-        &format!(
-            "time from the start of the recording ({})",
-            svg::time_unit(duration)
-        ),
+        &format!("time from the start of the recording ({})", svg::time_unit(duration)),
     );
-    s.finish("fig timeline", "Seizure timeline: brain regions (rows) against time; each seizure drawn in the regions it involves, coloured by its onset region")
+    s.finish(
+        "fig timeline",
+        "Seizure timeline: brain regions (rows) against time; each seizure drawn in the regions it involves, coloured by its onset region",
+    )
 }
 
 #[cfg(test)]
@@ -527,15 +343,8 @@ mod tests {
 
     fn sz(id: usize, onset: f64, offset: f64, regions: &[Region]) -> SeizureMap {
         let step = (offset - onset) / regions.len() as f64;
-        let visits: Vec<RegionVisit> = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RegionVisit {
-                region: *r,
-                start: onset + i as f64 * step,
-                end: offset,
-            })
-            .collect();
+        let visits: Vec<RegionVisit> =
+            regions.iter().enumerate().map(|(i, r)| RegionVisit { region: *r, start: onset + i as f64 * step, end: offset }).collect();
         SeizureMap {
             id,
             onset,
@@ -563,12 +372,7 @@ mod tests {
     fn overlapping_seizures_get_separate_lanes() {
         let lt = Region::new(Lobe::Temporal, Hemisphere::Left);
         let rf = Region::new(Lobe::Frontal, Hemisphere::Right);
-        let v = vec![
-            sz(1, 100.0, 200.0, &[lt]),
-            sz(2, 150.0, 220.0, &[rf]),
-            sz(3, 210.0, 260.0, &[lt]),
-            sz(4, 300.0, 320.0, &[lt]),
-        ];
+        let v = vec![sz(1, 100.0, 200.0, &[lt]), sz(2, 150.0, 220.0, &[rf]), sz(3, 210.0, 260.0, &[lt]), sz(4, 300.0, 320.0, &[lt])];
         assert_eq!(lanes(&v), vec![0, 1, 0, 0]);
     }
 
@@ -579,20 +383,9 @@ mod tests {
         let v = vec![sz(1, 600.0, 660.0, &[lt, rc]), sz(2, 630.0, 700.0, &[rc])];
         let out = timeline(3600.0, &v, None, None);
         // Seizure 1's visits are both red (left temporal onset), seizure 2's light green.
-        assert_eq!(
-            out.matches(r##"fill="#e31a1c" stroke="#8c1011""##).count(),
-            3,
-            "lane + 2 visits"
-        );
-        assert_eq!(
-            out.matches(r##"fill="#b2df8a" stroke="#1d5e19""##).count(),
-            2,
-            "lane + 1 visit"
-        );
-        assert!(
-            out.contains("Seizure 1 at 0:10:00, 1 min 00 s — L temporal → R central"),
-            "{out}"
-        );
+        assert_eq!(out.matches(r##"fill="#e31a1c" stroke="#8c1011""##).count(), 3, "lane + 2 visits");
+        assert_eq!(out.matches(r##"fill="#b2df8a" stroke="#1d5e19""##).count(), 2, "lane + 1 visit");
+        assert!(out.contains("Seizure 1 at 0:10:00, 1 min 00 s — L temporal → R central"), "{out}");
         // One connector for the migrating seizure.
         assert_eq!(out.matches(r##"stroke="#343a40""##).count(), 1);
         assert!(out.contains(">R central</text>"));
@@ -602,17 +395,12 @@ mod tests {
     fn dense_bars_are_merged() {
         let lt = Region::new(Lobe::Temporal, Hemisphere::Left);
         // 72 h with a 20-s seizure every 90 s (under a pixel apart at 81 s per pixel): 2,880 seizures.
-        let v: Vec<SeizureMap> = (0..2880)
-            .map(|i| sz(i + 1, 30.0 + 90.0 * i as f64, 50.0 + 90.0 * i as f64, &[lt]))
-            .collect();
+        let v: Vec<SeizureMap> = (0..2880).map(|i| sz(i + 1, 30.0 + 90.0 * i as f64, 50.0 + 90.0 * i as f64, &[lt])).collect();
         let out = timeline(72.0 * 3600.0, &v, None, None);
         let n_rects = out.matches("<rect").count();
         // Backgrounds and legend chips: 3 strips × (1 lane + 2 × 11 rows); the seizures add one bar
         // per strip and row in use.
         assert_eq!(n_rects, 3 * (1 + 22) + 3 * 2, "{n_rects} rects");
-        assert!(
-            out.contains(" seizures, "),
-            "merged bars say how many seizures they hold"
-        );
+        assert!(out.contains(" seizures, "), "merged bars say how many seizures they hold");
     }
 }

@@ -14,10 +14,7 @@ const ROW: f64 = 25.0;
 const TOP: f64 = 42.0;
 
 /// µV per channel spacing offered on the scale bar.
-const SCALES: [f64; 16] = [
-    5.0, 10.0, 20.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0,
-    1000.0, 2000.0,
-];
+const SCALES: [f64; 16] = [5.0, 10.0, 20.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0, 2000.0];
 
 /// Min/max decimation to about two points per pixel column: each column keeps its lowest and
 /// highest sample, in the order they occur, so spikes and rhythmic discharges keep their look.
@@ -88,12 +85,7 @@ fn chain_gap(label: &str, i: usize) -> bool {
 /// Draw the traces of one example seizure.
 pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     let n_ch = ex.channels.len();
-    let n_samp = ex
-        .channels
-        .iter()
-        .map(|c| c.samples.len())
-        .max()
-        .unwrap_or(0);
+    let n_samp = ex.channels.iter().map(|c| c.samples.len()).max().unwrap_or(0);
     let dur = n_samp as f64 / ex.fs.max(1e-9);
     let pw = WIDTH - LEFT - RIGHT;
     let x_of = |t: f64| LEFT + (t - ex.start) / dur.max(1e-9) * pw;
@@ -108,10 +100,7 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     }
     let bottom = y - ROW / 2.0 + 4.0;
     let mut s = Svg::new(WIDTH, bottom + 34.0);
-    let clip_id = format!(
-        "clip-{}",
-        uid.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-    );
+    let clip_id = format!("clip-{}", uid.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
     s.def(&format!(
         r#"<clipPath id="{clip_id}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>"#,
         LEFT,
@@ -133,10 +122,7 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
                     yc - ROW / 2.0,
                     x_of(b) - x_of(a),
                     ROW,
-                    &format!(
-                        r#"fill="{}" fill-opacity="0.22""#,
-                        style::region_fill(v.region)
-                    ),
+                    &format!(r#"fill="{}" fill-opacity="0.22""#, style::region_fill(v.region)),
                 );
             }
         }
@@ -152,20 +138,10 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
             TOP - 4.0,
             x,
             bottom,
-            &format!(
-                r#"stroke="{}" stroke-width="{}""#,
-                if major { "#ced4da" } else { style::GRID },
-                if major { 1.0 } else { 0.7 }
-            ),
+            &format!(r#"stroke="{}" stroke-width="{}""#, if major { "#ced4da" } else { style::GRID }, if major { 1.0 } else { 0.7 }),
         );
         if major {
-            s.text(
-                x,
-                bottom + 14.0,
-                Anchor::Middle,
-                r#"class="tick""#,
-                &svg::clock(t),
-            );
+            s.text(x, bottom + 14.0, Anchor::Middle, r#"class="tick""#, &svg::clock(t));
         }
         t += 1.0;
     }
@@ -173,18 +149,11 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     let uv = scale(ex);
     let k = ROW / uv;
     let cols = pw.round() as usize;
-    s.group(&format!(
-        r##"clip-path="url(#{clip_id})" stroke="#111" stroke-width="0.6" stroke-linejoin="round""##
-    ));
+    s.group(&format!(r##"clip-path="url(#{clip_id})" stroke="#111" stroke-width="0.6" stroke-linejoin="round""##));
     for (c, yc) in ex.channels.iter().zip(&ys) {
         let pts: Vec<(f64, f64)> = decimate(&c.samples, cols)
             .into_iter()
-            .map(|(i, v)| {
-                (
-                    LEFT + i as f64 / n_samp.max(1) as f64 * pw,
-                    yc - (v as f64 * k).clamp(-1.6 * ROW, 1.6 * ROW),
-                )
-            })
+            .map(|(i, v)| (LEFT + i as f64 / n_samp.max(1) as f64 * pw, yc - (v as f64 * k).clamp(-1.6 * ROW, 1.6 * ROW)))
             .collect();
         s.polyline(&pts, "");
     }
@@ -198,9 +167,7 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     let mut label_rows: Vec<f64> = Vec::new(); // right end of the last label on each of 3 rows
     let mut put_label = |s: &mut Svg, x: f64, text: &str, colour: &str| {
         let w = text.chars().count() as f64 * 6.4 + 8.0;
-        let row = (0..3)
-            .find(|&r| label_rows.get(r).is_none_or(|&end| x > end + 4.0))
-            .unwrap_or(2);
+        let row = (0..3).find(|&r| label_rows.get(r).is_none_or(|&end| x > end + 4.0)).unwrap_or(2);
         if label_rows.len() <= row {
             label_rows.resize(row + 1, f64::NEG_INFINITY);
         }
@@ -208,21 +175,9 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
         let y = 11.0 + row as f64 * 12.0;
         // Labels that would run past the right edge end at their line instead.
         if x + w > WIDTH {
-            s.text(
-                x - 3.0,
-                y,
-                Anchor::End,
-                &format!(r#"class="mark" fill="{colour}""#),
-                text,
-            );
+            s.text(x - 3.0, y, Anchor::End, &format!(r#"class="mark" fill="{colour}""#), text);
         } else {
-            s.text(
-                x + 3.0,
-                y,
-                Anchor::Start,
-                &format!(r#"class="mark" fill="{colour}""#),
-                text,
-            );
+            s.text(x + 3.0, y, Anchor::Start, &format!(r#"class="mark" fill="{colour}""#), text);
         }
     };
     // Changes of region less than 1.5 s apart share one line and one label.
@@ -252,60 +207,18 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
     let end = ex.seizure.offset;
     if end >= ex.start && end <= ex.start + dur {
         let x = x_of(end);
-        s.line(
-            x,
-            TOP - 6.0,
-            x,
-            bottom,
-            r##"stroke="#495057" stroke-width="1.3" stroke-dasharray="2 3""##,
-        );
+        s.line(x, TOP - 6.0, x, bottom, r##"stroke="#495057" stroke-width="1.3" stroke-dasharray="2 3""##);
         put_label(&mut s, x, "end", "#495057");
     }
     // Scale bars: one channel spacing and one second.
     let sx = WIDTH - RIGHT + 16.0;
     let sy = bottom - ROW;
-    s.line(
-        sx,
-        sy,
-        sx,
-        sy + ROW,
-        r##"stroke="#111" stroke-width="1.5""##,
-    );
-    s.line(
-        sx,
-        sy + ROW,
-        sx + pw / dur.max(1e-9),
-        sy + ROW,
-        r##"stroke="#111" stroke-width="1.5""##,
-    );
-    s.text(
-        sx + 4.0,
-        sy - 4.0,
-        Anchor::Start,
-        r#"class="tick""#,
-        &format!("{} µV", svg::num(uv, 0)),
-    );
-    s.text(
-        sx + 2.0,
-        sy + ROW + 12.0,
-        Anchor::Start,
-        r#"class="tick""#,
-        "1 s",
-    );
-    s.text(
-        LEFT + pw / 2.0,
-        bottom + 29.0,
-        Anchor::Middle,
-        r#"class="lbl""#,
-        "time from the start of the recording (h:mm:ss)",
-    );
-    s.finish(
-        "fig traces",
-        &format!(
-            "EEG of seizure {} ({}), {} montage",
-            ex.seizure.id, ex.why, ex.montage
-        ),
-    )
+    s.line(sx, sy, sx, sy + ROW, r##"stroke="#111" stroke-width="1.5""##);
+    s.line(sx, sy + ROW, sx + pw / dur.max(1e-9), sy + ROW, r##"stroke="#111" stroke-width="1.5""##);
+    s.text(sx + 4.0, sy - 4.0, Anchor::Start, r#"class="tick""#, &format!("{} µV", svg::num(uv, 0)));
+    s.text(sx + 2.0, sy + ROW + 12.0, Anchor::Start, r#"class="tick""#, "1 s");
+    s.text(LEFT + pw / 2.0, bottom + 29.0, Anchor::Middle, r#"class="lbl""#, "time from the start of the recording (h:mm:ss)");
+    s.finish("fig traces", &format!("EEG of seizure {} ({}), {} montage", ex.seizure.id, ex.why, ex.montage))
 }
 
 #[cfg(test)]
@@ -342,11 +255,8 @@ mod tests {
         let fs = 64.0;
         let n = (30.0 * fs) as usize;
         // 10 µV background for the 10 s before the onset (SD 7.07 µV), then the discharge.
-        let wave = |amp: f32| {
-            (0..n)
-                .map(|i| if (i as f64) < 10.0 * fs { 10.0 } else { amp } * (i as f32 * 0.5).sin())
-                .collect::<Vec<f32>>()
-        };
+        let wave =
+            |amp: f32| (0..n).map(|i| if (i as f64) < 10.0 * fs { 10.0 } else { amp } * (i as f32 * 0.5).sin()).collect::<Vec<f32>>();
         let ex = ExampleSeizure {
             why: "migrating seizure".into(),
             seizure: SeizureMap {
@@ -357,18 +267,7 @@ mod tests {
                 onset_electrodes: vec![Electrode::T3],
                 onset_regions: vec![lt],
                 onset_hemisphere: Hemisphere::Left,
-                visits: vec![
-                    RegionVisit {
-                        region: lt,
-                        start: 110.0,
-                        end: 125.0,
-                    },
-                    RegionVisit {
-                        region: rc,
-                        start: 118.0,
-                        end: 130.0,
-                    },
-                ],
+                visits: vec![RegionVisit { region: lt, start: 110.0, end: 125.0 }, RegionVisit { region: rc, start: 118.0, end: 130.0 }],
                 hemisphere_switches: 1,
                 overlaps: vec![],
                 generalised: false,
@@ -378,16 +277,8 @@ mod tests {
             montage: "double-banana".into(),
             filter: "0.5-35 Hz".into(),
             channels: vec![
-                TraceChannel {
-                    label: "F7-T3".into(),
-                    electrodes: vec![Electrode::F7, Electrode::T3],
-                    samples: wave(80.0),
-                },
-                TraceChannel {
-                    label: "C4-P4".into(),
-                    electrodes: vec![Electrode::C4, Electrode::P4],
-                    samples: wave(20.0),
-                },
+                TraceChannel { label: "F7-T3".into(), electrodes: vec![Electrode::F7, Electrode::T3], samples: wave(80.0) },
+                TraceChannel { label: "C4-P4".into(), electrodes: vec![Electrode::C4, Electrode::P4], samples: wave(20.0) },
             ],
         };
         // 6 × 7.07 µV = 42.4 µV → 50 µV per channel spacing.

@@ -4,10 +4,7 @@
 
 use std::path::Path;
 
-use eimfs_core::{
-    Electrode, Event, EventsFile, Hemisphere, Lobe, Recording, Region, RegionVisit, SeizureMap,
-    Signal,
-};
+use eimfs_core::{Electrode, Event, EventsFile, Hemisphere, Lobe, Recording, Region, RegionVisit, SeizureMap, Signal};
 
 use super::synthetic::Rng;
 
@@ -47,41 +44,10 @@ pub fn true_seizures() -> Vec<SeizureMap> {
             120.0,
             175.0,
             Electrode::T3,
-            vec![
-                RegionVisit {
-                    region: lt(),
-                    start: 120.0,
-                    end: 170.0,
-                },
-                RegionVisit {
-                    region: rc(),
-                    start: 140.0,
-                    end: 175.0,
-                },
-            ],
+            vec![RegionVisit { region: lt(), start: 120.0, end: 170.0 }, RegionVisit { region: rc(), start: 140.0, end: 175.0 }],
         ),
-        mk(
-            2,
-            400.0,
-            430.0,
-            Electrode::O2,
-            vec![RegionVisit {
-                region: ro(),
-                start: 400.0,
-                end: 430.0,
-            }],
-        ),
-        mk(
-            3,
-            540.0,
-            555.0,
-            Electrode::T3,
-            vec![RegionVisit {
-                region: lt(),
-                start: 540.0,
-                end: 555.0,
-            }],
-        ),
+        mk(2, 400.0, 430.0, Electrode::O2, vec![RegionVisit { region: ro(), start: 400.0, end: 430.0 }]),
+        mk(3, 540.0, 555.0, Electrode::T3, vec![RegionVisit { region: lt(), start: 540.0, end: 555.0 }]),
     ]
 }
 
@@ -104,10 +70,7 @@ fn amplitude(truth: &[SeizureMap], e: Electrode, t: f64) -> f64 {
             if t >= v.start
                 && t < v.end
                 && e.region() == v.region
-                && s.onset_electrodes
-                    .iter()
-                    .chain([Electrode::T5, Electrode::C4].iter())
-                    .any(|x| *x == e)
+                && s.onset_electrodes.iter().chain([Electrode::T5, Electrode::C4].iter()).any(|x| *x == e)
             {
                 return 150.0 * (2.0 * std::f64::consts::PI * 3.0 * (t - v.start)).sin();
             }
@@ -122,12 +85,7 @@ pub fn recording(seed: u64) -> Recording {
     let mut rng = Rng::new(seed);
     let truth = true_seizures();
     let n = (DURATION * FS) as usize;
-    let mut rec = Recording {
-        start: chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
-            .unwrap()
-            .and_hms_opt(13, 20, 0),
-        ..Default::default()
-    };
+    let mut rec = Recording { start: chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap().and_hms_opt(13, 20, 0), ..Default::default() };
     for e in Electrode::ALL {
         let mut x = vec![0f32; n];
         if e != Electrode::O1 {
@@ -135,11 +93,7 @@ pub fn recording(seed: u64) -> Recording {
             for (i, v) in x.iter_mut().enumerate() {
                 let t = i as f64 / FS;
                 b = 0.95 * b + 6.0 * rng.normal();
-                let mains = if e == Electrode::F8 {
-                    60.0 * (2.0 * std::f64::consts::PI * 50.0 * t).sin()
-                } else {
-                    0.0
-                };
+                let mains = if e == Electrode::F8 { 60.0 * (2.0 * std::f64::consts::PI * 50.0 * t).sin() } else { 0.0 };
                 *v = (b + mains + amplitude(&truth, e, t)) as f32;
                 // P4 comes off from 300 to 360 s: amplifier noise only.
                 if e == Electrode::P4 && (300.0..360.0).contains(&t) {
@@ -147,16 +101,9 @@ pub fn recording(seed: u64) -> Recording {
                 }
             }
         }
-        rec.signals.push(Signal::new(
-            format!("EEG {}-Ref", e.modern_name()),
-            "uV",
-            FS,
-            x,
-        ));
+        rec.signals.push(Signal::new(format!("EEG {}-Ref", e.modern_name()), "uV", FS, x));
     }
-    let ecg: Vec<f32> = (0..n)
-        .map(|i| if i % 200 < 5 { 800.0 } else { 0.0 })
-        .collect();
+    let ecg: Vec<f32> = (0..n).map(|i| if i % 200 < 5 { 800.0 } else { 0.0 }).collect();
     rec.signals.push(Signal::new("ECG EKG", "uV", FS, ecg));
     rec
 }
@@ -170,11 +117,7 @@ fn events(maps: &[SeizureMap]) -> EventsFile {
                 duration: m.duration(),
                 event_type: "sz_foc".into(),
                 confidence: m.confidence,
-                channels: m
-                    .onset_electrodes
-                    .iter()
-                    .map(|e| e.name().to_string())
-                    .collect(),
+                channels: m.onset_electrodes.iter().map(|e| e.name().to_string()).collect(),
             })
             .collect(),
         date_time: None,
@@ -184,21 +127,14 @@ fn events(maps: &[SeizureMap]) -> EventsFile {
 
 /// Write `dir/rec.edf`, the detector's files in `dir/det/` and the truth in `dir/truth/`.
 pub fn write_all(dir: &Path) {
-    eimfs_edf::write_recording(
-        dir.join("rec.edf"),
-        &recording(3),
-        &eimfs_edf::RecordingWriteOptions::default(),
-    )
-    .unwrap();
+    eimfs_edf::write_recording(dir.join("rec.edf"), &recording(3), &eimfs_edf::RecordingWriteOptions::default()).unwrap();
     let det = dir.join("det");
     let truth = dir.join("truth");
     std::fs::create_dir_all(&det).unwrap();
     std::fs::create_dir_all(&truth).unwrap();
     let json = |maps: &[SeizureMap]| serde_json::json!({ "seizures": maps }).to_string();
     std::fs::write(det.join("rec_seizures.json"), json(&detected_seizures())).unwrap();
-    events(&detected_seizures())
-        .write(det.join("rec_events.tsv"))
-        .unwrap();
+    events(&detected_seizures()).write(det.join("rec_events.tsv")).unwrap();
     std::fs::write(
         det.join("rec_summary.json"),
         r#"{"montage": "double-banana", "clusters": [], "status_epilepticus": [],
@@ -208,18 +144,10 @@ pub fn write_all(dir: &Path) {
     .unwrap();
     let mut p = String::from("second\toverall\tL-temporal\tR-central\n");
     for t in 0..DURATION as usize {
-        let inside = detected_seizures()
-            .iter()
-            .any(|s| (t as f64) >= s.onset && (t as f64) < s.offset);
-        p.push_str(&format!(
-            "{t}\t{}\t{}\t0.01\n",
-            if inside { 0.95 } else { 0.02 },
-            if inside { 0.9 } else { 0.01 }
-        ));
+        let inside = detected_seizures().iter().any(|s| (t as f64) >= s.onset && (t as f64) < s.offset);
+        p.push_str(&format!("{t}\t{}\t{}\t0.01\n", if inside { 0.95 } else { 0.02 }, if inside { 0.9 } else { 0.01 }));
     }
     std::fs::write(det.join("rec_probability.tsv"), p).unwrap();
     std::fs::write(truth.join("rec_truth.json"), json(&true_seizures())).unwrap();
-    events(&true_seizures())
-        .write(truth.join("rec_events.tsv"))
-        .unwrap();
+    events(&true_seizures()).write(truth.join("rec_events.tsv")).unwrap();
 }

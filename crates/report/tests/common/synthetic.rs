@@ -5,10 +5,7 @@
 #![allow(dead_code)]
 
 use eimfs_core::{Electrode, Hemisphere, Lobe, Region, RegionVisit, SeizureMap};
-use eimfs_report::{
-    ExampleSeizure, MigrationVerdict, Probability, RecordingSummary, ReportData, Span, Summary,
-    TraceChannel,
-};
+use eimfs_report::{ExampleSeizure, MigrationVerdict, Probability, RecordingSummary, ReportData, Span, Summary, TraceChannel};
 
 /// SplitMix64.
 pub struct Rng(u64);
@@ -44,14 +41,7 @@ impl Rng {
 
 /// Regions next to each other on the scalp (for plausible migration).
 fn neighbours(r: Region) -> Vec<Region> {
-    Region::ALL
-        .into_iter()
-        .filter(|o| {
-            *o != r
-                && o.electrodes()
-                    .any(|e| r.electrodes().any(|f| e.angle_to(f) < 0.9))
-        })
-        .collect()
+    Region::ALL.into_iter().filter(|o| *o != r && o.electrodes().any(|e| r.electrodes().any(|f| e.angle_to(f) < 0.9))).collect()
 }
 
 /// `n` seizures over `duration` seconds in clusters of 5–20, each 10–180 s, starting in one of
@@ -73,23 +63,14 @@ pub fn seizures(duration: f64, n: usize, seed: u64) -> Vec<SeizureMap> {
         let in_cluster = ((n - made) / (n_clusters - c)).max(1);
         let mut s = 60.0 + c as f64 * cluster_gap + rng.range(0.0, cluster_gap * 0.2);
         for _ in 0..in_cluster {
-            let dur = rng.range(10.0, 100.0)
-                + if rng.f() < 0.1 {
-                    rng.range(50.0, 120.0)
-                } else {
-                    0.0
-                };
+            let dur = rng.range(10.0, 100.0) + if rng.f() < 0.1 { rng.range(50.0, 120.0) } else { 0.0 };
             let onset = s;
             let offset = (onset + dur).min(duration - 1.0);
             if offset <= onset + 5.0 {
                 break;
             }
             let onset_region = rng.pick(&foci);
-            let mut visits = vec![RegionVisit {
-                region: onset_region,
-                start: onset,
-                end: offset,
-            }];
+            let mut visits = vec![RegionVisit { region: onset_region, start: onset, end: offset }];
             if rng.f() < 0.6 {
                 let hops = 1 + (rng.f() * 3.0) as usize;
                 let mut cur = onset_region;
@@ -104,11 +85,7 @@ pub fn seizures(duration: f64, n: usize, seed: u64) -> Vec<SeizureMap> {
                     if vt >= offset - 3.0 {
                         break;
                     }
-                    visits.push(RegionVisit {
-                        region: next,
-                        start: vt,
-                        end: offset,
-                    });
+                    visits.push(RegionVisit { region: next, start: vt, end: offset });
                     cur = next;
                 }
                 // Earlier regions stop as later ones take over.
@@ -132,11 +109,7 @@ pub fn seizures(duration: f64, n: usize, seed: u64) -> Vec<SeizureMap> {
             });
             made += 1;
             // Next seizure 20 s – 2 min later; sometimes before this one ends (overlap).
-            s = if rng.f() < 0.12 {
-                onset + dur * 0.6
-            } else {
-                offset + rng.range(20.0, 120.0)
-            };
+            s = if rng.f() < 0.12 { onset + dur * 0.6 } else { offset + rng.range(20.0, 120.0) };
         }
     }
     out.sort_by(|a, b| a.onset.total_cmp(&b.onset));
@@ -145,12 +118,7 @@ pub fn seizures(duration: f64, n: usize, seed: u64) -> Vec<SeizureMap> {
     }
     let spans: Vec<(f64, f64)> = out.iter().map(|s| (s.onset, s.offset)).collect();
     for (i, s) in out.iter_mut().enumerate() {
-        s.overlaps = spans
-            .iter()
-            .enumerate()
-            .filter(|(j, o)| *j != i && o.0 < s.offset && o.1 > s.onset)
-            .map(|(j, _)| j + 1)
-            .collect();
+        s.overlaps = spans.iter().enumerate().filter(|(j, o)| *j != i && o.0 < s.offset && o.1 > s.onset).map(|(j, _)| j + 1).collect();
     }
     out
 }
@@ -178,12 +146,7 @@ pub fn summary(seizures: &[SeizureMap], duration: f64) -> Summary {
     let status = seizures
         .iter()
         .filter(|s| s.duration() >= 300.0)
-        .map(|s| Span {
-            start: s.onset,
-            end: s.offset,
-            seizures: Some(1),
-            note: Some("single seizure ≥ 5 min".into()),
-        })
+        .map(|s| Span { start: s.onset, end: s.offset, seizures: Some(1), note: Some("single seizure ≥ 5 min".into()) })
         .collect();
     let mut onsets: Vec<Region> = seizures.iter().map(|s| s.onset_regions[0]).collect();
     onsets.sort();
@@ -226,11 +189,7 @@ pub fn probability(seizures: &[SeizureMap], duration: f64, seed: u64) -> Probabi
         let (a, b) = ((s.onset as usize).min(n), (s.offset as usize).min(n));
         overall[a..b].fill(0.9);
     }
-    Probability {
-        seconds: (0..n).map(|t| t as f64).collect(),
-        overall,
-        regions: Vec::new(),
-    }
+    Probability { seconds: (0..n).map(|t| t as f64).collect(), overall, regions: Vec::new() }
 }
 
 /// 18 double-banana channels of synthetic EEG around `s`: 1/f-ish background and a rhythmic,
@@ -250,24 +209,15 @@ pub fn example(s: &SeizureMap, why: &str, fs: f64, seed: u64) -> ExampleSeizure 
                 let t = start + i as f64 / fs;
                 let mut ictal = 0.0;
                 for vis in &s.visits {
-                    if (a.region() == vis.region || b.region() == vis.region)
-                        && t >= vis.start
-                        && t <= vis.end
-                    {
+                    if (a.region() == vis.region || b.region() == vis.region) && t >= vis.start && t <= vis.end {
                         let age = t - vis.start;
                         let f = (3.5 - 0.05 * age).max(1.5);
-                        ictal += 90.0
-                            * (1.0 - (-age / 3.0).exp())
-                            * (2.0 * std::f64::consts::PI * f * age).sin();
+                        ictal += 90.0 * (1.0 - (-age / 3.0).exp()) * (2.0 * std::f64::consts::PI * f * age).sin();
                     }
                 }
                 *v = (brown + ictal) as f32;
             }
-            TraceChannel {
-                label: format!("{}-{}", a.name(), b.name()),
-                electrodes: vec![a, b],
-                samples: x,
-            }
+            TraceChannel { label: format!("{}-{}", a.name(), b.name()), electrodes: vec![a, b], samples: x }
         })
         .collect();
     ExampleSeizure {
@@ -286,11 +236,7 @@ pub fn report(hours: f64, n: usize, seed: u64) -> ReportData {
     let duration = hours * 3600.0;
     let sz = seizures(duration, n, seed);
     let chosen = eimfs_report::input::choose_examples(&sz);
-    let examples = chosen
-        .iter()
-        .enumerate()
-        .map(|(k, (i, why))| example(&sz[*i], why, 256.0, seed + k as u64))
-        .collect();
+    let examples = chosen.iter().enumerate().map(|(k, (i, why))| example(&sz[*i], why, 256.0, seed + k as u64)).collect();
     ReportData {
         recording: RecordingSummary {
             file: format!("synthetic_{hours}h.edf"),

@@ -46,10 +46,7 @@ pub struct Linear {
 
 impl Default for Linear {
     fn default() -> Self {
-        Linear {
-            a: 0.003_906_25,
-            b: 0.0,
-        }
+        Linear { a: 0.003_906_25, b: 0.0 }
     }
 }
 

@@ -81,6 +81,7 @@
 #![allow(clippy::needless_range_loop)] // index loops over nodes and variables are the clearest form here
 
 mod coupling;
+#[rustfmt::skip] // rustfmt 1.8 does not terminate on this file
 pub mod detmath;
 mod model;
 mod monitor;
@@ -291,10 +292,7 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
         let stride = 2 * horizon * ncv;
         let hist_len = n.checked_mul(stride).filter(|&l| l <= (1usize << 31)).ok_or_else(|| Error::InvalidParameter {
             field: "speed".into(),
-            message: format!(
-                "the delay history would need {} × {} values (max delay {max_delay} steps): increase dt or speed",
-                n, stride
-            ),
+            message: format!("the delay history would need {} × {} values (max delay {max_delay} steps): increase dt or speed", n, stride),
         })?;
         let mut edge_w = Vec::with_capacity(edges.len());
         let mut edge_off = Vec::with_capacity(edges.len());
@@ -387,11 +385,7 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
         let stochastic = noise_amp.iter().any(|a| a.as_ref().iter().any(|&v| v != 0.0));
 
         // --- monitors --------------------------------------------------------------------------
-        let monitors = monitors
-            .iter()
-            .enumerate()
-            .map(|(k, m)| MonitorState::configure(k, m, n, n_obs, dt))
-            .collect::<Result<Vec<_>>>()?;
+        let monitors = monitors.iter().enumerate().map(|(k, m)| MonitorState::configure(k, m, n, n_obs, dt)).collect::<Result<Vec<_>>>()?;
 
         let max_row = (0..n).map(|i| (row_start[i + 1] - row_start[i]) as usize).max().unwrap_or(0);
         let row_wsum: Vec<f64> = (0..n).map(|i| edge_w[row_start[i] as usize..row_start[i + 1] as usize].iter().sum()).collect();
@@ -426,7 +420,9 @@ impl<'c, M: NodeModel, C: CouplingFunction> SimulationBuilder<'c, M, C> {
             noise_plan_start: {
                 let mut v = vec![0u32];
                 for b in 0..n / LANES {
-                    let cnt = (0..LANES).map(|l| noise_amp.get(b * LANES + l).map_or(0, |a| a.as_ref().iter().filter(|x| **x != 0.0).count())).sum::<usize>();
+                    let cnt = (0..LANES)
+                        .map(|l| noise_amp.get(b * LANES + l).map_or(0, |a| a.as_ref().iter().filter(|x| **x != 0.0).count()))
+                        .sum::<usize>();
                     v.push(v[b] + cnt as u32);
                 }
                 v
@@ -630,11 +626,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
     }
 
     #[inline(always)]
-    fn run_impl<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(
-        &mut self,
-        n_steps: u64,
-        sink: &mut S,
-    ) {
+    fn run_impl<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(&mut self, n_steps: u64, sink: &mut S) {
         // During the run the state of the lane-batched nodes lives in `state_lanes`.
         let n_blocks = self.state_lanes.len();
         for b in 0..n_blocks {
@@ -655,11 +647,7 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
     }
 
     #[inline(always)]
-    fn run_steps<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(
-        &mut self,
-        n_steps: u64,
-        sink: &mut S,
-    ) {
+    fn run_steps<S: Sink + ?Sized, const HEUN: bool, const NOISE: bool, const SINGLE: bool>(&mut self, n_steps: u64, sink: &mut S) {
         for _ in 0..n_steps {
             if SINGLE {
                 self.compute_coupling_single();
@@ -796,7 +784,9 @@ impl<M: NodeModel, C: CouplingFunction> Simulation<M, C> {
         let n = self.n;
         // Work on locals: keeps the generator state in registers (no aliasing with the arrays).
         let mut rng = self.rng.clone();
-        let Simulation { model, state, state_lanes, coupling_buf, noise_amp, noise_plan, noise_plan_start, hist, hist32, obs, bounds, .. } = self;
+        let Simulation {
+            model, state, state_lanes, coupling_buf, noise_amp, noise_plan, noise_plan_start, hist, hist32, obs, bounds, ..
+        } = self;
         let model = &*model;
         let bounds = &bounds[..];
 

@@ -9,9 +9,7 @@ pub const LANES: usize = 4;
 /// A fixed-size vector of `f64`: the state of one node (`[f64; NVAR]`) or its coupling values
 /// (`[f64; NCVAR]`). Implemented for every `[f64; N]`; the engine is monomorphised over `N`, so
 /// its per-node loops are unrolled and free of bounds checks.
-pub trait StateVec:
-    Copy + AsRef<[f64]> + AsMut<[f64]> + Debug + Send + Sync + PartialEq + 'static
-{
+pub trait StateVec: Copy + AsRef<[f64]> + AsMut<[f64]> + Debug + Send + Sync + PartialEq + 'static {
     /// Number of components.
     const LEN: usize;
     /// The same vector for [`LANES`] nodes in structure-of-arrays form: `lanes[k][l]` is
@@ -171,11 +169,7 @@ pub trait NodeModel {
     /// in structure-of-arrays form (`out[k][l]` = value `k` of node `node0 + l`). It must give
     /// exactly what `coupling_source` gives for each lane; the default calls it lane by lane.
     #[inline]
-    fn coupling_source_lanes(
-        &self,
-        node0: usize,
-        x: &<Self::State as StateVec>::Lanes,
-    ) -> <Self::Coupling as StateVec>::Lanes {
+    fn coupling_source_lanes(&self, node0: usize, x: &<Self::State as StateVec>::Lanes) -> <Self::Coupling as StateVec>::Lanes {
         let mut out = <Self::Coupling as StateVec>::lanes_zeros();
         for l in 0..LANES {
             let mut xl = Self::State::zeros();

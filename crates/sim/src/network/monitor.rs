@@ -145,14 +145,7 @@ impl Monitor {
     /// TVB `EEG` with a region-level gain matrix (`n_sensors × n_nodes`, row-major), all
     /// observables, no reference and no observation noise.
     pub fn projection(gain: Vec<f64>, n_sensors: usize, period: f64) -> Self {
-        Monitor::Projection(Projection {
-            gain,
-            n_sensors,
-            period,
-            voi: None,
-            reference: Reference::None,
-            obs_noise_std: 0.0,
-        })
+        Monitor::Projection(Projection { gain, n_sensors, period, voi: None, reference: Reference::None, obs_noise_std: 0.0 })
     }
     /// Restricts the monitor to these observables (ignored by `Raw`, which records all).
     pub fn with_voi(mut self, v: Vec<usize>) -> Self {
@@ -235,10 +228,7 @@ fn check_voi(field: &str, voi: &Option<Vec<usize>>, n_obs: usize) -> Result<Vec<
         None => Ok((0..n_obs).collect()),
         Some(v) => {
             if v.is_empty() {
-                return Err(Error::InvalidParameter {
-                    field: format!("{field}.voi"),
-                    message: "empty list of observables".into(),
-                });
+                return Err(Error::InvalidParameter { field: format!("{field}.voi"), message: "empty list of observables".into() });
             }
             for (k, &i) in v.iter().enumerate() {
                 if i >= n_obs {

@@ -92,12 +92,7 @@ fn delays_are_rounded_half_to_even_like_numpy_rint() {
     // 2.5 steps → 2, 3.5 steps → 4, 0.4 → 0
     for (tract, expected_horizon) in [(1.25, 3), (1.75, 5), (0.2, 1)] {
         let c = conn(2, vec![0.0, 1.0, 0.0, 0.0], vec![0.0, tract, tract, 0.0]);
-        let sim = Simulation::builder(Lin::new(2), Linear::default(), &c)
-            .speed(1.0)
-            .dt(0.5)
-            .initial_state_all([0.0])
-            .build()
-            .unwrap();
+        let sim = Simulation::builder(Lin::new(2), Linear::default(), &c).speed(1.0).dt(0.5).initial_state_all([0.0]).build().unwrap();
         assert_eq!(sim.horizon(), expected_horizon, "tract {tract}");
     }
 }
@@ -162,12 +157,8 @@ fn heun_is_second_order_exact_on_a_linear_ode() {
     // Euler: (1 + λdt)^n = 0.5^n
     let mut m = Lin::new(1);
     m.lambda[0] = -1.0;
-    let mut sim = Simulation::builder(m, Linear::default(), &c)
-        .dt(0.5)
-        .integrator(Integrator::Euler)
-        .initial_state_all([1.0])
-        .build()
-        .unwrap();
+    let mut sim =
+        Simulation::builder(m, Linear::default(), &c).dt(0.5).integrator(Integrator::Euler).initial_state_all([1.0]).build().unwrap();
     sim.run(10, &mut NullSink);
     assert_eq!(sim.state()[0][0], 0.5f64.powi(10));
 }
@@ -351,11 +342,7 @@ fn single_precision_mode_stays_close_to_double() {
         let m = Epileptor::uniform(3, EpileptorParams { ks: -0.2, kf: 0.1, kvf: 0.05, ..Default::default() });
         let mut s = Simulation::builder(m, Difference { a: 1.0 }, &c)
             .precision(p)
-            .initial_state(vec![
-                [-1.4, -9.6, 3.0, -0.96, 0.0, -0.1],
-                [0.3, -2.0, 3.5, -0.5, 0.4, 0.0],
-                [-1.0, -4.0, 2.5, -1.2, 0.1, 0.2],
-            ])
+            .initial_state(vec![[-1.4, -9.6, 3.0, -0.96, 0.0, -0.1], [0.3, -2.0, 3.5, -0.5, 0.4, 0.0], [-1.0, -4.0, 2.5, -1.2, 0.1, 0.2]])
             .build()
             .unwrap();
         s.run(2000, &mut NullSink);
@@ -406,8 +393,10 @@ fn invalid_parameters_are_named() {
     assert!(err(b().monitor(Monitor::Raw).monitor(Monitor::temporal_average(0.01)).build()).starts_with("monitors[1].period:"));
     assert!(err(b().monitor(Monitor::sub_sample(1.0).with_voi(vec![2])).build()).starts_with("monitors[0].voi[0]:"));
     assert!(err(b().monitor(Monitor::projection(vec![1.0; 3], 2, 1.0)).build()).starts_with("monitors[0].gain:"));
-    assert!(err(b().monitor(Monitor::projection(vec![1.0; 4], 2, 1.0).with_reference(Reference::Sensor(2))).build())
-        .starts_with("monitors[0].reference:"));
+    assert!(
+        err(b().monitor(Monitor::projection(vec![1.0; 4], 2, 1.0).with_reference(Reference::Sensor(2))).build())
+            .starts_with("monitors[0].reference:")
+    );
     let msg = err(b().monitor(Monitor::temporal_average(0.01)).build());
     assert!(msg.contains("shorter than one integration step"), "{msg}");
 }
