@@ -205,6 +205,19 @@ def neural_python(workdir):
     return str(py)
 
 
+def score_discharges(binary, work, edf, secs):
+    """SzCORE event scores of the detections against the file's known discharges (make_edf: a 60-s
+    discharge starting 600 s into every 20 min)."""
+    ref = work / f"{edf.stem}_discharges.tsv"
+    rows = ["onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration"]
+    rows += [f"{s0 + 600}.0\t60.0\tsz\tn/a\tn/a\tn/a\t{secs:.1f}" for s0 in range(0, int(secs) - 660 + 1, 1200)]
+    ref.write_text("\n".join(rows) + "\n")
+    hyp = work / "out" / f"{edf.stem}_events.tsv"
+    out = subprocess.run([binary, "score", "--ref", str(ref), "--hyp", str(hyp), "--json"], check=True, capture_output=True, text=True).stdout
+    ev = json.loads(out)["overall"]["pooled"]["event"]
+    print(f"SzCORE events against the known discharges: {ev['tp']} of {ev['refTrue']} found, {ev['fp']} false detections")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hours", type=float, default=24.0)
@@ -251,6 +264,7 @@ def main():
     rows.append(("eimfs detect, 1 core", t1, secs / t1, r1))
     summary = json.loads((work / "out" / f"{edf.stem}_summary.json").read_text())
     print(f"eimfs found {summary['seizure_count']} seizures (the file holds {int(secs // 1200)} rhythmic discharges)")
+    score_discharges(binary, work, edf, secs)
 
     t_mne = None
     if not args.skip_mne:
