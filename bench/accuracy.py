@@ -10,8 +10,9 @@
    `eimfs simulate`, analysed with `eimfs detect` (built-in model, default sensitivity) and scored
    with `eimfs score` against the simulator's truth: SzCORE event scoring with its defaults
    (timescoring 0.0.7 semantics), onset hemisphere and onset region (lobe x hemisphere) accuracy of
-   matched seizures. The migration verdict is compared with the verdict the same documented rule
-   (crates/detect/src/summary.rs) gives on the true seizure maps.
+   matched seizures. The migration verdict of the detections is compared with the verdict of the
+   true seizure maps; `eimfs score` computes both with the one documented rule
+   (eimfs_detect::summary::migration, crates/detect/src/summary.rs).
 2. **Helsinki clips** (../shared/data/helsinki-dev, 16 x 30 s, 3 experts): leave-one-clip-out —
    each clip is analysed with a model trained without it (`train.py --loo`, into
    --train-workdir/loo). Per-second AUC of the overall probability against the experts' majority,
@@ -52,64 +53,6 @@ def run(cmd):
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{r.stderr}")
     return r.stdout
-
-
-# --- the migration rule of crates/detect/src/summary.rs, applied to true seizure maps --------------
-def adjacent(a, b):
-    if a == b:
-        return True
-    la, lb = a.split("-")[-1], b.split("-")[-1]
-    ha, hb = (a.split("-")[0] if "-" in a else "M"), (b.split("-")[0] if "-" in b else "M")
-    if la == "midline" or lb == "midline":
-        other = lb if la == "midline" else la
-        return other in ("frontal", "central", "parietal", "midline")
-    if ha != hb:
-        return la == lb
-    pairs = {("frontal", "central"), ("frontal", "temporal"), ("central", "temporal"), ("central", "parietal"), ("temporal", "parietal"), ("temporal", "occipital"), ("parietal", "occipital")}
-    return (la, lb) in pairs or (lb, la) in pairs
-
-
-def hemi(region):
-    return {"L": "left", "R": "right"}.get(region.split("-")[0], "midline")
-
-
-def moves_within(s):
-    if not s["onset_regions"]:
-        return False
-    onset = s["onset_regions"][0]
-    seq = []
-    for v in s["visits"]:
-        if v["region"] not in seq:
-            seq.append(v["region"])
-    if len(seq) < 2:
-        return False
-    # Visits of at least 10 s only (eimfs_detect::summary::MIGRATION_MIN_VISIT).
-    far = any(v["region"] != onset and v["end"] - v["start"] >= 10.0 and v["start"] - s["onset"] >= 5.0 and
-              (not adjacent(v["region"], onset) or (hemi(v["region"]) != hemi(onset) and "midline" not in (hemi(v["region"]), hemi(onset))))
-              for v in s["visits"])
-    onset_end = max([v["end"] for v in s["visits"] if v["region"] == onset] or [-1e300])
-    leaves = any(v["region"] != onset and v["end"] - v["start"] >= 10.0 and v["start"] - s["onset"] >= 5.0 and v["end"] - onset_end >= 5.0 and s["offset"] - onset_end >= 5.0 for v in s["visits"])
-    return far or leaves
-
-
-def verdict(seizures):
-    n = len(seizures)
-    if n == 0:
-        return "no_seizures"
-    counts = {}
-    for s in seizures:
-        if s["onset_regions"]:
-            counts[s["onset_regions"][0]] = counts.get(s["onset_regions"][0], 0) + 1
-    min_per = 1 if n < 5 else 2
-    distinct = sum(c >= min_per for c in counts.values())
-    left = sum(s["onset_hemisphere"] == "left" for s in seizures)
-    right = sum(s["onset_hemisphere"] == "right" for s in seizures)
-    minor = min(left, right)
-    both = minor >= min_per and left + right > 0 and minor >= 0.15 * (left + right)
-    moving = sum(moves_within(s) for s in seizures)
-    if (both and distinct >= 2) or distinct >= 3 or (moving >= 2 and moving >= 0.2 * n):
-        return "migrating"
-    return "not_migrating" if n >= 2 else "insufficient_evidence"
 
 
 # --- Helsinki statistics ------------------------------------------------------------------------
@@ -221,10 +164,14 @@ def main():
             r = by_name[e["name"]]
             ev = r["event"]
             loc = r.get("localisation") or {}
-            truth = json.loads((simdir / f"{e['name']}_truth.json").read_text())["seizures"]
-            detected = json.loads((hypdir / f"{e['name']}_summary.json").read_text())["migration"]["verdict"]
-            tv = verdict(truth)
-            ok = tv == detected
+            # The verdicts of the true and the detected seizure maps, both by the rule the
+            # detector reports (`eimfs score` applies eimfs_detect::summary::migration to each).
+            vp = loc["verdict"]
+            tv, detected = vp["reference"], vp["hypothesis"]
+            summary_verdict = json.loads((hypdir / f"{e['name']}_summary.json").read_text())["migration"]["verdict"]
+            if summary_verdict != detected:
+                raise SystemExit(f"{e['name']}: eimfs score's verdict of the detections ({detected}) differs from the detector's summary ({summary_verdict})")
+            ok = vp["agree"]
             correct += ok
             n_det = len(json.loads((hypdir / f"{e['name']}_seizures.json").read_text())["seizures"])
             f = lambda v: "  n/a" if v is None or v != v else f"{v:.3f}"

@@ -40,6 +40,17 @@ fn scores_a_pair_as_table_and_json() {
     assert_eq!(rec["localisation"]["matched"], 1);
     assert_eq!(rec["localisation"]["hemisphere_accuracy"], 1.0);
     assert_eq!(rec["localisation"]["truth_source"]["kind"], "tsv_channels");
+    // Migration verdicts by the detector's rule: the reference has onsets in two regions of both
+    // hemispheres (L-temporal, R-frontal), the hypothesis two left-sided ones (L-temporal,
+    // L-occipital) and no seizure that moves.
+    assert_eq!(rec["localisation"]["verdict"]["reference"], "migrating");
+    assert_eq!(rec["localisation"]["verdict"]["hypothesis"], "not_migrating");
+    assert_eq!(rec["localisation"]["verdict"]["agree"], false);
+    let ov = &v["overall"]["localisation"]["verdict"];
+    assert_eq!((ov["recordings"].as_u64(), ov["agree"].as_u64(), ov["accuracy"].as_f64()), (Some(1), Some(0), Some(0.0)));
+    assert_eq!(ov["disagree"][0], "rec");
+    assert!(table.contains("| migrating -> not_migrating  (differ)"), "{table}");
+    assert!(table.contains("verdict  reference and hypothesis agree on 0 of 1 recordings (0.000); differ: rec"), "{table}");
     assert_eq!(v["overall"]["event"]["sensitivity"], 0.5);
     let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
     assert_eq!(written, v);

@@ -67,7 +67,7 @@ impl Loader {
 }
 
 /// Options of [`score_dataset`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Options {
     /// TSV loader.
     pub loader: Loader,
@@ -87,6 +87,39 @@ pub struct Options {
     /// Subject rule: `None` for the default ([`subject_of`]), `Some(k)` for the k-th `_`-separated
     /// token of the recording name ([`subject_with`]).
     pub subject_token: Option<usize>,
+    /// A recording-level verdict computed from a recording's seizure maps, compared between
+    /// reference and hypothesis wherever localisation is scored (`eimfs score` passes the
+    /// migration verdict of `eimfs_detect::summary::migration`, so that the truth and the
+    /// detections are judged by the one rule the detector reports). `None`: no verdicts.
+    #[serde(skip)]
+    pub verdict: Option<VerdictFn>,
+}
+
+/// A recording-level verdict from seizure maps (see [`Options::verdict`]).
+pub type VerdictFn = fn(&[SeizureMap]) -> String;
+
+/// The verdicts of one recording's reference and hypothesis seizure maps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerdictPair {
+    /// Verdict of the reference (true) seizure maps.
+    pub reference: String,
+    /// Verdict of the hypothesis (detected) seizure maps.
+    pub hypothesis: String,
+    /// The two are the same.
+    pub agree: bool,
+}
+
+/// Verdict agreement over recordings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerdictAgreement {
+    /// Recordings with both verdicts.
+    pub recordings: usize,
+    /// Recordings whose verdicts agree.
+    pub agree: usize,
+    /// `agree / recordings` (NaN without recordings).
+    pub accuracy: f64,
+    /// Names of the recordings whose verdicts differ.
+    pub disagree: Vec<String>,
 }
 
 impl Default for Options {
@@ -100,6 +133,7 @@ impl Default for Options {
             matching: MatchParams::default(),
             strict: false,
             subject_token: None,
+            verdict: None,
         }
     }
 }
@@ -386,6 +420,9 @@ pub struct RecordingLocalisation {
     /// Scores.
     #[serde(flatten)]
     pub score: LocalisationScore,
+    /// Reference and hypothesis verdicts, when [`Options::verdict`] is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictPair>,
 }
 
 /// Scores of one recording.
@@ -461,7 +498,11 @@ pub fn score_recording(input: &RecordingInput, opts: &Options) -> Result<Recordi
                     (None, None) => (Vec::new(), MapSource::None),
                 };
                 let score = localisation::score_localisation(&truth, &detected, &opts.matching);
-                Some(RecordingLocalisation { truth_source, detected_source, score })
+                let verdict = opts.verdict.map(|f| {
+                    let (reference, hypothesis) = (f(&truth), f(&detected));
+                    VerdictPair { agree: reference == hypothesis, reference, hypothesis }
+                });
+                Some(RecordingLocalisation { truth_source, detected_source, score, verdict })
             }
         }
     };
@@ -561,6 +602,9 @@ pub struct OverallLocalisation {
     pub subject_mean: LocalisationAverage,
     /// All recordings pooled.
     pub pooled: LocalisationScore,
+    /// Verdict agreement over the recordings, when [`Options::verdict`] is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictAgreement>,
 }
 
 /// Pooled scores of everything.
@@ -664,6 +708,7 @@ pub fn aggregate(recordings: Vec<RecordingScore>, opts: &Options, unmatched: Unm
                 sequence_agreement: mean(|s| s.sequence_agreement),
             },
             pooled,
+            verdict: verdict_agreement(&recordings),
         }
     });
     let overall = Overall {
@@ -688,6 +733,22 @@ pub fn aggregate(recordings: Vec<RecordingScore>, opts: &Options, unmatched: Unm
         matching: opts.matching.clone(),
     };
     Report { eimfs_version: env!("CARGO_PKG_VERSION").into(), method, recordings, subjects, overall, unmatched }
+}
+
+/// Verdict agreement over the recordings that have verdicts (`None` when none has).
+fn verdict_agreement(recordings: &[RecordingScore]) -> Option<VerdictAgreement> {
+    let pairs: Vec<(&str, &VerdictPair)> =
+        recordings.iter().filter_map(|r| r.localisation.as_ref().and_then(|l| l.verdict.as_ref()).map(|v| (r.name.as_str(), v))).collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let agree = pairs.iter().filter(|(_, v)| v.agree).count();
+    Some(VerdictAgreement {
+        recordings: pairs.len(),
+        agree,
+        accuracy: agree as f64 / pairs.len() as f64,
+        disagree: pairs.iter().filter(|(_, v)| !v.agree).map(|(n, _)| n.to_string()).collect(),
+    })
 }
 
 /// Pair, score and aggregate (the whole of `eimfs score`). `progress` is called after each
@@ -794,6 +855,11 @@ impl Report {
         head(&mut o, "recording");
         for r in &self.recordings {
             row(&mut o, &r.name, r.duration, &r.event, &r.sample, r.localisation.as_ref().map(|l| &l.score));
+            // The verdicts (when computed) at the end of the recording's line.
+            if let Some(v) = r.localisation.as_ref().and_then(|l| l.verdict.as_ref()) {
+                o.pop();
+                let _ = writeln!(o, " | {} -> {}{}", v.reference, v.hypothesis, if v.agree { "" } else { "  (differ)" });
+            }
         }
         head(&mut o, "subject");
         for s in &self.subjects {
@@ -848,6 +914,16 @@ impl Report {
                 l.pooled.matched,
                 l.pooled.true_seizures
             );
+            if let Some(v) = &l.verdict {
+                let _ = writeln!(
+                    o,
+                    "  verdict  reference and hypothesis agree on {} of {} recordings ({}){}",
+                    v.agree,
+                    v.recordings,
+                    f3(v.accuracy),
+                    if v.disagree.is_empty() { String::new() } else { format!("; differ: {}", v.disagree.join(", ")) }
+                );
+            }
         }
         if !self.unmatched.reference_only.is_empty() {
             let _ = writeln!(o, "\nreferences without hypothesis (scored as empty): {}", self.unmatched.reference_only.join(", "));

@@ -171,6 +171,28 @@ fn localisation_from_truth_and_seizure_json_found_beside_the_tsvs() {
     // [LT, LC] vs [LT, RF] → 0.5; [RF] vs [RF, RO] → 0.5.
     assert_eq!((s.sequence_assessed, s.sequence_agreement), (2, 0.5));
     assert_eq!(report.overall.localisation.as_ref().unwrap().pooled.hemisphere_accuracy, 1.0);
+    // No verdict unless asked for.
+    assert!(loc.verdict.is_none() && report.overall.localisation.as_ref().unwrap().verdict.is_none());
+    // A recording-level verdict from the maps, here the number of distinct onset regions: truth
+    // LT, RF, RO (3), detections LT, RF, LO (3); then the number of seizures that visit more
+    // than one region: truth 1, detections 2.
+    fn onset_regions(m: &[SeizureMap]) -> String {
+        let mut r: Vec<Region> = m.iter().flat_map(|s| s.onset_regions.iter().copied()).collect();
+        r.sort();
+        r.dedup();
+        r.len().to_string()
+    }
+    fn moving(m: &[SeizureMap]) -> String {
+        m.iter().filter(|s| s.visits.len() > 1).count().to_string()
+    }
+    for (f, want) in [(onset_regions as dataset::VerdictFn, ("3", "3", true)), (moving, ("1", "2", false))] {
+        let report = dataset::score_dataset(&pairing, &Options { verdict: Some(f), ..Options::default() }, |_, _| {}).unwrap();
+        let v = report.recordings[0].localisation.as_ref().unwrap().verdict.clone().unwrap();
+        assert_eq!((v.reference.as_str(), v.hypothesis.as_str(), v.agree), want);
+        let all = report.overall.localisation.unwrap().verdict.unwrap();
+        assert_eq!((all.recordings, all.agree, all.accuracy), (1, want.2 as usize, if want.2 { 1.0 } else { 0.0 }));
+        assert_eq!(all.disagree.is_empty(), want.2);
+    }
 
     // Without the JSONs, the TSV channels give onset scores but no sequence.
     std::fs::remove_file(r.join("rec1_truth.json")).unwrap();

@@ -60,6 +60,12 @@ pub struct Args {
     pub simultaneous: f64,
 }
 
+/// The migration verdict of a recording's seizure maps, by the rule `eimfs detect` reports
+/// (`eimfs_detect::summary::migration`): the truth and the detections are judged alike.
+fn migration_verdict(maps: &[eimfs_core::SeizureMap]) -> String {
+    eimfs_detect::summary::migration(maps).verdict
+}
+
 /// Run `eimfs score`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     if let Some(d) = args.duration {
@@ -85,6 +91,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         strict: args.strict,
         subject_token: args.subject_token,
         matching: eimfs_score::localisation::MatchParams { simultaneous: args.simultaneous, ..Default::default() },
+        verdict: Some(migration_verdict),
         ..Options::default()
     };
     let pairing = dataset::pair_inputs(&args.reference, &args.hypothesis, args.truth.as_deref(), args.hyp_seizures.as_deref())?;
