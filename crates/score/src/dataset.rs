@@ -116,7 +116,7 @@ pub struct VerdictAgreement {
     pub recordings: usize,
     /// Recordings whose verdicts agree.
     pub agree: usize,
-    /// `agree / recordings` (NaN without recordings).
+    /// `agree / recordings`.
     pub accuracy: f64,
     /// Names of the recordings whose verdicts differ.
     pub disagree: Vec<String>,
