@@ -12,6 +12,14 @@ overlap): the median power density over derivations (and windows), as log10 rela
 spectral edge, the 1–20 Hz log-log slope and the 0.5–30 Hz RMS. Simulated recordings are cut into 30-s windows (every fourth one is used) that lie at least
 30 s before and 60 s after any seizure and 2 s clear of any artefact of the truth. The tables in
 docs/simulator.md ("Calibration") come from this script (with /work/venv's numpy, scipy, pyedflib).
+
+    python3 bench/background_spectrum.py --bands [SIM.edf ...]
+
+prints instead, per seizure-free Helsinki clip (and per simulated recording, over the same
+windows), the medians over the 16 derivations of the double banana (temporal and parasagittal
+chains) of the 0.5–1, 1–2, 2–4, 4–8 and 8–25 Hz shares of the 0.5–25 Hz power (Welch, 8-s
+segments, half overlap, over each 30-s clip or window) and of the derivation RMS (µV): how much
+of the background lies in the slowest delta ("slow-wave dominance" in docs/simulator.md).
 """
 
 import csv
@@ -76,7 +84,59 @@ def row(name, rows):
     print(f"{name:34s} {len(rows):5d} " + " ".join(cells))
 
 
+DOUBLE_BANANA = [("Fp1", "F7"), ("F7", "T3"), ("T3", "T5"), ("T5", "O1"), ("Fp2", "F8"), ("F8", "T4"), ("T4", "T6"), ("T6", "O2"),
+                 ("Fp1", "F3"), ("F3", "C3"), ("C3", "P3"), ("P3", "O1"), ("Fp2", "F4"), ("F4", "C4"), ("C4", "P4"), ("P4", "O2")]
+SLOW_BANDS = [(0.5, 1), (1, 2), (2, 4), (4, 8), (8, 25.01)]
+
+
+def slow_shares(x, fs):
+    """Band shares of 0.5-25 Hz power (SLOW_BANDS) and RMS of one 30-s derivation."""
+    f, p = welch(x, fs, nperseg=int(8 * fs), noverlap=int(4 * fs))
+    total = p[(f >= 0.5) & (f <= 25)].sum()
+    return [p[(f >= lo) & (f < hi)].sum() / total for lo, hi in SLOW_BANDS] + [np.sqrt(np.var(x))]
+
+
+def bands_main(paths):
+    print(f"{'':34s} " + " ".join(f"{f'{lo:g}-{min(hi, 25):g}':>6s}" for lo, hi in SLOW_BANDS) + "    RMS")
+
+    def out(name, rows):
+        m = np.median(np.array(rows), axis=0)
+        print(f"{name:34s} " + " ".join(f"{v:6.2f}" for v in m[:-1]) + f" {m[-1]:6.1f}")
+
+    labels = {}
+    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
+        labels.setdefault(r["clip"], []).append(int(r["majority"]))
+    for clip, lab in sorted(labels.items()):
+        if sum(lab) > 0:
+            continue
+        x, fs = load(HELSINKI / f"{clip}.edf")
+        out(clip, [slow_shares(x[a] - x[b], fs) for a, b in DOUBLE_BANANA if a in x and b in x])
+    for path in paths:
+        x, fs = load(path)
+        truth = json.loads(Path(path[:-4] + "_truth.json").read_text())
+        n = len(next(iter(x.values())))
+        bad = np.zeros(n, bool)
+        for s in truth["seizures"]:
+            bad[max(0, int((s["onset"] - 30) * fs)):int((s["offset"] + 60) * fs)] = True
+        for a in truth.get("artefacts", []):
+            bad[max(0, int((a["onset"] - 2) * fs)):int((a["onset"] + a.get("duration", 0) + 2) * fs)] = True
+        win = int(30 * fs)
+        per_window = []
+        for st in range(0, n - win, 4 * win):
+            if not bad[st:st + win].any():
+                per_window.append(np.median([slow_shares(x[a][st:st + win] - x[b][st:st + win], fs) for a, b in DOUBLE_BANANA if a in x and b in x], axis=0))
+        pr = truth.get("parameters", {})
+        label = Path(path).stem[:20] + f" m={pr.get('background_maturity', float('nan')):.2f} s={pr.get('background_slow_dominance', float('nan')):.2f}"
+        if per_window:
+            out(label, per_window)
+        else:
+            print(f"{label}: no seizure- and artefact-free 30-s window")
+
+
 def main():
+    if sys.argv[1:2] == ["--bands"]:
+        bands_main(sys.argv[2:])
+        return
     print(f"{'':34s} {'n':>5s} " + " ".join(f"{q:>6g}" for q in FREQS) + "  delta  theta  alpha   beta  SEF90  slope    RMS")
     labels = {}
     for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):

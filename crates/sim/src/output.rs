@@ -22,7 +22,7 @@
 //!                   "gains", "population_effects", "network", "artefacts", "mode", "dt_ms",
 //!                   "background_maturity", "kinetics",
 //!                   "background_discontinuity", "sharp_transients_per_min",
-//!                   "slow_waves_per_min", "leadfield" },
+//!                   "slow_waves_per_min", "background_slow_dominance", "leadfield" },
 //!   "depression_1hz": [..], "facilitation_1hz": [..]
 //! }
 //! ```
@@ -82,6 +82,9 @@ pub struct Config {
     /// Texture of the background: discontinuity, sharp transients and slow waves (see
     /// [`crate::background`]); `None` draws it from the seed.
     pub background_texture: Option<background::Texture>,
+    /// Slow-wave dominance of the background in [0, 5] (see [`crate::background`]); `None`
+    /// draws it from the seed (0 to [`background::SLOW_DOMINANCE_MAX`]).
+    pub background_slow_dominance: Option<f64>,
 }
 
 /// Range of the synaptic kinetics factor drawn per recording: ictal rhythms from ≈ 2 Hz
@@ -117,6 +120,7 @@ impl Default for Config {
             background_maturity: None,
             kinetics: None,
             background_texture: None,
+            background_slow_dominance: None,
         }
     }
 }
@@ -199,6 +203,11 @@ fn validate(cfg: &Config) -> Result<()> {
             if !(r.is_finite() && (0.0..=600.0).contains(&r)) {
                 return bad(name, format!("must be between 0 and 600 per minute, got {r}"));
             }
+        }
+    }
+    if let Some(s) = cfg.background_slow_dominance {
+        if !(s.is_finite() && (0.0..=5.0).contains(&s)) {
+            return bad("slow dominance", format!("must be between 0 and 5, got {s}"));
         }
     }
     if let Some(m) = cfg.background_maturity {
@@ -296,6 +305,9 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
     };
     if let Some(t) = cfg.background_texture {
         bg.set_texture(t);
+    }
+    if let Some(s) = cfg.background_slow_dominance {
+        bg.set_slow_dominance(s);
     }
     let states = bg.states.clone();
     let (theta, rate_ictal) = (params.region.theta, params.region.rate_ictal);
@@ -406,6 +418,7 @@ pub fn simulate(cfg: &Config, progress: &mut dyn FnMut(f64, &str)) -> Result<Sim
             "background_discontinuity": bg.discontinuity,
             "sharp_transients_per_min": bg.transient_rate_per_min,
             "slow_waves_per_min": bg.slow_wave_rate_per_min,
+            "background_slow_dominance": bg.slow_dominance,
             "leadfield": cfg.leadfield.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "infant 4-shell sphere, linked mastoids".into()),
         }),
         depression_1hz: down(&traces.depression),

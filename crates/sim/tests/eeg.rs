@@ -19,7 +19,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn background_matches_neonatal_eeg_statistics() {
     // 10 minutes before the first seizure of seed 1, without artefacts, neonatal background
     // (maturity 0: the calibration against the Helsinki neonatal clips).
-    let mut cfg = Config { duration_s: 600.0, seed: 1, background_maturity: Some(0.0), ..Config::default() };
+    let mut cfg =
+        Config { duration_s: 600.0, seed: 1, background_maturity: Some(0.0), background_slow_dominance: Some(0.0), ..Config::default() };
     cfg.artefacts.enabled = false;
     let out = simulate(&cfg, &mut |_, _| {}).unwrap();
     assert!(out.truth.seizures.is_empty(), "seizure in the background window");
@@ -113,6 +114,71 @@ fn background_matches_neonatal_eeg_statistics() {
     assert!(theta1 >= 2.0 * theta0, "theta share {theta0} at maturity 0, {theta1} at 1");
     assert!(fast1 >= 1.5 * fast0, "8–30 Hz share {fast0} at maturity 0, {fast1} at 1");
     assert!(delta1 >= 0.45, "delta share {delta1} at maturity 1");
+}
+
+/// Median over the 16 double-banana derivations of the 0.5–1, 1–2 and 2–4 Hz shares of the
+/// 0.5–25 Hz power (Welch, 8 s), and the median derivation RMS (µV).
+fn double_banana_slow_shares(out: &eimfs_sim::output::SimOutput) -> (f64, f64, f64, f64) {
+    let fs = out.recording.signals[0].fs;
+    let idx = |e: &str| out.recording.signals.iter().position(|s| s.label.contains(&format!(" {e}-"))).unwrap_or_else(|| panic!("no {e}"));
+    let chains = [
+        ["Fp1", "F7", "T3", "T5", "O1"],
+        ["Fp2", "F8", "T4", "T6", "O2"],
+        ["Fp1", "F3", "C3", "P3", "O1"],
+        ["Fp2", "F4", "C4", "P4", "O2"],
+    ];
+    let (mut a, mut b, mut c, mut rms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ch in chains {
+        for w in ch.windows(2) {
+            let (sa, sb) = (&out.recording.signals[idx(w[0])].samples, &out.recording.signals[idx(w[1])].samples);
+            let x: Vec<f64> = sa.iter().zip(sb).map(|(a, b)| (*a - *b) as f64).collect();
+            let (f, p) = welch(&x, fs, (8.0 * fs) as usize).unwrap();
+            let tot = band_power(&f, &p, 0.5, 25.0);
+            a.push(band_power(&f, &p, 0.5, 1.0) / tot);
+            b.push(band_power(&f, &p, 1.0, 2.0) / tot);
+            c.push(band_power(&f, &p, 2.0, 4.0) / tot);
+            let m = x.iter().sum::<f64>() / x.len() as f64;
+            rms.push((x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / x.len() as f64).sqrt());
+        }
+    }
+    (median(a), median(b), median(c), median(rms))
+}
+
+#[test]
+fn slow_wave_dominance_spans_the_neonatal_range() {
+    // Seizure-free Helsinki clips (double banana, Welch 8 s, 30 s each;
+    // `bench/background_spectrum.py --bands`): 0.5–1 Hz holds 34–79 % of the 0.5–25 Hz power
+    // (median 43 %), and the slowest clips have derivation RMS 39–104 µV.
+    let run = |s: f64| {
+        let mut cfg =
+            Config { duration_s: 300.0, seed: 1, background_maturity: Some(0.0), background_slow_dominance: Some(s), ..Config::default() };
+        cfg.artefacts.enabled = false;
+        let out = simulate(&cfg, &mut |_, _| {}).unwrap();
+        assert!(out.truth.seizures.is_empty(), "seizure in the background window");
+        assert_eq!(out.truth.parameters["background_slow_dominance"], s);
+        double_banana_slow_shares(&out)
+    };
+    let (a0, b0, c0, r0) = run(0.0);
+    let (a1, b1, c1, r1) = run(1.0);
+    let (a2, b2, c2, r2) = run(2.5);
+    eprintln!(
+        "slow dominance 0 / 1 / 2.5: 0.5–1 Hz {a0:.2} / {a1:.2} / {a2:.2}, 1–2 Hz {b0:.2} / {b1:.2} / {b2:.2}, \
+         2–4 Hz {c0:.2} / {c1:.2} / {c2:.2}, RMS {r0:.1} / {r1:.1} / {r2:.1} µV"
+    );
+    assert!((0.30..=0.45).contains(&a0), "0.5–1 Hz share {a0} without slow dominance");
+    assert!(a1 > a0 + 0.1 && a2 >= 0.7, "0.5–1 Hz share {a0} → {a1} → {a2}");
+    assert!(b2 < b0 && c2 < 0.5 * c0, "1–2 Hz {b0} → {b2}, 2–4 Hz {c0} → {c2}");
+    assert!(r2 >= 2.0 * r0, "RMS {r0} → {r2} µV");
+    // Drawn per recording from its seed, in [0, 2.5], the same for the same seed.
+    let draw = |seed: u64| {
+        let mut cfg = Config { duration_s: 20.0, seed, ..Config::default() };
+        cfg.artefacts.enabled = false;
+        simulate(&cfg, &mut |_, _| {}).unwrap().truth.parameters["background_slow_dominance"].as_f64().unwrap()
+    };
+    let drawn: Vec<f64> = (1..=8).map(draw).collect();
+    assert!(drawn.iter().all(|s| (0.0..=2.5).contains(s)), "{drawn:?}");
+    assert!(drawn.iter().any(|s| *s < 0.5) && drawn.iter().any(|s| *s > 1.0), "{drawn:?}");
+    assert_eq!(draw(3), drawn[2]);
 }
 
 #[test]

@@ -84,6 +84,10 @@ pub struct RunArgs {
     /// from the seed).
     #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub maturity: Option<f64>,
+    /// Slow-wave dominance of the background in [0, 5]: amplitude of a 0.7 Hz sub-delta
+    /// component relative to the calibrated background (default: drawn from the seed, 0–2.5).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub slow_dominance: Option<f64>,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -212,6 +216,7 @@ fn run_sim(a: RunArgs, ctx: &Ctx) -> anyhow::Result<()> {
         leadfield: a.leadfield.clone(),
         kinetics: a.kinetics,
         background_maturity: a.maturity,
+        background_slow_dominance: a.slow_dominance,
         ..Config::default()
     };
     cfg.artefacts.enabled = !a.no_artefacts;
