@@ -71,9 +71,11 @@ pub struct Analysis {
     pub onset_activity: Vec<Vec<f32>>,
     /// Per second: products of the midline electrodes' signals with their parasagittal
     /// neighbours ([`MIDLINE_PAIRS`]), for lateralising sources under the midline: for pair `k`,
-    /// `[Σ l·m, Σ r·m]` over the second (samples at the analysis rate, each second's mean
-    /// removed). NaN when the montage has no single-electrode derivation of the three (bipolar),
-    /// or one of them is flat.
+    /// `[Σ Δl·Δm, Σ Δr·Δm]` over the second, with `Δ` the first difference at the analysis rate
+    /// (which weights each frequency by its square, so that sub-delta background waves, large
+    /// and hemisphere-wide in neonatal EEG, do not decide the side of a 2–10 Hz discharge). NaN
+    /// when the montage has no single-electrode derivation of the three (bipolar), or one of
+    /// them is flat.
     pub midline_products: Vec<[[f32; 2]; 3]>,
     /// Electrodes left out as flat (with their file label).
     pub flat_electrodes: Vec<(Electrode, String)>,
@@ -575,14 +577,15 @@ fn process_blocks(
                     continue;
                 }
                 let block = |d: usize| &buf[d][j * BLOCK..(j + 1) * BLOCK];
-                let mean = |x: &[f32]| x.iter().sum::<f32>() / BLOCK as f32;
                 let (xm, xl, xr) = (block(dm), block(dl), block(dr));
-                let (mm, ml, mr) = (mean(xm), mean(xl), mean(xr));
+                // Products of first differences: the ictal rhythm (≈ 2–10 Hz) counts, slow
+                // background waves (below 1 Hz, often the largest part of neonatal EEG and
+                // shared over a hemisphere) hardly do.
                 let (mut pl, mut pr) = (0.0f32, 0.0f32);
-                for i in 0..BLOCK {
-                    let c = xm[i] - mm;
-                    pl += (xl[i] - ml) * c;
-                    pr += (xr[i] - mr) * c;
+                for i in 1..BLOCK {
+                    let c = xm[i] - xm[i - 1];
+                    pl += (xl[i] - xl[i - 1]) * c;
+                    pr += (xr[i] - xr[i - 1]) * c;
                 }
                 out.midline_products[s][k_pair] = [pl, pr];
             }

@@ -153,3 +153,42 @@ fn features_do_not_depend_on_the_sampling_rate() {
     assert_eq!(compared, 110 * 19 * (nf - 2 - 8));
     assert!(worst < 0.01 && worst > 0.0, "largest relative difference {worst}");
 }
+
+#[test]
+fn midline_products_follow_the_discharge_not_slow_background_waves() {
+    // A 4 Hz discharge under the vertex whose source lies on the right mesial wall: Cz sees it
+    // most, and by paradoxical lateralisation the left parasagittal C3 (20 µV) follows it more
+    // closely than the right C4 (10 µV). Over the right hemisphere and the vertex runs a
+    // large 0.6 Hz background wave (80 µV), as in slow-dominant neonatal EEG. Products of the
+    // raw signals would be decided by the slow wave (C4·Cz the larger, so the side taken would
+    // be left); the analysis's products of first differences follow the discharge.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vertex.edf");
+    let fs = 256.0;
+    let mut r = rec(120, fs);
+    let right = ["Fp2", "F4", "F8", "C4", "T4", "P4", "T6", "O2"];
+    for (k, e) in ELECTRODES.iter().enumerate() {
+        let slow = if right.contains(e) || *e == "Cz" { 80.0 } else { 0.0 };
+        let fast = match *e {
+            "Cz" => 60.0,
+            "C3" => 20.0,
+            "C4" => 10.0,
+            _ => 0.0,
+        };
+        for (i, v) in r.signals[k].samples.iter_mut().enumerate() {
+            let t = i as f64 / fs;
+            let w = |f: f64| (2.0 * std::f64::consts::PI * f * t).sin();
+            *v += (slow * w(0.6) + fast * w(4.0)) as f32;
+        }
+    }
+    write_recording(&path, &r, &RecordingWriteOptions::default()).unwrap();
+    let det = detect(&path, &Config::default(), &|_, _| {}).unwrap();
+    let (mut l, mut rr) = (0.0f64, 0.0f64);
+    for p in &det.analysis.midline_products[10..110] {
+        let [pl, pr] = p[1]; // Cz with C3 and C4
+        assert!(pl.is_finite() && pr.is_finite());
+        l += pl as f64;
+        rr += pr as f64;
+    }
+    assert!(l > 1.5 * rr, "Σ ΔC3·ΔCz {l} should exceed Σ ΔC4·ΔCz {rr} (the discharge's asymmetry)");
+}
