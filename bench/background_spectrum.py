@@ -84,6 +84,29 @@ def row(name, rows):
     print(f"{name:34s} {len(rows):5d} " + " ".join(cells))
 
 
+def helsinki_majority():
+    """Per Helsinki clip: the experts' majority label of each second."""
+    labels = {}
+    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
+        labels.setdefault(r["clip"], []).append(int(r["majority"]))
+    return labels
+
+
+def clean_windows(path):
+    """A simulated recording's channels, rate, truth, and the starts (samples) of every fourth 30-s
+    window at least 30 s before and 60 s after any seizure and 2 s clear of any artefact."""
+    x, fs = load(path)
+    truth = json.loads(Path(path[:-4] + "_truth.json").read_text())
+    n = len(next(iter(x.values())))
+    bad = np.zeros(n, bool)
+    for s in truth["seizures"]:
+        bad[max(0, int((s["onset"] - 30) * fs)):int((s["offset"] + 60) * fs)] = True
+    for a in truth.get("artefacts", []):
+        bad[max(0, int((a["onset"] - 2) * fs)):int((a["onset"] + a.get("duration", 0) + 2) * fs)] = True
+    win = int(30 * fs)
+    return x, fs, truth, win, [st for st in range(0, n - win, 4 * win) if not bad[st:st + win].any()]
+
+
 DOUBLE_BANANA = [("Fp1", "F7"), ("F7", "T3"), ("T3", "T5"), ("T5", "O1"), ("Fp2", "F8"), ("F8", "T4"), ("T4", "T6"), ("T6", "O2"),
                  ("Fp1", "F3"), ("F3", "C3"), ("C3", "P3"), ("P3", "O1"), ("Fp2", "F4"), ("F4", "C4"), ("C4", "P4"), ("P4", "O2")]
 SLOW_BANDS = [(0.5, 1), (1, 2), (2, 4), (4, 8), (8, 25.01)]
@@ -103,28 +126,15 @@ def bands_main(paths):
         m = np.median(np.array(rows), axis=0)
         print(f"{name:34s} " + " ".join(f"{v:6.2f}" for v in m[:-1]) + f" {m[-1]:6.1f}")
 
-    labels = {}
-    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
-        labels.setdefault(r["clip"], []).append(int(r["majority"]))
-    for clip, lab in sorted(labels.items()):
+    for clip, lab in sorted(helsinki_majority().items()):
         if sum(lab) > 0:
             continue
         x, fs = load(HELSINKI / f"{clip}.edf")
         out(clip, [slow_shares(x[a] - x[b], fs) for a, b in DOUBLE_BANANA if a in x and b in x])
     for path in paths:
-        x, fs = load(path)
-        truth = json.loads(Path(path[:-4] + "_truth.json").read_text())
-        n = len(next(iter(x.values())))
-        bad = np.zeros(n, bool)
-        for s in truth["seizures"]:
-            bad[max(0, int((s["onset"] - 30) * fs)):int((s["offset"] + 60) * fs)] = True
-        for a in truth.get("artefacts", []):
-            bad[max(0, int((a["onset"] - 2) * fs)):int((a["onset"] + a.get("duration", 0) + 2) * fs)] = True
-        win = int(30 * fs)
-        per_window = []
-        for st in range(0, n - win, 4 * win):
-            if not bad[st:st + win].any():
-                per_window.append(np.median([slow_shares(x[a][st:st + win] - x[b][st:st + win], fs) for a, b in DOUBLE_BANANA if a in x and b in x], axis=0))
+        x, fs, truth, win, starts = clean_windows(path)
+        per_window = [np.median([slow_shares(x[a][st:st + win] - x[b][st:st + win], fs) for a, b in DOUBLE_BANANA if a in x and b in x], axis=0)
+                      for st in starts]
         pr = truth.get("parameters", {})
         label = Path(path).stem[:20] + f" m={pr.get('background_maturity', float('nan')):.2f} s={pr.get('background_slow_dominance', float('nan')):.2f}"
         if per_window:
@@ -138,9 +148,7 @@ def main():
         bands_main(sys.argv[2:])
         return
     print(f"{'':34s} {'n':>5s} " + " ".join(f"{q:>6g}" for q in FREQS) + "  delta  theta  alpha   beta  SEF90  slope    RMS")
-    labels = {}
-    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
-        labels.setdefault(r["clip"], []).append(int(r["majority"]))
+    labels = helsinki_majority()
     for want, name in [(0, "Helsinki, seizure-free clips"), (1, "Helsinki, seizure clips")]:
         rows = []
         for clip, lab in sorted(labels.items()):
@@ -150,19 +158,8 @@ def main():
             rows += [measures(x[a] - x[b], fs) for a, b in PAIRS if a in x and b in x]
         row(name, rows)
     for path in sys.argv[1:]:
-        x, fs = load(path)
-        truth = json.loads(Path(path[:-4] + "_truth.json").read_text())
-        n = len(next(iter(x.values())))
-        bad = np.zeros(n, bool)
-        for s in truth["seizures"]:
-            bad[max(0, int((s["onset"] - 30) * fs)):int((s["offset"] + 60) * fs)] = True
-        for a in truth.get("artefacts", []):
-            bad[max(0, int((a["onset"] - 2) * fs)):int((a["onset"] + a.get("duration", 0) + 2) * fs)] = True
-        win = int(30 * fs)
-        rows = []
-        for st in range(0, n - win, 4 * win):
-            if not bad[st:st + win].any():
-                rows += [measures(x[a][st:st + win] - x[b][st:st + win], fs) for a, b in PAIRS if a in x and b in x]
+        x, fs, truth, win, starts = clean_windows(path)
+        rows = [measures(x[a][st:st + win] - x[b][st:st + win], fs) for st in starts for a, b in PAIRS if a in x and b in x]
         m = truth.get("parameters", {}).get("background_maturity")
         label = Path(path).stem + (f" (maturity {m:.2f})" if m is not None else "")
         if rows:
