@@ -193,6 +193,18 @@ def main():
         lt = rep_t["overall"]["localisation"]["pooled"]
         print(f"  (time-only matching, --simultaneous 0: onset hemisphere {lt['hemisphere_accuracy']:.3f}, onset region {lt['region_accuracy']:.3f} "
               f"of {lt['matched']} matched seizures)")
+        # Onset-hemisphere errors by the detected onset electrode: on the midline (side from the
+        # midline products, docs/detector.md step 4) or lateral.
+        wrong, total = {"midline": 0, "lateral": 0}, {"midline": 0, "lateral": 0}
+        for e in entries:
+            loc = by_name[e["name"]].get("localisation") or {}
+            det = {s["id"]: s for s in json.loads((hypdir / f"{e['name']}_seizures.json").read_text())["seizures"]}
+            for m in loc.get("matches", []):
+                kind = "midline" if det[m["detected_id"]]["onset_electrodes"][0] in ("Fz", "Cz", "Pz") else "lateral"
+                total[kind] += 1
+                wrong[kind] += not m["hemisphere_correct"]
+        print(f"  onset hemisphere wrong: {wrong['midline']} of {total['midline']} midline-detected onsets, "
+              f"{wrong['lateral']} of {total['lateral']} lateral ones")
         print(f"  migration verdict correct on {correct}/{len(entries)} recordings ({correct / len(entries):.3f}, >= 0.95)")
         headline.append(f"sim: sens {pooled['sensitivity']:.3f} prec {pooled['precision']:.3f} fp/24h {pooled['fpRate']:.2f} "
                         f"hemisphere {lp['hemisphere_accuracy']:.3f} region {lp['region_accuracy']:.3f} verdict {correct / len(entries):.3f}")
