@@ -148,17 +148,64 @@ impl Variant {
         }
     }
 
-    /// The named variants known to [`Variant::parse`].
-    pub fn named() -> Vec<Variant> {
-        vec![Variant::wild_type(), Variant::gain_of_function()]
+    /// A published patient variant: the wild-type channel with its maximal conductance scaled by
+    /// the measured current increase `fold` (Na⁺ dependence and resting open fraction as in the
+    /// wild type unless a source gives numbers for them).
+    fn published(name: &str, fold: f64, source: &str) -> Variant {
+        Variant { name: name.into(), g_scale: fold, na_half: NA_HALF_WT, open_fraction: 0.0, source: source.into() }
     }
 
-    /// Parse a variant: `wt`, `gof`, `gof@LEVEL` (see [`Variant::gof_level`]) or
+    /// R428Q (rat R409Q), the recurrent de novo EIMFS (MMPSI) variant: current 3 times the wild
+    /// type's, Na⁺ dependence unchanged.
+    ///
+    /// Kim et al. (Cell Rep 2014, doi:10.1016/j.celrep.2014.11.015): "a small (3 fold)
+    /// increase in Slack channel activity can lead to MMPSI (rR409Q)"; Barcia et al. (Nat Genet
+    /// 2012, 44:1255, doi:10.1038/ng.2441) measured 2–3-fold currents for R409Q and A913T and a
+    /// Na⁺ dependence in inside-out patches "indistinguishable" from the wild type's. Both are
+    /// homomeric rat channels in Xenopus oocytes, peak current at +20 mV; a patient carries one
+    /// mutant allele, so this is the channel's full effect, an upper bound for the patient's.
+    pub fn r428q() -> Variant {
+        Variant::published(
+            "R428Q",
+            3.0,
+            "Kim et al., Cell Rep 2014 (3-fold current, rat R409Q, oocytes); Barcia et al., Nat Genet 2012 (2-3-fold; Na+ dependence as wild type)",
+        )
+    }
+
+    /// A934T (rat A913T), a recurrent de novo EIMFS variant (also found in nocturnal frontal lobe
+    /// epilepsy): current 2.5 times the wild type's (the middle of the 2–3-fold that Barcia et al.,
+    /// Nat Genet 2012, 44:1255, measured for homomeric rat A913T in Xenopus oocytes), Na⁺ dependence
+    /// "indistinguishable" from the wild type's (same paper, inside-out patches).
+    pub fn a934t() -> Variant {
+        Variant::published(
+            "A934T",
+            2.5,
+            "Barcia et al., Nat Genet 2012 (2-3-fold current, rat A913T, oocytes; Na+ dependence as wild type)",
+        )
+    }
+
+    /// G288S (rat G269S), found in EIMFS and in autosomal dominant nocturnal frontal lobe epilepsy:
+    /// "nearly 10-fold" the wild type's macroscopic current, through cooperative gating of
+    /// clustered channels, with a unitary conductance less than half the wild type's (Kim et al.,
+    /// Cell Rep 2014, rat channel in Xenopus oocytes). Its Na⁺ sensitivity may be lower (McTague
+    /// et al. 2018, citing an unquantified measurement): no number, so the wild type's is kept.
+    pub fn g288s() -> Variant {
+        Variant::published("G288S", 10.0, "Kim et al., Cell Rep 2014 (nearly 10-fold current, rat G269S, oocytes)")
+    }
+
+    /// The named variants known to [`Variant::parse`]: `wt`, `gof` and the published patient
+    /// variants with measured numbers ([`Variant::r428q`], [`Variant::a934t`], [`Variant::g288s`]).
+    pub fn named() -> Vec<Variant> {
+        vec![Variant::wild_type(), Variant::gain_of_function(), Variant::r428q(), Variant::a934t(), Variant::g288s()]
+    }
+
+    /// Parse a variant: `wt`, `gof`, a published variant (`R428Q`, `A934T`, `G288S`, any case),
+    /// `gof@LEVEL` (see [`Variant::gof_level`]) or
     /// `custom:g=SCALE,half=MM,f0=FRACTION` (any subset; missing fields keep wild-type values).
     pub fn parse(s: &str) -> Result<Variant, Error> {
         let t = s.trim();
         let lower = t.to_ascii_lowercase();
-        if let Some(v) = Variant::named().into_iter().find(|v| v.name == lower) {
+        if let Some(v) = Variant::named().into_iter().find(|v| v.name.eq_ignore_ascii_case(t)) {
             return Ok(v);
         }
         if lower == "wildtype" || lower == "wild-type" || lower == "wild_type" {
@@ -376,5 +423,22 @@ mod tests {
         let e = Variant::parse("custom:x=1").unwrap_err().to_string();
         assert!(e.contains("unknown key `x`"), "{e}");
         assert!(Variant::parse("gof@-1").is_err());
+    }
+
+    #[test]
+    fn published_variants_carry_their_measured_currents_and_sources() {
+        let r = Variant::parse("r428q").unwrap();
+        assert_eq!((r.name.as_str(), r.g_scale, r.na_half, r.open_fraction), ("R428Q", 3.0, NA_HALF_WT, 0.0));
+        assert_eq!(Variant::parse("A934T").unwrap().g_scale, 2.5);
+        assert_eq!(Variant::parse("g288s").unwrap().g_scale, 10.0);
+        for v in Variant::named().iter().skip(2) {
+            v.validate().unwrap();
+            assert!(v.source.contains("2012") || v.source.contains("2014"), "{}: {}", v.name, v.source);
+            // The current at a resting [Na]i scales with the measured fold, nothing else changes.
+            let (wt, var) = (KnaChannel::new(&Variant::wild_type(), Quinidine::none()), KnaChannel::new(v, Quinidine::none()));
+            assert!((var.conductance(10.0) / wt.conductance(10.0) - v.g_scale).abs() < 1e-12);
+        }
+        let e = Variant::parse("R429Q").unwrap_err().to_string();
+        assert!(e.contains("R428Q, A934T, G288S"), "{e}");
     }
 }

@@ -71,7 +71,6 @@ pub fn default_points() -> (Vec<f64>, Vec<f64>) {
 /// Run the sweep: `levels` of [`Variant::gof_level`] without drug, and quinidine `blocks` on the
 /// default `gof` variant; each point simulated for `duration_s` with every seed of `seeds`.
 pub fn sweep(levels: &[f64], blocks: &[f64], duration_s: f64, seeds: &[u64], params: &NetworkParams) -> Result<Vec<BurdenRow>> {
-    let net = Network::infant_default();
     let mut points: Vec<(String, f64, Variant, Quinidine)> = Vec::new();
     for &l in levels {
         points.push(("gof_level".into(), l, Variant::gof_level(l), Quinidine::none()));
@@ -79,6 +78,23 @@ pub fn sweep(levels: &[f64], blocks: &[f64], duration_s: f64, seeds: &[u64], par
     for &b in blocks {
         points.push(("quinidine_block".into(), b, Variant::gain_of_function(), Quinidine::for_block(b)));
     }
+    run_points(points, duration_s, seeds, params)
+}
+
+/// Burden of each of `variants` (axis `variant`, value = its conductance scale) without drug,
+/// e.g. [`Variant::named`]: the published patient variants next to `wt` and `gof`.
+pub fn variants(variants: &[Variant], duration_s: f64, seeds: &[u64], params: &NetworkParams) -> Result<Vec<BurdenRow>> {
+    let points = variants.iter().map(|v| ("variant".to_string(), v.g_scale, v.clone(), Quinidine::none())).collect();
+    run_points(points, duration_s, seeds, params)
+}
+
+fn run_points(
+    points: Vec<(String, f64, Variant, Quinidine)>,
+    duration_s: f64,
+    seeds: &[u64],
+    params: &NetworkParams,
+) -> Result<Vec<BurdenRow>> {
+    let net = Network::infant_default();
     // Cell-level gains per point (each is itself parallel inside).
     let gains: Vec<Gains> = points.iter().map(|(_, _, v, q)| Gains::from_effects(&population_effects(v, *q))).collect();
     let jobs: Vec<(usize, u64)> = (0..points.len()).flat_map(|p| seeds.iter().map(move |&s| (p, s))).collect();

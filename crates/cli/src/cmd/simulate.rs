@@ -43,7 +43,8 @@ pub struct RunArgs {
     /// Random seed (the same seed gives the same files on any machine).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// KCNT1 variant: `wt`, `gof`, `gof@LEVEL` or `custom:g=SCALE,half=MM,f0=FRACTION`.
+    /// KCNT1 variant: `wt`, `gof`, a published variant (`R428Q`, `A934T`, `G288S`), `gof@LEVEL` or
+    /// `custom:g=SCALE,half=MM,f0=FRACTION`.
     #[arg(long, default_value = "gof")]
     pub variant: String,
     /// Quinidine concentration at the channel, µM (IC50 100 µM).
@@ -372,18 +373,28 @@ fn sweep(a: SweepArgs, ctx: &Ctx) -> anyhow::Result<()> {
     anyhow::ensure!(a.seeds >= 1 && a.seeds <= 100, "invalid parameter `seeds`: 1..=100");
     let seeds: Vec<u64> = (1..=a.seeds).collect();
     let (levels, blocks) = eimfs_sim::sweep::default_points();
-    ctx.info(format!("{} simulations of {:.0} s in parallel …", (levels.len() + blocks.len()) * seeds.len(), d));
-    let rows = eimfs_sim::sweep::sweep(&levels, &blocks, d, &seeds, &eimfs_sim::dynamic::NetworkParams::default())?;
+    ctx.info(format!(
+        "{} simulations of {:.0} s in parallel …",
+        (levels.len() + blocks.len() + eimfs_sim::channel::Variant::named().len()) * seeds.len(),
+        d
+    ));
+    let params = eimfs_sim::dynamic::NetworkParams::default();
+    let mut rows = eimfs_sim::sweep::sweep(&levels, &blocks, d, &seeds, &params)?;
+    rows.extend(eimfs_sim::sweep::variants(&eimfs_sim::channel::Variant::named(), d, &seeds, &params)?);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    println!("{:>16} {:>7} {:>10} {:>22} {:>13} {:>10}", "axis", "value", "quin (µM)", "gains pyr/sst/pv", "seizures/h", "ictal %");
+    println!(
+        "{:>16} {:>7} {:>8} {:>10} {:>22} {:>13} {:>10}",
+        "axis", "value", "variant", "quin (µM)", "gains pyr/sst/pv", "seizures/h", "ictal %"
+    );
     for r in &rows {
         println!(
-            "{:>16} {:>7.2} {:>10.1} {:>22} {:>13.2} {:>10.2}",
+            "{:>16} {:>7.2} {:>8} {:>10.1} {:>22} {:>13.2} {:>10.2}",
             r.axis,
             r.value,
+            r.variant,
             r.quinidine_um,
             format!("{:.2}/{:.2}/{:.2}", r.gains[0], r.gains[1], r.gains[2]),
             r.seizures_per_hour,
