@@ -1,5 +1,6 @@
-//! Dose–response: seizure burden against the gain-of-function level and against the quinidine
-//! block, the simulations run in parallel (rayon; results do not depend on the thread count).
+//! Dose–response: seizure burden against the gain-of-function level, against the quinidine block
+//! and for each named variant, the simulations run in parallel (rayon; results do not depend on
+//! the thread count).
 //!
 //! Burden is measured on the region dynamics and the truth only (no EEG rendering): seizures per
 //! hour and the fraction of time with at least one seizure running.
@@ -18,7 +19,7 @@ use crate::truth;
 /// One row of the dose–response table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BurdenRow {
-    /// What varies: `gof_level` or `quinidine_block`.
+    /// What varies: `gof_level`, `quinidine_block` or `variant` (value = its conductance scale).
     pub axis: String,
     /// Its value.
     pub value: f64,
