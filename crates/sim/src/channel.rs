@@ -162,7 +162,7 @@ impl Variant {
     /// increase in Slack channel activity can lead to MMPSI (rR409Q)"; Barcia et al. (Nat Genet
     /// 2012, 44:1255, doi:10.1038/ng.2441) measured 2–3-fold currents for R409Q and A913T and a
     /// Na⁺ dependence in inside-out patches "indistinguishable" from the wild type's. Both are
-    /// homomeric rat channels in Xenopus oocytes, peak current at +20 mV; a patient carries one
+    /// homomeric rat channels in Xenopus oocytes (Kim: peak current at +20 mV); a patient carries one
     /// mutant allele, so this is the channel's full effect, an upper bound for the patient's.
     pub fn r428q() -> Variant {
         Variant::published(
