@@ -151,7 +151,7 @@ impl Variant {
     /// A published patient variant: the wild-type channel with its maximal conductance scaled by
     /// the measured current increase `fold` (Na⁺ dependence and resting open fraction as in the
     /// wild type unless a source gives numbers for them).
-    fn published(name: &str, fold: f64, source: &str) -> Variant {
+    fn with_current_fold(name: &str, fold: f64, source: &str) -> Variant {
         Variant { name: name.into(), g_scale: fold, na_half: NA_HALF_WT, open_fraction: 0.0, source: source.into() }
     }
 
@@ -165,7 +165,7 @@ impl Variant {
     /// homomeric rat channels in Xenopus oocytes (Kim: peak current at +20 mV); a patient carries one
     /// mutant allele, so this is the channel's full effect, an upper bound for the patient's.
     pub fn r428q() -> Variant {
-        Variant::published(
+        Variant::with_current_fold(
             "R428Q",
             3.0,
             "Kim et al., Cell Rep 2014 (3-fold current, rat R409Q, oocytes); Barcia et al., Nat Genet 2012 (2-3-fold; Na+ dependence as wild type)",
@@ -177,7 +177,7 @@ impl Variant {
     /// Nat Genet 2012, 44:1255, measured for homomeric rat A913T in Xenopus oocytes), Na⁺ dependence
     /// "indistinguishable" from the wild type's (same paper, inside-out patches).
     pub fn a934t() -> Variant {
-        Variant::published(
+        Variant::with_current_fold(
             "A934T",
             2.5,
             "Barcia et al., Nat Genet 2012 (2-3-fold current, rat A913T, oocytes; Na+ dependence as wild type)",
@@ -190,13 +190,20 @@ impl Variant {
     /// Cell Rep 2014, rat channel in Xenopus oocytes). Its Na⁺ sensitivity may be lower (McTague
     /// et al. 2018, citing an unquantified measurement): no number, so the wild type's is kept.
     pub fn g288s() -> Variant {
-        Variant::published("G288S", 10.0, "Kim et al., Cell Rep 2014 (nearly 10-fold current, rat G269S, oocytes)")
+        Variant::with_current_fold("G288S", 10.0, "Kim et al., Cell Rep 2014 (nearly 10-fold current, rat G269S, oocytes)")
     }
 
-    /// The named variants known to [`Variant::parse`]: `wt`, `gof` and the published patient
-    /// variants with measured numbers ([`Variant::r428q`], [`Variant::a934t`], [`Variant::g288s`]).
+    /// The published patient variants with measured numbers: [`Variant::r428q`],
+    /// [`Variant::a934t`], [`Variant::g288s`].
+    pub fn published() -> Vec<Variant> {
+        vec![Variant::r428q(), Variant::a934t(), Variant::g288s()]
+    }
+
+    /// The named variants known to [`Variant::parse`]: `wt`, `gof` and [`Variant::published`].
     pub fn named() -> Vec<Variant> {
-        vec![Variant::wild_type(), Variant::gain_of_function(), Variant::r428q(), Variant::a934t(), Variant::g288s()]
+        let mut v = vec![Variant::wild_type(), Variant::gain_of_function()];
+        v.extend(Variant::published());
+        v
     }
 
     /// Parse a variant: `wt`, `gof`, a published variant (`R428Q`, `A934T`, `G288S`, any case),
@@ -431,7 +438,7 @@ mod tests {
         assert_eq!((r.name.as_str(), r.g_scale, r.na_half, r.open_fraction), ("R428Q", 3.0, NA_HALF_WT, 0.0));
         assert_eq!(Variant::parse("A934T").unwrap().g_scale, 2.5);
         assert_eq!(Variant::parse("g288s").unwrap().g_scale, 10.0);
-        for v in Variant::named().iter().skip(2) {
+        for v in &Variant::published() {
             v.validate().unwrap();
             assert!(v.source.contains("2012") || v.source.contains("2014"), "{}: {}", v.name, v.source);
             // The current at a resting [Na]i scales with the measured fold, nothing else changes.

@@ -83,7 +83,7 @@ pub fn sweep(levels: &[f64], blocks: &[f64], duration_s: f64, seeds: &[u64], par
 }
 
 /// Burden of each of `variants` (axis `variant`, value = its conductance scale) without drug,
-/// e.g. [`Variant::named`]: the published patient variants next to `wt` and `gof`.
+/// e.g. [`Variant::published`].
 pub fn variants(variants: &[Variant], duration_s: f64, seeds: &[u64], params: &NetworkParams) -> Result<Vec<BurdenRow>> {
     let points = variants.iter().map(|v| ("variant".to_string(), v.g_scale, v.clone(), Quinidine::none())).collect();
     run_points(points, duration_s, seeds, params)

@@ -26,17 +26,18 @@ fn gof_lowers_sst_firing_more_than_pyramidal() {
 fn published_patient_variants_lower_sst_firing_more_than_pyramidal() {
     // R428Q and A934T only scale the current (3- and 2.5-fold, Na⁺ dependence unchanged): the
     // SST-first effect must follow from that alone.
-    for v in [Variant::r428q(), Variant::a934t()] {
+    let gains = [Variant::r428q(), Variant::a934t()].map(|v| {
         let effects = population_effects(&v, Quinidine::none());
         let get = |c: CellType| effects.iter().find(|e| e.cell == c).unwrap().gain;
         let (pyr, sst, pv) = (get(CellType::Pyramidal), get(CellType::Sst), get(CellType::Pv));
         println!("{}: pyramidal {pyr:.3} sst {sst:.3} pv {pv:.3}", v.name);
         assert!(pyr < 1.0 && sst < pv && pv < 1.0, "{}: {pyr} {sst} {pv}", v.name);
         assert!(1.0 - sst > 1.4 * (1.0 - pyr), "{}: SST {sst} vs pyramidal {pyr}", v.name);
-    }
+        [pyr, sst, pv]
+    });
     // The larger current of R428Q lowers every population more than A934T's.
-    let sst = |v: &Variant| population_effects(v, Quinidine::none()).into_iter().find(|e| e.cell == CellType::Sst).unwrap().gain;
-    assert!(sst(&Variant::r428q()) < sst(&Variant::a934t()));
+    let [r428q, a934t] = gains;
+    assert!(r428q.iter().zip(&a934t).all(|(r, a)| r < a), "R428Q {r428q:?} vs A934T {a934t:?}");
 }
 
 #[test]

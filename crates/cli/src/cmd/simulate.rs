@@ -373,8 +373,8 @@ fn sweep(a: SweepArgs, ctx: &Ctx) -> anyhow::Result<()> {
     anyhow::ensure!(a.seeds >= 1 && a.seeds <= 100, "invalid parameter `seeds`: 1..=100");
     let seeds: Vec<u64> = (1..=a.seeds).collect();
     let (levels, blocks) = eimfs_sim::sweep::default_points();
-    // The published variants; `wt` and `gof` are the levels 0 and 1 of the first axis.
-    let published: Vec<_> = eimfs_sim::channel::Variant::named().into_iter().filter(|v| v.name != "wt" && v.name != "gof").collect();
+    // `wt` and `gof` are already the levels 0 and 1 of the first axis.
+    let published = eimfs_sim::channel::Variant::published();
     ctx.info(format!("{} simulations of {:.0} s in parallel …", (levels.len() + blocks.len() + published.len()) * seeds.len(), d));
     let params = eimfs_sim::dynamic::NetworkParams::default();
     let mut rows = eimfs_sim::sweep::sweep(&levels, &blocks, d, &seeds, &params)?;
