@@ -117,7 +117,7 @@ pub const BG_MIN_MINUTES: usize = 3;
 /// switched off): it gets no probability.
 pub const FLAT_RMS_UV: f32 = 0.1;
 /// `log10(2)`: a background-relative feature above this is "elevated" (doubled).
-pub const ELEVATED: f32 = 0.30103;
+pub const ELEVATED: f32 = std::f32::consts::LOG10_2;
 
 const EPS_POWER: f32 = 1e-3;
 

@@ -64,3 +64,28 @@ def dump(model, path):
     with open(path, "w") as f:
         json.dump(model, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
+
+
+def predict(classifier, X):
+    """Ictal probability of the rows of X under a `gbdt` classifier object (as the eimfs evaluator
+    computes it: left when the value is at most the threshold, missing values as `missing_left`)."""
+    if classifier["kind"] != "gbdt":
+        raise ValueError("gbdt classifiers only")
+    X = np.asarray(X, dtype=np.float64)
+    raw = np.full(len(X), classifier["baseline"])
+    rows = np.arange(len(X))
+    for t in classifier["trees"]:
+        feature, threshold = np.asarray(t["feature"]), np.asarray(t["threshold"])
+        left, right, value = np.asarray(t["left"]), np.asarray(t["right"]), np.asarray(t["value"])
+        missing_left = np.asarray(t["missing_left"])
+        node = np.zeros(len(X), dtype=int)
+        while True:
+            inner = feature[node] >= 0
+            if not inner.any():
+                break
+            r, n = rows[inner], node[inner]
+            v = X[r, feature[n]]
+            go_left = np.where(np.isnan(v), missing_left[n], v <= threshold[n])
+            node[inner] = np.where(go_left, left[n], right[n])
+        raw += value[node]
+    return 1.0 / (1.0 + np.exp(-raw))

@@ -19,7 +19,7 @@
 //! physiological differences:
 //!
 //! 1. **Subthreshold Na⁺ entry**: SST/non-fast-spiking interneurons have a prominent persistent
-//!    Na⁺ current, which keeps [Na]ᵢ — and therefore K_Na — raised below threshold (K_Na is activated
+//!    Na⁺ current, which keeps \[Na\]ᵢ — and therefore K_Na — raised below threshold (K_Na is activated
 //!    by the persistent Na⁺ current at rest: Budelli et al. 2009; Hage & Salkoff 2012).
 //! 2. **Input resistance**: SST/Martinotti cells have a high input resistance (a small leak
 //!    conductance), so the same extra K⁺ conductance at rest shifts their rheobase more.
@@ -124,7 +124,7 @@ pub struct CellParams {
 
 /// Na⁺ loading rate of a 20 µm soma in mM/ms per µA/cm² of inward Na⁺ current.
 ///
-/// Chosen so that sustained firing at 20 Hz raises [Na]ᵢ by several mM over seconds, the range of
+/// Chosen so that sustained firing at 20 Hz raises \[Na\]ᵢ by several mM over seconds, the range of
 /// somatic Na⁺ transients and of the K_Na-mediated slow adaptation in Compte et al. 2003 (whose
 /// α_Na·A_soma is 1.5·10⁻³ in these units for a larger soma); it scales as 1/diameter.
 pub const K_NA_20UM: f64 = 4.0e-4;
@@ -205,7 +205,7 @@ impl CellParams {
     }
 }
 
-/// State of a neuron: V (mV), gates h, n, M-gate p, [Na]ᵢ (mM).
+/// State of a neuron: V (mV), gates h, n, M-gate p, \[Na\]ᵢ (mM).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CellState {
     /// Membrane potential, mV.
@@ -239,7 +239,7 @@ fn vtrap(x: f64, y: f64) -> f64 {
     if (x / y).abs() < 1e-6 { y * (1.0 - x / y / 2.0) } else { x / libm::expm1(x / y) }
 }
 
-/// Na⁺ nanodomain gain: extra [Na]ᵢ seen by K_Na channels next to persistent Na⁺ channels, mM per
+/// Na⁺ nanodomain gain: extra \[Na\]ᵢ seen by K_Na channels next to persistent Na⁺ channels, mM per
 /// µA/cm² of inward I_NaP.
 pub const NANODOMAIN_MM: f64 = 3.0;
 
@@ -258,7 +258,7 @@ impl Neuron {
         Neuron { params, kna, pump: SodiumPump::default() }
     }
 
-    /// Resting initial state (gates at their steady state at E_L, [Na]ᵢ at the pump equilibrium).
+    /// Resting initial state (gates at their steady state at E_L, \[Na\]ᵢ at the pump equilibrium).
     pub fn initial_state(&self) -> CellState {
         let v = self.params.e_l;
         let (m, h, n) = self.gate_inf(v);
@@ -297,7 +297,7 @@ impl Neuron {
     }
 
     /// Advance `s` by `dt` ms with injected current `i_app` (µA/cm²): exponential (Rush–Larsen)
-    /// steps for the gates, forward Euler for V and [Na]ᵢ. Returns the inward Na⁺ current.
+    /// steps for the gates, forward Euler for V and \[Na\]ᵢ. Returns the inward Na⁺ current.
     pub fn step(&self, s: &mut CellState, i_app: f64, dt: f64) -> f64 {
         let p = &self.params;
         let v = s.v;
@@ -342,7 +342,7 @@ impl Neuron {
 
     /// Run the f–I protocol at current `i_app`: `rest_ms` at zero current from the resting state
     /// (subthreshold Na⁺ entry and any open K_Na settle), then a step of `step_ms`. Returns the
-    /// number of spikes during the step and the final [Na]ᵢ.
+    /// number of spikes during the step and the final \[Na\]ᵢ.
     pub fn step_response(&self, i_app: f64, rest_ms: f64, step_ms: f64) -> (usize, f64) {
         let dt = CELL_DT_MS;
         let mut s = self.initial_state();
@@ -369,7 +369,7 @@ impl Neuron {
         self.step_response(i_app, F_I_REST_MS, F_I_STEP_MS).0 as f64 * 1000.0 / F_I_STEP_MS
     }
 
-    /// Resting [Na]ᵢ and membrane potential after 2 s without input.
+    /// Resting \[Na\]ᵢ and membrane potential after 2 s without input.
     pub fn resting(&self) -> (f64, f64) {
         let dt = CELL_DT_MS;
         let mut s = self.initial_state();
@@ -443,7 +443,7 @@ pub struct FiCurve {
     pub rate: Vec<f64>,
     /// Rheobase, µA/cm².
     pub rheobase: f64,
-    /// Resting [Na]ᵢ, mM.
+    /// Resting \[Na\]ᵢ, mM.
     pub resting_na: f64,
     /// Resting potential, mV.
     pub resting_v: f64,

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! with ḡ_KNa = 1.33 mS/cm², w_max = 0.37, K_half = 38.7 mM, h = 3.5, E_K = −100 mV (Compte 2003),
-//! R_pump = 0.018 mM/ms, [Na]_eq = 9.5 mM, K_p = 15 mM. `k_Na` (mM/ms per µA/cm² of inward
+//! R_pump = 0.018 mM/ms, \[Na\]_eq = 9.5 mM, K_p = 15 mM. `k_Na` (mM/ms per µA/cm² of inward
 //! Na⁺ current) is a property of the cell (its surface-to-volume ratio) and lives in
 //! [`crate::cells`].
 //!
@@ -64,7 +64,7 @@ pub const QUINIDINE_IC50_UM: f64 = 100.0;
 pub struct SodiumPump {
     /// Maximal pump rate R_pump, mM/ms.
     pub r_pump: f64,
-    /// Equilibrium (resting) [Na]ᵢ, mM.
+    /// Equilibrium (resting) \[Na\]ᵢ, mM.
     pub na_eq: f64,
     /// Pump half-saturation K_p, mM.
     pub k_pump: f64,

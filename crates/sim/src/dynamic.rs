@@ -90,7 +90,7 @@ pub struct RegionTraces {
     pub lfp: Vec<Vec<f32>>,
     /// Per region at [`SLOW_FS`]: smoothed pyramidal rate (s⁻¹).
     pub rate: Vec<Vec<f32>>,
-    /// Per region at [`SLOW_FS`]: population [Na] (mM).
+    /// Per region at [`SLOW_FS`]: population \[Na\] (mM).
     pub na: Vec<Vec<f32>>,
     /// Per region at [`SLOW_FS`]: fast Cl⁻ load.
     pub cl: Vec<Vec<f32>>,

@@ -403,7 +403,8 @@ mod tests {
         let focal = |skull: f64| {
             let h = SphereHead::new(vec![57.5, 59.5, 61.0, 64.0], vec![0.33, 1.79, skull, 0.43]).unwrap();
             let above = h.potential_at([0.0, 0.0, 50.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]);
-            let away = h.potential_at([0.0, 0.0, 50.0], [0.0, 0.0, 1.0], [0.7071, 0.0, 0.7071]);
+            let d = std::f64::consts::FRAC_1_SQRT_2;
+            let away = h.potential_at([0.0, 0.0, 50.0], [0.0, 0.0, 1.0], [d, 0.0, d]);
             away / above
         };
         let (infant, adult) = (focal(0.1), focal(0.01));

@@ -256,7 +256,7 @@ fn sigmoid(v: f64, two_e0: f64, v0: f64, r: f64) -> f64 {
 
 /// Step of the adaptation table, mM.
 const U_TABLE_STEP: f64 = 0.005;
-/// Largest [Na] of the adaptation table, mM (above it the last value holds).
+/// Largest \[Na\] of the adaptation table, mM (above it the last value holds).
 const U_TABLE_MAX: f64 = 150.0;
 
 impl RegionModel {
@@ -288,7 +288,7 @@ impl RegionModel {
         m
     }
 
-    /// K_Na adaptation u (mV) at population [Na] `na`, computed exactly.
+    /// K_Na adaptation u (mV) at population \[Na\] `na`, computed exactly.
     pub fn adaptation_exact(&self, na: f64) -> f64 {
         self.params.kna_mv * (self.kna.conductance(na.max(1e-6)) - self.g_kna_eq)
     }
@@ -303,7 +303,7 @@ impl RegionModel {
         self.nodes.is_empty()
     }
 
-    /// A resting initial state (background activity, [Na] at equilibrium, no Cl⁻ load).
+    /// A resting initial state (background activity, \[Na\] at equilibrium, no Cl⁻ load).
     pub fn resting_state(&self) -> [f64; NVAR] {
         let mut x = [0.0; NVAR];
         x[IX_NA] = self.pump.na_eq;
@@ -311,7 +311,7 @@ impl RegionModel {
         x
     }
 
-    /// K_Na adaptation u (mV) at population [Na] `na` (tabulated, linear interpolation at
+    /// K_Na adaptation u (mV) at population \[Na\] `na` (tabulated, linear interpolation at
     /// 0.005 mM; the table is built with [`RegionModel::adaptation_exact`]).
     #[inline]
     pub fn adaptation_mv(&self, na: f64) -> f64 {
@@ -465,5 +465,5 @@ impl crate::network::NodeModel for RegionModel {
 
 /// Number of observables recorded per region.
 pub const N_OBS: usize = 5;
-/// Observables: LFP proxy (mV), smoothed pyramidal rate (s⁻¹), [Na] (mM), fast and slow Cl⁻ load.
+/// Observables: LFP proxy (mV), smoothed pyramidal rate (s⁻¹), \[Na\] (mM), fast and slow Cl⁻ load.
 pub const OBS_NAMES: [&str; N_OBS] = ["lfp", "rate", "na", "cl", "cs"];

@@ -227,7 +227,7 @@ pub struct RegionSummary {
     pub ictal_fraction: f64,
     /// Number of seizures that started in this region.
     pub onsets: usize,
-    /// Peak population [Na], mM.
+    /// Peak population \[Na\], mM.
     pub max_na: f64,
     /// Mean smoothed pyramidal rate, s⁻¹.
     pub mean_rate: f64,

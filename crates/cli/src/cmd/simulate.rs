@@ -56,7 +56,7 @@ pub struct RunArgs {
     /// Output directory.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub out: PathBuf,
-    /// Base name of the output files (default: sim_<variant>_seed<seed>).
+    /// Base name of the output files (default: `sim_<variant>_seed<seed>`).
     #[arg(long)]
     pub name: Option<String>,
     /// Scenario mode: place seizures as a TOML file says (see docs/simulator.md).

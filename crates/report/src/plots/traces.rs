@@ -52,7 +52,8 @@ pub fn decimate(x: &[f32], columns: usize) -> Vec<(usize, f32)> {
 
 /// The µV value of one channel spacing: six times the background's standard deviation (the
 /// median over channels of the SD before the onset, or of the whole page when the onset is
-/// less than 3 s in), rounded up to a value of [`SCALES`]. Background then fills about a third
+/// less than 3 s in), rounded up to the next of the usual
+/// display scales (5, 10, 20, 25, 50, 75, 100, … 2000 µV). Background then fills about a third
 /// of its row and ictal discharges, typically 3–10 times larger, stand out and may reach into
 /// the neighbouring rows, as on a clinical page.
 pub fn scale(ex: &ExampleSeizure) -> f64 {
