@@ -9,6 +9,10 @@ scripted seizures). Manifests are JSON files in the repository:
 * bench/accuracy_manifest.json             seeds 9000-9999 (evaluation only; never trained on)
 
 `python3 crates/detect/train/corpus.py --write` regenerates the three manifests (deterministic).
+`python3 crates/detect/train/corpus.py --write-slow PATH` writes an experimental training manifest:
+the training corpus plus six recordings whose synaptic kinetics are fixed at 0.1-0.22 (ictal
+rhythms of ~1-1.5 Hz; the default per-recording draw, 0.25-1, gives ~1.8-7 Hz), for
+`train.py --manifest PATH` (docs/detector.md: tried on 2026-11-22, not kept).
 The simulated files themselves are not committed; `ensure(entry, dir, sim_bin)` makes them.
 
 Scenario recordings are either *single-focus* (every seizure starts in the same network region;
@@ -89,23 +93,28 @@ def _scenario(rng, duration, style):
 
 def make_manifest(split):
     """The recordings of a split: `train`, `val` or `eval`."""
-    base = {"train": 1000, "val": 2000, "eval": 9000}[split]
+    base = {"train": 1000, "train_slow": 1000, "val": 2000, "eval": 9000}[split]
     rng = np.random.default_rng(base)
     plan = {
         # (mode/style, count, duration s)
         "train": [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600)],
+        # The training plan plus slow-kinetics recordings, appended (the others stay the same).
+        "train_slow": [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600), ("slow_dynamic", 3, 3600), ("slow_migrating", 3, 3600)],
         "val": [("dynamic", 3, 3600), ("single", 2, 3600), ("migrating", 2, 3600)],
         "eval": [("dynamic", 8, 7200), ("single", 6, 7200), ("migrating", 6, 7200)],
     }[split]
     out = []
     k = 0
+    prefix = "train" if split == "train_slow" else split
     for kind, count, duration in plan:
+        slow = kind.startswith("slow_")
+        kind = kind.removeprefix("slow_")
         for _ in range(count):
             seed = base + k
             k += 1
             fs = float(rng.choice([256.0] * 6 + [200.0, 500.0, 512.0]))
             entry = {
-                "name": f"{split}_{kind}_{seed}",
+                "name": f"{prefix}_{'slow_' if slow else ''}{kind}_{seed}",
                 "seed": seed,
                 "duration_s": duration,
                 "fs": fs,
@@ -116,6 +125,8 @@ def make_manifest(split):
                 "design": {"dynamic": "dynamic", "wt": "no_seizures", "single": "single_focus", "migrating": "migrating"}[kind],
                 "scenario": _scenario(rng, duration, kind) if kind in ("single", "migrating") else None,
             }
+            if slow:
+                entry["kinetics"] = round(float(rng.uniform(0.1, 0.22)), 3)
             out.append(entry)
     return out
 
@@ -142,6 +153,8 @@ def ensure(entry, directory, sim_bin):
         return edf, truth, events
     cmd = [sim_bin, "simulate", "--quiet", "--duration", str(entry["duration_s"]), "--seed", str(entry["seed"]), "--variant", entry["variant"],
            "--fs", f"{entry['fs']:g}", "--mains", str(entry["mains"]), "--artefact-rate", str(entry["artefact_rate"]), "--out", str(d), "--name", name]
+    if entry.get("kinetics") is not None:
+        cmd += ["--kinetics", f"{entry['kinetics']:g}"]
     if entry["scenario"] is not None:
         toml = d / f"{name}_scenario.toml"
         toml.write_text(scenario_toml(entry))
@@ -176,5 +189,11 @@ def load_manifest(path):
 if __name__ == "__main__":
     if "--write" in sys.argv:
         write_manifests()
+    elif "--write-slow" in sys.argv and sys.argv.index("--write-slow") + 1 < len(sys.argv):
+        out = Path(sys.argv[sys.argv.index("--write-slow") + 1])
+        m = make_manifest("train_slow")
+        doc = {"split": "train_slow", "generator": "crates/detect/train/corpus.py --write-slow", "recordings": len(m), "hours": sum(e["duration_s"] for e in m) / 3600, "entries": m}
+        out.write_text(json.dumps(doc, indent=1) + "\n")
+        print(f"{out}: {len(m)} recordings, seeds {m[0]['seed']}-{m[-1]['seed']}")
     else:
         print(__doc__)

@@ -321,6 +321,7 @@ def main():
     ap.add_argument("--name", default=None, help="model name (default: eimfs-detect-DATE)")
     ap.add_argument("--loo", action="store_true", help="also write leave-one-clip-out Helsinki models")
     ap.add_argument("--loo-only", action="store_true", help="only the leave-one-clip-out models (uses the tuned post-processing of --out)")
+    ap.add_argument("--manifest", default=str(HERE / "manifest_train.json"), help="training manifest (default: manifest_train.json)")
     ap.add_argument("--existing-only", action="store_true", help="development: use only the recordings already simulated in --workdir")
     args = ap.parse_args()
     import sklearn
@@ -329,7 +330,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     binary = corpus.eimfs_binary(args.bin)
     sim_bin = args.sim_bin or binary
-    train = corpus.load_manifest(HERE / "manifest_train.json")
+    train = corpus.load_manifest(args.manifest)
     val = corpus.load_manifest(HERE / "manifest_val.json")
     simdir = work / "sim"
     featdir = work / "features"
@@ -350,13 +351,13 @@ def main():
     names = json.loads((featdir / f"{train[0]['name']}.json").read_text())["features"]
     print(f"simulated rows: {len(ys)} ({ys.sum()} ictal)", flush=True)
 
-    manifest_hash = hashlib.sha256((HERE / "manifest_train.json").read_bytes() + (HERE / "manifest_val.json").read_bytes()).hexdigest()[:16]
+    manifest_hash = hashlib.sha256(Path(args.manifest).read_bytes() + (HERE / "manifest_val.json").read_bytes()).hexdigest()[:16]
     provenance = {
         "command": "python3 crates/detect/train/train.py",
         "date": datetime.date.today().isoformat(),
         "sklearn": sklearn.__version__,
         "hgb_params": HGB_PARAMS,
-        "train_manifest": "crates/detect/train/manifest_train.json",
+        "train_manifest": os.path.relpath(Path(args.manifest).resolve(), ROOT),
         "val_manifest": "crates/detect/train/manifest_val.json",
         "manifests_sha256_16": manifest_hash,
         "train_seeds": [e["seed"] for e in train],
