@@ -11,7 +11,8 @@ scripted seizures). Manifests are JSON files in the repository:
 `python3 crates/detect/train/corpus.py --write` regenerates the three manifests (deterministic).
 `python3 crates/detect/train/corpus.py --write-slow PATH` writes an experimental training manifest:
 the training corpus plus six recordings whose synaptic kinetics are fixed at 0.1-0.22 (ictal
-rhythms of ~1-1.5 Hz; the default per-recording draw, 0.25-1, gives ~1.8-7 Hz), for
+rhythms near 1-2 Hz, 1.1 Hz measured at 0.123; the default per-recording draw, 0.25-1, gives
+~1.8-7 Hz), for
 `train.py --manifest PATH` (docs/detector.md: tried on 2026-11-22, not kept).
 The simulated files themselves are not committed; `ensure(entry, dir, sim_bin)` makes them.
 
@@ -91,17 +92,21 @@ def _scenario(rng, duration, style):
     return seizures
 
 
+# (mode/style, count, duration s) of the training corpus.
+TRAIN_PLAN = [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600)]
+
+
 def make_manifest(split):
-    """The recordings of a split: `train`, `val` or `eval`."""
+    """The recordings of a split: `train`, `val`, `eval`, or the experimental `train_slow`."""
     base = {"train": 1000, "train_slow": 1000, "val": 2000, "eval": 9000}[split]
     rng = np.random.default_rng(base)
     plan = {
         # (mode/style, count, duration s)
-        "train": [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600)],
-        # The training plan plus slow-kinetics recordings, appended (the others stay the same).
-        "train_slow": [("dynamic", 14, 3600), ("wt", 2, 3600), ("single", 7, 3600), ("migrating", 7, 3600), ("slow_dynamic", 3, 3600), ("slow_migrating", 3, 3600)],
+        "train": TRAIN_PLAN,
         "val": [("dynamic", 3, 3600), ("single", 2, 3600), ("migrating", 2, 3600)],
         "eval": [("dynamic", 8, 7200), ("single", 6, 7200), ("migrating", 6, 7200)],
+        # The training plan plus slow-kinetics recordings, appended (the others stay the same).
+        "train_slow": TRAIN_PLAN + [("slow_dynamic", 3, 3600), ("slow_migrating", 3, 3600)],
     }[split]
     out = []
     k = 0
