@@ -84,6 +84,19 @@ def kappa(a, b):
     return (po - pe) / (1 - pe) if pe < 1 else float("nan")
 
 
+def detect_held_out(binary, loo_dir, clip, out, montage=None):
+    """Run `eimfs detect` on a Helsinki clip with the model trained without it (and `montage`):
+    its probability table rows (strings, `second` first) and its seizure spans (s)."""
+    model = loo_dir / f"{clip}.json"
+    if not model.exists():
+        raise SystemExit(f"missing leave-one-out model {model}: run python3 crates/detect/train/train.py --loo-only --workdir {loo_dir.parent}")
+    cmd = [binary, "detect", str(HELSINKI / f"{clip}.edf"), "--out", str(out), "--model", str(model), "--quiet"]
+    run(cmd + (["--montage", montage] if montage else []))
+    p = [l.split("\t") for l in (out / f"{clip}_probability.tsv").read_text().splitlines()[1:]]
+    ev = [l.split("\t") for l in (out / f"{clip}_events.tsv").read_text().splitlines()[1:]]
+    return p, [(float(e[0]), float(e[0]) + float(e[1])) for e in ev if e[2].startswith("sz")]
+
+
 def helsinki(binary, loo_dir, work):
     rows = [l.split("\t") for l in (HELSINKI / "labels.tsv").read_text().splitlines()[1:] if l.strip()]
     lab = {}
@@ -93,13 +106,7 @@ def helsinki(binary, loo_dir, work):
     per_clip = []
     out = work / "helsinki"
     for clip in sorted(lab):
-        model = loo_dir / f"{clip}.json"
-        if not model.exists():
-            raise SystemExit(f"missing leave-one-out model {model}: run python3 crates/detect/train/train.py --loo-only --workdir {loo_dir.parent}")
-        run([binary, "detect", str(HELSINKI / f"{clip}.edf"), "--out", str(out), "--model", str(model), "--quiet"])
-        p = [l.split("\t") for l in (out / f"{clip}_probability.tsv").read_text().splitlines()[1:]]
-        ev = [l.split("\t") for l in (out / f"{clip}_events.tsv").read_text().splitlines()[1:]]
-        spans = [(float(e[0]), float(e[0]) + float(e[1])) for e in ev if e[2].startswith("sz")]
+        p, spans = detect_held_out(binary, loo_dir, clip, out)
         labs = sorted(lab[clip])
         for (sec, a, b, c, m) in labs:
             pr = float(p[sec][1]) if p[sec][1] != "n/a" else 0.0

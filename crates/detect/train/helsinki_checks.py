@@ -21,7 +21,6 @@ peak-to-peak amplitude. Needs pyedflib (as in ci/requirements.txt).
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,7 @@ sys.path.insert(0, str(HERE.parents[2] / "bench"))
 
 import corpus  # noqa: E402
 import train  # noqa: E402
-from accuracy import auc  # noqa: E402
+from accuracy import auc, detect_held_out  # noqa: E402
 
 MONTAGES = ["average", "double-banana", "neonatal"]
 # (clip, derivation, seizure span in s) read in docs/detector.md.
@@ -75,9 +74,8 @@ def probabilities(binary, loo, montage, out):
     """Per clip: the probability table (seconds × [overall, regions...]) of its held-out model."""
     tables = {}
     for clip in sorted(train.helsinki_labels()):
-        subprocess.run([binary, "-q", "detect", str(train.HELSINKI / f"{clip}.edf"), "--out", str(out), "--model", str(loo / f"{clip}.json"), "--montage", montage], check=True)
-        rows = [l.split("\t")[1:] for l in (out / f"{clip}_probability.tsv").read_text().splitlines()[1:]]
-        tables[clip] = np.array([[0.0 if v == "n/a" else float(v) for v in r] for r in rows])
+        rows, _ = detect_held_out(binary, loo, clip, out, montage)
+        tables[clip] = np.array([[0.0 if v == "n/a" else float(v) for v in r[1:]] for r in rows])
     return tables
 
 

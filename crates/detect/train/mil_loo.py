@@ -40,18 +40,6 @@ import eimfs_model  # noqa: E402
 import train  # noqa: E402
 
 
-def helsinki_rows(binary, featdir):
-    """Per clip: (features of the used derivations (seconds, derivations, features), majority)."""
-    lab = train.helsinki_labels()
-    clips = {}
-    for clip in sorted(lab):
-        F, meta = train.features(binary, train.HELSINKI / f"{clip}.edf", featdir)
-        used = np.array([d["used"] for d in meta["derivations"]])
-        maj = np.array([lab[clip][s][3] for s in range(F.shape[0])])
-        clips[clip] = (F[:, used, :], maj)
-    return clips
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", required=True, help="train.py work directory (cached sim/ and features/)")
@@ -75,7 +63,8 @@ def main():
     Xs, ys = train.collect(binary, entries, work / "sim", work / "features", np.random.default_rng(0))
     names = json.loads((work / "features" / f"{entries[0]['name']}.json").read_text())["features"]
     pp = json.loads((HERE.parent / "models" / "default.json").read_text())["postprocess"]
-    clips = helsinki_rows(binary, work / "features")
+    lab = train.helsinki_labels()
+    clips = {c: train.helsinki_clip(binary, work / "features", c, lab)[:2] for c in sorted(lab)}
 
     for held in sorted(clips):
         # 1. base model: simulated rows and the other clips' seizure-free seconds.
@@ -84,8 +73,7 @@ def main():
         X0 = np.concatenate([Xs, Xn])
         y0 = np.concatenate([ys, np.zeros(len(Xn), int)])
         r0 = np.concatenate([np.zeros(len(ys), bool), np.ones(len(Xn), bool)])
-        train.HELSINKI_POSITIVE_SHARE = 0.0
-        base = train.fit(X0, y0, np.ones(len(y0)), r0, names)
+        base = train.fit(X0, y0, np.ones(len(y0)), r0, names, positive_share=0.0)
         # 2. pseudo-labels: the base model's most ictal derivations of each seizure second.
         Xp = []
         for c, (F, maj) in clips.items():
@@ -103,8 +91,7 @@ def main():
         X = np.concatenate([X0, Xp])
         y = np.concatenate([y0, np.ones(len(Xp), int)])
         real = np.concatenate([r0, np.ones(len(Xp), bool)])
-        train.HELSINKI_POSITIVE_SHARE = args.positive_share
-        clf = train.fit(X, y, np.ones(len(y)), real, names)
+        clf = train.fit(X, y, np.ones(len(y)), real, names, positive_share=args.positive_share)
         prov = {"command": "python3 crates/detect/train/mil_loo.py", "top": args.top, "positive_share": args.positive_share, "helsinki_excluded": held}
         eimfs_model.dump(eimfs_model.model_json(f"mil-loo-{held}", names, clf, pp, prov), loo / f"{held}.json")
 

@@ -212,43 +212,52 @@ def collect(binary, train_entries, simdir, featdir, rng):
     return X, y
 
 
+def helsinki_clip(binary, featdir, clip, lab=None):
+    """Features of a Helsinki clip's used derivations (seconds, derivations, features), the
+    experts' majority per second, and the feature names."""
+    lab = lab or helsinki_labels()
+    F, meta = features(binary, HELSINKI / f"{clip}.edf", featdir)
+    used = np.array([d["used"] for d in meta["derivations"]])
+    maj = np.array([lab[clip][s][3] for s in range(F.shape[0])])
+    return F[:, used, :], maj, meta["features"]
+
+
 def collect_helsinki(binary, featdir, exclude=None):
     lab = helsinki_labels()
     Xs, ys, ws = [], [], []
     for clip in sorted(lab):
         if clip == exclude:
             continue
-        F, meta = features(binary, HELSINKI / f"{clip}.edf", featdir)
-        used = np.array([d["used"] for d in meta["derivations"]])
-        maj = np.array([lab[clip][s][3] for s in range(F.shape[0])])
-        Fu = F[:, used, :]
+        Fu, maj, names = helsinki_clip(binary, featdir, clip, lab)
         X = Fu.reshape(-1, Fu.shape[-1])
         y = np.repeat(maj, Fu.shape[1])
         w = np.full(len(y), HELSINKI_WEIGHT)
-        ok = finite_rows(X, meta["features"])
+        ok = finite_rows(X, names)
         X = X[ok]
         Xs.append(X), ys.append(y[ok]), ws.append(w[ok])
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws)
 
 
-def fit(X, y, w, real, names):
+def fit(X, y, w, real, names, positive_share=None):
     """Gradient-boosted trees on rows X with labels y, raw weights w; `real` marks Helsinki rows.
 
     Weights are normalised per group and class (see HELSINKI_SHARE): the simulated rows' two
     classes get equal total weight (negatives were subsampled); the Helsinki rows get
-    HELSINKI_SHARE of the total, of which HELSINKI_POSITIVE_SHARE goes to their seizure rows.
+    HELSINKI_SHARE of the total, of which `positive_share` (default HELSINKI_POSITIVE_SHARE) goes
+    to their seizure rows.
     Balancing all rows together instead (as before 2026-11-21.3) multiplied every positive row by
     the inverse of the positives' overall share (~10 %), so a Helsinki seizure row, labelled
     ictal on every channel, outweighed a Helsinki background row about 4 to 1 and the model
     learned that real EEG as such is ictal."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
+    ps = HELSINKI_POSITIVE_SHARE if positive_share is None else positive_share
     pos = y == 1
     wb = np.zeros(len(y))
     parts = [(~real & pos, 0.5), (~real & ~pos, 0.5)]
     if real.any():
         parts = [(m, share * (1.0 - HELSINKI_SHARE)) for m, share in parts]
-        parts += [(real & pos, HELSINKI_SHARE * HELSINKI_POSITIVE_SHARE), (real & ~pos, HELSINKI_SHARE * (1.0 - HELSINKI_POSITIVE_SHARE))]
+        parts += [(real & pos, HELSINKI_SHARE * ps), (real & ~pos, HELSINKI_SHARE * (1.0 - ps))]
     for m, share in parts:
         if m.any():
             wb[m] = w[m] * share / w[m].sum()
