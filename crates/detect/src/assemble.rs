@@ -101,8 +101,8 @@ pub fn smooth(x: &[f32], w: usize) -> Vec<f32> {
             }
         }
     };
-    for j in 0..h.min(n) {
-        add(x[j], &mut sum, &mut cnt, 1);
+    for &v in &x[..h.min(n)] {
+        add(v, &mut sum, &mut cnt, 1);
     }
     for i in 0..n {
         if i + h < n {
@@ -322,10 +322,13 @@ fn best_seizure(seizures: &[Building], active: &[usize], st: &Stretch) -> Option
         let s = &seizures[i];
         for &k in &s.live {
             let x = &s.stretches[k];
-            if x.scalp != st.scalp && adjacent(x.region, st.region) && (x.start as f64) <= a && a <= x.end as f64 + JOIN_TOLERANCE {
-                if best.is_none_or(|(_, l)| x.start > l) {
-                    best = Some((i, x.start));
-                }
+            if x.scalp != st.scalp
+                && adjacent(x.region, st.region)
+                && (x.start as f64) <= a
+                && a <= x.end as f64 + JOIN_TOLERANCE
+                && best.is_none_or(|(_, l)| x.start > l)
+            {
+                best = Some((i, x.start));
             }
         }
     }
@@ -693,7 +696,10 @@ mod tests {
         );
     }
 
-    fn probabilities(n: usize, electrodes: &[(Electrode, Vec<(usize, usize, f32)>)]) -> Probabilities {
+    /// Spans `(start, end, probability)` of one electrode.
+    type Spans = Vec<(usize, usize, f32)>;
+
+    fn probabilities(n: usize, electrodes: &[(Electrode, Spans)]) -> Probabilities {
         let mut electrode: Vec<Option<Vec<f32>>> = vec![Some(vec![0.02; n]); 19];
         let mut onset: Vec<Option<Vec<f32>>> = vec![Some(vec![0.0; n]); 19];
         for (e, spans) in electrodes {
@@ -829,8 +835,7 @@ mod tests {
     #[test]
     fn generalisation_needs_both_hemispheres() {
         use Electrode::*;
-        let all: Vec<(Electrode, Vec<(usize, usize, f32)>)> =
-            Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
+        let all: Vec<(Electrode, Spans)> = Electrode::ALL.iter().map(|&e| (e, vec![(if e == T4 { 50 } else { 60 }, 120, 0.9)])).collect();
         let p = probabilities(200, &all);
         let maps = seizures(&p, &PostProcess::default(), 0.0);
         assert_eq!(maps.len(), 1);

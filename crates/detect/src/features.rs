@@ -618,8 +618,8 @@ fn window_features_impl(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32
     // Spectral edge 90 %.
     let mut cum = 0.0f32;
     let mut sef = hi as f32 * DF;
-    for k in lo..=hi {
-        cum += psd[k] * DF;
+    for (k, &v) in psd.iter().enumerate().take(hi + 1).skip(lo) {
+        cum += v * DF;
         if cum >= 0.9 * total {
             sef = k as f32 * DF;
             break;
@@ -741,7 +741,7 @@ pub fn fast_ln(x: f32) -> f32 {
     let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
     let t = m - 1.0;
     // ln(1 + t) on [0, 1): t times a least-squares degree-5 polynomial (max error 1.3e-5).
-    let p = t * (0.999_981_85 + t * (-0.499_187_48 + t * (0.324_409_64 + t * (-0.208_664_41 + t * (0.100_281_59 + t * -0.023_687_06)))));
+    let p = t * (0.999_981_8 + t * (-0.499_187_48 + t * (0.324_409_64 + t * (-0.208_664_41 + t * (0.100_281_59 + t * -0.023_687_06)))));
     p + e as f32 * std::f32::consts::LN_2
 }
 

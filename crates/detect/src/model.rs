@@ -320,7 +320,8 @@ impl CompleteTrees {
                     continue; // pass-through node: always left
                 }
                 if nr[k] {
-                    // Right when above the threshold or missing.
+                    // Right when above the threshold or missing (NaN: hence not `v > th`).
+                    #[allow(clippy::neg_cmp_op_on_partial_ord)]
                     for (b, &v) in bits.iter_mut().zip(col) {
                         *b |= ((!(v <= th)) as u32) << k;
                     }
@@ -472,7 +473,7 @@ impl Model {
                 p.threshold_off, p.threshold_on
             )));
         }
-        if p.smooth_seconds == 0 || p.smooth_seconds % 2 == 0 {
+        if p.smooth_seconds == 0 || p.smooth_seconds.is_multiple_of(2) {
             return Err(err(format!("postprocess smooth_seconds must be odd, found {}", p.smooth_seconds)));
         }
         if let Classifier::Gbdt { trees, .. } = &m.classifier {

@@ -489,6 +489,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish_run(
     mut st: Vec<InputState>,
     derivs: &mut [DerivState],
@@ -530,7 +531,7 @@ fn process_blocks(
         if st.iter().any(|s| s.measures.len() < k) {
             st.par_iter_mut().for_each(|s| s.block_measures());
         }
-        let per_input: Vec<(Vec<bool>, Vec<(f32, f32)>)> = st.iter().map(|s| s.measures[..k].iter().copied().unzip()).collect();
+        let per_input: Vec<InputMeasures> = st.iter().map(|s| s.measures[..k].iter().copied().unzip()).collect();
         let in_flat: Vec<&[bool]> = per_input.iter().map(|(f, _)| f.as_slice()).collect();
         let hfpop: Vec<&[(f32, f32)]> = per_input.iter().map(|(_, h)| h.as_slice()).collect();
         // Montage over k seconds at 64 Hz, leaving flat inputs out of the common average second
@@ -671,6 +672,13 @@ fn derive(
 
 /// Finalise the seconds whose background is known (all, at the end): background-relative and
 /// context features, classification.
+/// Per input, per second: flat or not, and (high-frequency excess, pop measure).
+type InputMeasures = (Vec<bool>, Vec<(f32, f32)>);
+/// A second's row of one derivation: (second, features, valid, onset activity).
+type Row = (usize, [f32; NF], bool, f32);
+/// A classification task's result: (first row index, probabilities, the feature rows if kept).
+type TaskResult = (usize, Vec<f32>, Vec<[f32; NF]>);
+
 fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, model: &Model, used: &[bool], end: bool) {
     let n_deriv = derivs.len();
     // Seconds ready: the same for all derivations (they advance together).
@@ -686,7 +694,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
         return;
     }
     // Rows per derivation with background features.
-    let rows: Vec<Vec<(usize, [f32; NF], bool, f32)>> = derivs
+    let rows: Vec<Vec<Row>> = derivs
         .par_iter_mut()
         .enumerate()
         .map(|(d, ds)| {
@@ -712,7 +720,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
     // classified together (each tree walked for all of them).
     const SECONDS_PER_TASK: usize = 16;
     let keep_rows = out.features.is_some();
-    let results: Vec<(usize, Vec<f32>, Vec<[f32; NF]>)> = (0..ready)
+    let results: Vec<TaskResult> = (0..ready)
         .into_par_iter()
         .step_by(SECONDS_PER_TASK)
         .map(|i0| {

@@ -422,7 +422,7 @@ mod tests {
         for (a, b) in back.gain.iter().zip(&lf.gain) {
             assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
         }
-        let bad = text.replace("\tb\n", "\tb\n").replacen("Fp2\t", "Fp2\tabc\t", 1);
+        let bad = text.replacen("Fp2\t", "Fp2\tabc\t", 1);
         let e = LeadField::parse(&bad, Path::new("x.tsv")).unwrap_err().to_string();
         assert!(e.starts_with("x.tsv:"), "{e}");
         let no_o2: String = text.lines().filter(|l| !l.starts_with("O2")).map(|l| format!("{l}\n")).collect();

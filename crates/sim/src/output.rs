@@ -189,10 +189,10 @@ fn validate(cfg: &Config) -> Result<()> {
     if !(cfg.quinidine_um.is_finite() && cfg.quinidine_um >= 0.0) {
         return bad("quinidine", format!("must be a concentration >= 0 µM, got {}", cfg.quinidine_um));
     }
-    if let Some(k) = cfg.kinetics {
-        if !(k.is_finite() && (0.1..=2.0).contains(&k)) {
-            return bad("kinetics", format!("must be between 0.1 and 2, got {k}"));
-        }
+    if let Some(k) = cfg.kinetics
+        && !(k.is_finite() && (0.1..=2.0).contains(&k))
+    {
+        return bad("kinetics", format!("must be between 0.1 and 2, got {k}"));
     }
     if let Some(t) = cfg.background_texture {
         let d = t.discontinuity;
@@ -205,15 +205,15 @@ fn validate(cfg: &Config) -> Result<()> {
             }
         }
     }
-    if let Some(s) = cfg.background_slow_dominance {
-        if !(s.is_finite() && (0.0..=5.0).contains(&s)) {
-            return bad("slow dominance", format!("must be between 0 and 5, got {s}"));
-        }
+    if let Some(s) = cfg.background_slow_dominance
+        && !(s.is_finite() && (0.0..=5.0).contains(&s))
+    {
+        return bad("slow dominance", format!("must be between 0 and 5, got {s}"));
     }
-    if let Some(m) = cfg.background_maturity {
-        if !(m.is_finite() && (0.0..=1.0).contains(&m)) {
-            return bad("maturity", format!("must be between 0 and 1, got {m}"));
-        }
+    if let Some(m) = cfg.background_maturity
+        && !(m.is_finite() && (0.0..=1.0).contains(&m))
+    {
+        return bad("maturity", format!("must be between 0 and 1, got {m}"));
     }
     if cfg.artefacts.mains_hz != 50.0 && cfg.artefacts.mains_hz != 60.0 {
         return bad("mains", format!("must be 50 or 60 Hz, got {}", cfg.artefacts.mains_hz));

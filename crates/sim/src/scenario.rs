@@ -169,6 +169,7 @@ impl Scenario {
                 ));
             }
         };
+        #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN is rejected too
         if let Some(d) = duration
             && !(d > 0.0)
         {

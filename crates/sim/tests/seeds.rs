@@ -164,7 +164,6 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
         if s.onset - quiet_start < 40.0 {
             continue;
         }
-        let bg = band(&segment(out, e, (s.onset - 35.0).max(quiet_start), s.onset - 5.0), fs);
         let first_visit_end = s.visits[0].end.min(s.offset);
         let ict = band(&segment(out, e, s.onset, first_visit_end), fs);
         if ict.len() < (10.0 * fs) as usize {

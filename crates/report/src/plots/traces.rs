@@ -182,7 +182,9 @@ pub fn traces(ex: &ExampleSeizure, uid: &str) -> String {
         }
     };
     // Changes of region less than 1.5 s apart share one line and one label.
-    let mut groups: Vec<(usize, f64, Vec<(eimfs_core::Region, f64)>)> = Vec::new();
+    // (first step, start, the regions and delays of the group's steps)
+    type Group = (usize, f64, Vec<(eimfs_core::Region, f64)>);
+    let mut groups: Vec<Group> = Vec::new();
     for (i, (reg, start, delay)) in steps.iter().enumerate() {
         match groups.last_mut() {
             Some(g) if i > 0 && g.0 > 0 && start - g.1 < 1.5 => g.2.push((*reg, *delay)),
