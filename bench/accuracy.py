@@ -167,6 +167,8 @@ def main():
         print()
         print(f"{'recording':<26} {'design':<13} {'h':>3} {'true':>5} {'det':>4} {'tp':>4} {'fp':>3} {'sens':>6} {'prec':>6} {'fp/24h':>7} {'hemi':>6} {'region':>6}  verdict (truth -> detected)")
         correct = 0
+        # The detected seizures of each recording, read once.
+        detected_maps = {e["name"]: json.loads((hypdir / f"{e['name']}_seizures.json").read_text())["seizures"] for e in entries}
         for e in entries:
             r = by_name[e["name"]]
             ev = r["event"]
@@ -180,7 +182,7 @@ def main():
                 raise SystemExit(f"{e['name']}: eimfs score's verdict of the detections ({detected}) differs from the detector's summary ({summary_verdict})")
             ok = vp["agree"]
             correct += ok
-            n_det = len(json.loads((hypdir / f"{e['name']}_seizures.json").read_text())["seizures"])
+            n_det = len(detected_maps[e["name"]])
             f = lambda v: "  n/a" if v is None or v != v else f"{v:.3f}"
             print(f"{e['name']:<26} {e['design']:<13} {e['duration_s'] / 3600:>3g} {ev['refTrue']:>5} {n_det:>4} {ev['tp']:>4} {ev['fp']:>3} {f(ev['sensitivity']):>6} {f(ev['precision']):>6} {ev['fpRate']:>7.2f} {f(loc.get('hemisphere_accuracy')):>6} {f(loc.get('region_accuracy')):>6}  {tv} -> {detected}{'' if ok else '  WRONG'}")
         pooled = rep["overall"]["pooled"]["event"]
@@ -205,7 +207,7 @@ def main():
         wrong, total = {"midline": 0, "lateral": 0}, {"midline": 0, "lateral": 0}
         for e in entries:
             loc = by_name[e["name"]].get("localisation") or {}
-            det = {s["id"]: s for s in json.loads((hypdir / f"{e['name']}_seizures.json").read_text())["seizures"]}
+            det = {s["id"]: s for s in detected_maps[e["name"]]}
             for m in loc.get("matches", []):
                 kind = "midline" if det[m["detected_id"]]["onset_electrodes"][0] in ("Fz", "Cz", "Pz") else "lateral"
                 total[kind] += 1

@@ -22,7 +22,6 @@ segments, half overlap, over each 30-s clip or window) and of the derivation RMS
 of the background lies in the slowest delta ("slow-wave dominance" in docs/simulator.md).
 """
 
-import csv
 import json
 import os
 import re
@@ -85,11 +84,12 @@ def row(name, rows):
 
 
 def helsinki_majority():
-    """Per Helsinki clip: the experts' majority label of each second."""
-    labels = {}
-    for r in csv.DictReader(open(HELSINKI / "labels.tsv"), delimiter="\t"):
-        labels.setdefault(r["clip"], []).append(int(r["majority"]))
-    return labels
+    """Per Helsinki clip: the experts' majority label of each second (from the training code's
+    reader of labels.tsv)."""
+    sys.path.insert(0, str(ROOT / "crates" / "detect" / "train"))
+    from train import helsinki_labels
+
+    return {clip: [secs[s][3] for s in sorted(secs)] for clip, secs in helsinki_labels().items()}
 
 
 def clean_windows(path):

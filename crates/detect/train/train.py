@@ -104,6 +104,11 @@ HELSINKI_SHARE = float(os.environ.get("EIMFS_TRAIN_HELSINKI_SHARE", "0.1"))
 HELSINKI_POSITIVE_SHARE = float(os.environ.get("EIMFS_TRAIN_HELSINKI_POSITIVE_SHARE", "0.0"))
 HGB_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=4, max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0, random_state=0)
 NEG_KEEP = 0.15
+# The detector's default montage (common average for referential recordings), and the montages
+# the training rows are taken in (--montages). A recording in another montage gives rows from
+# other derivations of the same seconds, labelled from the same truth.
+DEFAULT_MONTAGE = "average"
+TRAIN_MONTAGES = ("average",)
 
 
 def run(cmd, **kw):
@@ -113,13 +118,17 @@ def run(cmd, **kw):
     return r.stdout
 
 
-def features(binary, edf, cache_dir):
-    """Feature array (seconds, derivations, features) and sidecar of a recording (cached)."""
+def features(binary, edf, cache_dir, montage=DEFAULT_MONTAGE):
+    """Feature array (seconds, derivations, features) and sidecar of a recording in a montage
+    (cached; the detector's default montage in `cache_dir`, another one in `cache_dir-MONTAGE`)."""
+    if montage != DEFAULT_MONTAGE:
+        cache_dir = cache_dir.with_name(f"{cache_dir.name}-{montage}")
     cache_dir.mkdir(parents=True, exist_ok=True)
     npy = cache_dir / (edf.stem + ".npy")
     if not npy.exists():
+        extra = [] if montage == DEFAULT_MONTAGE else ["--montage", montage]
         with tempfile.TemporaryDirectory() as tmp:
-            run([binary, "detect", str(edf), "--out", tmp, "--features", str(npy), "--quiet"])
+            run([binary, "detect", str(edf), "--out", tmp, "--features", str(npy), "--quiet", *extra])
     return np.load(npy), json.loads(npy.with_suffix(".json").read_text())
 
 
@@ -186,14 +195,14 @@ def finite_rows(X, names):
     return np.isfinite(X[:, need]).all(axis=1) & ~np.isinf(X).any(axis=1)
 
 
-def collect(binary, train_entries, simdir, featdir, rng):
-    """Training rows from the simulated corpus (gain-augmented, a share of rows without their
-    background features): X, y."""
+def collect(binary, train_entries, simdir, featdir, rng, montages=(DEFAULT_MONTAGE,)):
+    """Training rows from the simulated corpus, in each of `montages` (gain-augmented, a share of
+    rows without their background features): X, y."""
     Xs, ys = [], []
-    for i, e in enumerate(train_entries):
+    for e, montage in ((e, m) for e in train_entries for m in montages):
         edf = simdir / f"{e['name']}.edf"
         truth = json.loads((simdir / f"{e['name']}_truth.json").read_text())
-        F, meta = features(binary, edf, featdir)
+        F, meta = features(binary, edf, featdir, montage)
         n_sec = F.shape[0]
         y = sim_labels(meta, truth, n_sec)
         used = np.array([d["used"] for d in meta["derivations"]])
@@ -212,23 +221,23 @@ def collect(binary, train_entries, simdir, featdir, rng):
     return X, y
 
 
-def helsinki_clip(binary, featdir, clip, lab=None):
-    """Features of a Helsinki clip's used derivations (seconds, derivations, features), the
-    experts' majority per second, and the feature names."""
+def helsinki_clip(binary, featdir, clip, lab=None, montage=DEFAULT_MONTAGE):
+    """Features of a Helsinki clip's used derivations (seconds, derivations, features) in a
+    montage, the experts' majority per second, and the feature names."""
     lab = lab or helsinki_labels()
-    F, meta = features(binary, HELSINKI / f"{clip}.edf", featdir)
+    F, meta = features(binary, HELSINKI / f"{clip}.edf", featdir, montage)
     used = np.array([d["used"] for d in meta["derivations"]])
     maj = np.array([lab[clip][s][3] for s in range(F.shape[0])])
     return F[:, used, :], maj, meta["features"]
 
 
-def collect_helsinki(binary, featdir, exclude=None):
+def collect_helsinki(binary, featdir, exclude=None, montages=(DEFAULT_MONTAGE,)):
     lab = helsinki_labels()
     Xs, ys, ws = [], [], []
-    for clip in sorted(lab):
+    for clip, montage in ((c, m) for c in sorted(lab) for m in montages):
         if clip == exclude:
             continue
-        Fu, maj, names = helsinki_clip(binary, featdir, clip, lab)
+        Fu, maj, names = helsinki_clip(binary, featdir, clip, lab, montage)
         X = Fu.reshape(-1, Fu.shape[-1])
         y = np.repeat(maj, Fu.shape[1])
         w = np.full(len(y), HELSINKI_WEIGHT)
@@ -332,7 +341,9 @@ def main():
     ap.add_argument("--loo-only", action="store_true", help="only the leave-one-clip-out models (uses the tuned post-processing of --out)")
     ap.add_argument("--manifest", default=str(HERE / "manifest_train.json"), help="training manifest (default: manifest_train.json)")
     ap.add_argument("--existing-only", action="store_true", help="development: use only the recordings already simulated in --workdir")
+    ap.add_argument("--montages", default=",".join(TRAIN_MONTAGES), help=f"montages the training rows are taken in, comma-separated (default: {','.join(TRAIN_MONTAGES)})")
     args = ap.parse_args()
+    montages = tuple(args.montages.split(","))
     import sklearn
 
     work = Path(args.workdir)
@@ -355,8 +366,8 @@ def main():
     rng = np.random.default_rng(0)
     print("extracting features ...", flush=True)
     with cf.ThreadPoolExecutor(args.jobs) as ex:
-        list(ex.map(lambda e: features(binary, simdir / f"{e['name']}.edf", featdir), train + val))
-    Xs, ys = collect(binary, train, simdir, featdir, rng)
+        list(ex.map(lambda em: features(binary, simdir / f"{em[0]['name']}.edf", featdir, em[1]), [(e, m) for e in train + val for m in montages]))
+    Xs, ys = collect(binary, train, simdir, featdir, rng, montages)
     names = json.loads((featdir / f"{train[0]['name']}.json").read_text())["features"]
     print(f"simulated rows: {len(ys)} ({ys.sum()} ictal)", flush=True)
 
@@ -379,10 +390,11 @@ def main():
         "helsinki_share": HELSINKI_SHARE,
         "excluded_features": list(EXCLUDED_FEATURES),
         "helsinki_positive_share": HELSINKI_POSITIVE_SHARE,
+        "montages": list(montages),
     }
 
     if not args.loo_only:
-        Xh, yh, wh = collect_helsinki(binary, featdir)
+        Xh, yh, wh = collect_helsinki(binary, featdir, montages=montages)
         X = np.concatenate([Xs, Xh])
         y = np.concatenate([ys, yh])
         w = np.concatenate([np.ones(len(ys)), wh])
@@ -400,7 +412,7 @@ def main():
         loo = work / "loo"
         loo.mkdir(exist_ok=True)
         for clip in sorted(helsinki_labels()):
-            Xh, yh, wh = collect_helsinki(binary, featdir, exclude=clip)
+            Xh, yh, wh = collect_helsinki(binary, featdir, exclude=clip, montages=montages)
             X = np.concatenate([Xs, Xh])
             y = np.concatenate([ys, yh])
             w = np.concatenate([np.ones(len(ys)), wh])
