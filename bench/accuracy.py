@@ -43,6 +43,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "crates" / "detect" / "train"))
 import corpus  # noqa: E402
+import train  # noqa: E402
 
 SHARED = Path(os.environ.get("EIMFS_SHARED", ROOT.parent / "shared"))
 HELSINKI = SHARED / "data" / "helsinki-dev"
@@ -84,40 +85,45 @@ def kappa(a, b):
     return (po - pe) / (1 - pe) if pe < 1 else float("nan")
 
 
-def detect_held_out(binary, loo_dir, clip, out, montage=None):
-    """Run `eimfs detect` on a Helsinki clip with the model trained without it (and `montage`):
-    its probability table rows (strings, `second` first) and its seizure spans (s)."""
+def detect_held_out(binary, loo_dir, clip, out, montage=None, sensitivity=None):
+    """Run `eimfs detect` on a Helsinki clip with the model trained without it (and `montage`,
+    `sensitivity`): its probability table rows (strings, `second` first) and its seizure spans (s)."""
     model = loo_dir / f"{clip}.json"
     if not model.exists():
         raise SystemExit(f"missing leave-one-out model {model}: run python3 crates/detect/train/train.py --loo-only --workdir {loo_dir.parent}")
     cmd = [binary, "detect", str(HELSINKI / f"{clip}.edf"), "--out", str(out), "--model", str(model), "--quiet"]
-    run(cmd + (["--montage", montage] if montage else []))
+    run(cmd + (["--montage", montage] if montage else []) + (["--sensitivity", sensitivity] if sensitivity else []))
     p = [l.split("\t") for l in (out / f"{clip}_probability.tsv").read_text().splitlines()[1:]]
     ev = [l.split("\t") for l in (out / f"{clip}_events.tsv").read_text().splitlines()[1:]]
     return p, [(float(e[0]), float(e[0]) + float(e[1])) for e in ev if e[2].startswith("sz")]
 
 
 def helsinki(binary, loo_dir, work):
-    rows = [l.split("\t") for l in (HELSINKI / "labels.tsv").read_text().splitlines()[1:] if l.strip()]
-    lab = {}
-    for clip, sec, a, b, c, maj in rows:
-        lab.setdefault(clip, []).append((int(sec), int(a), int(b), int(c), int(maj)))
+    """Leave-one-clip-out figures on the Helsinki clips: per-second AUC of the overall probability,
+    Cohen's kappa of the detections (default sensitivity, and at --sensitivity low / high) and of
+    each expert against the majority, and a per-clip table."""
+    lab = {clip: [(sec, *v) for sec, v in sorted(secs.items())] for clip, secs in train.helsinki_labels().items()}
     probs, dets, maj, experts = [], [], [], [[], [], []]
+    dets_at = {"low": [], "high": []}
     per_clip = []
     out = work / "helsinki"
+    covered = lambda spans, sec: any(s0 <= sec + 0.5 < s1 for s0, s1 in spans)
     for clip in sorted(lab):
         p, spans = detect_held_out(binary, loo_dir, clip, out)
-        labs = sorted(lab[clip])
+        labs = lab[clip]
         for (sec, a, b, c, m) in labs:
             pr = float(p[sec][1]) if p[sec][1] != "n/a" else 0.0
-            d = any(s0 <= sec + 0.5 < s1 for s0, s1 in spans)
-            probs.append(pr), dets.append(d), maj.append(m)
+            probs.append(pr), dets.append(covered(spans, sec)), maj.append(m)
             for k, v in enumerate((a, b, c)):
                 experts[k].append(v)
-        per_clip.append((clip, sum(l[4] for l in labs), sum(any(s0 <= l[0] + 0.5 < s1 for s0, s1 in spans) for l in labs), np.mean([float(x[1]) if x[1] != "n/a" else 0 for x in p])))
+        for sens, d in dets_at.items():
+            _, spans_s = detect_held_out(binary, loo_dir, clip, out, sensitivity=sens)
+            d.extend(covered(spans_s, l[0]) for l in labs)
+        per_clip.append((clip, sum(l[4] for l in labs), sum(covered(spans, l[0]) for l in labs), np.mean([float(x[1]) if x[1] != "n/a" else 0 for x in p])))
     return {
         "auc": auc(probs, maj),
         "kappa_detector": kappa(dets, maj),
+        "kappa_detector_at": {sens: kappa(d, maj) for sens, d in dets_at.items()},
         "kappa_experts": [kappa(e, maj) for e in experts],
         "seconds": len(maj),
         "seizure_seconds": int(np.sum(maj)),
@@ -229,6 +235,8 @@ def main():
         print(f"  per-second AUC vs majority: {h['auc']:.3f} (target >= 0.95) over {h['seconds']} s ({h['seizure_seconds']} seizure)")
         print(f"  Cohen's kappa vs majority: detector {h['kappa_detector']:.3f}; experts A {ke[0]:.3f}, B {ke[1]:.3f}, C {ke[2]:.3f} "
               f"(target: detector >= lowest expert {min(ke):.3f})")
+        ka = h["kappa_detector_at"]
+        print(f"  the detector's kappa at the other operating points: --sensitivity low {ka['low']:.3f}, high {ka['high']:.3f}")
         headline.append(f"helsinki LOO: AUC {h['auc']:.3f} kappa {h['kappa_detector']:.3f} (lowest expert {min(ke):.3f})")
     print()
     for l in headline:
