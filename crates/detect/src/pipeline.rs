@@ -81,7 +81,9 @@ pub struct Analysis {
     pub flat_electrodes: Vec<(Electrode, String)>,
     /// Recoverable problems (from the reader and the analysis).
     pub warnings: Vec<String>,
-    /// All feature rows (`n_seconds × derivations × NF`, NaN where no data) when asked for.
+    /// All feature rows (`n_seconds × derivations × NF`) when asked for: the rows the classifier
+    /// scored; NaN where it gave no probability (no data, a flat or unused derivation, no
+    /// background), so that training sees exactly what detection classifies.
     pub features: Option<Vec<f32>>,
 }
 
@@ -755,7 +757,9 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
                 let r = &r[j * n_deriv..(j + 1) * n_deriv];
                 for d in 0..n_deriv {
                     let o = (s * n_deriv + d) * NF;
-                    feat[o..o + NF].copy_from_slice(&r[d]);
+                    if rows[d][i].2 {
+                        feat[o..o + NF].copy_from_slice(&r[d]);
+                    }
                 }
             }
         }

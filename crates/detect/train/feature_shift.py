@@ -23,6 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train import helsinki_labels  # noqa: E402
 
 
+def used(sidecar):
+    """The derivations the detector classifies (not flat, not left out), from a feature sidecar:
+    an unused one (e.g. the Helsinki clips' flat Cz, the recording reference) has meaningless
+    values."""
+    return np.array([d["used"] for d in json.loads(Path(sidecar).read_text())["derivations"]])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--workdir", required=True)
@@ -41,9 +48,9 @@ def main():
         bad = np.zeros(X.shape[0], bool)
         for s in truth["seizures"]:
             bad[max(0, int(s["onset"]) - 30):int(s["offset"]) + 60] = True
-        rows.append(X[~bad].reshape(-1, len(names))[::7])
+        rows.append(X[~bad][:, used(Path(f).with_suffix(".json")), :].reshape(-1, len(names))[::7])
     simbg = np.concatenate(rows)
-    real = {c: np.load(feat / f"{c}.npy").reshape(-1, len(names)) for c in clips}
+    real = {c: np.load(feat / f"{c}.npy")[:, used(feat / f"{c}.json"), :].reshape(-1, len(names)) for c in clips}
     short = [c.replace("helsinki_", "").split("_")[0] for c in clips]
     print(f"{'feature':24s} {'sim bg':>8s} " + " ".join(f"{s:>14s}" for s in short))
     for k, name in enumerate(names):

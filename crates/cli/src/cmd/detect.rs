@@ -42,7 +42,8 @@ pub struct Args {
     /// Use this model file instead of the built-in one (see docs/detector.md).
     #[arg(long, value_name = "MODEL.json")]
     pub model: Option<PathBuf>,
-    /// Write every feature row to this .npy file (plus a .json sidecar), for training.
+    /// Write every feature row to this .npy file (plus a .json sidecar), for training (NaN rows
+    /// where the classifier gave no probability).
     #[arg(long, value_name = "FILE.npy", hide = true)]
     pub features: Option<PathBuf>,
 }
