@@ -103,7 +103,7 @@ fn every_helsinki_clip() {
         let start = format!("20{}-{}-{} {}:{}:{}", &date[6..8], &date[3..5], &date[0..2], &time[0..2], &time[3..5], &time[6..8]);
         assert_eq!(ev.date_time.map(|d| d.to_string()), Some(start), "{stem}");
         // JSON: average-referenced derivations of the 19 EEG channels but the flat one (the
-        // recording reference, Cz or Fz, in 8 clips); ECG and respiration ignored.
+        // recording reference, Cz or Fz, in 13 clips); ECG and respiration ignored.
         let s: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.path().join(format!("{stem}_summary.json"))).unwrap()).unwrap();
         assert_eq!(s["recording"]["montage"], "average");
@@ -121,8 +121,9 @@ fn every_helsinki_clip() {
         assert_eq!(z["file"], format!("{stem}.edf"));
     }
     assert_eq!(files_in(out.path()).len(), 16 * 4);
-    // The reference electrode is flat in 8 clips (Cz in 6, Fz in 2).
-    assert_eq!(flat_total, 8);
+    // The reference electrode is flat in 13 clips (Cz in 10, Fz in 3): flat in most seconds,
+    // though in 5 of them it drifts enough to have an SD above 0.5 µV over the two minutes.
+    assert_eq!(flat_total, 13);
 }
 
 #[test]
@@ -147,7 +148,9 @@ fn bipolar_montage_and_annotated_copy() {
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("helsinki_eeg39_00001s_summary.json")).unwrap()).unwrap();
     assert_eq!(s["recording"]["montage"], "double-banana");
-    assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 18);
+    // The 18 of the double banana but Fz-Cz and Cz-Pz: Cz is the clip's flat reference.
+    assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 16);
+    assert_eq!(s["recording"]["flat_electrodes"].as_array().unwrap().len(), 1);
     assert_eq!(s["recording"]["sensitivity"], "high");
     // The copy keeps every signal, sample and annotation of the clip and adds the detections.
     let src = EdfFile::open(&clip).unwrap();
@@ -241,7 +244,7 @@ fn bad_input_gives_clear_errors_and_no_output() {
     // Five electrodes, two flat: three usable.
     let f = d.join("flat.edf");
     write(&f, &recording(&eeg_labels(&["Fp1", "C3", "O1", "T4", "P4"]), 256.0, 60, &["T4", "P4"]));
-    fails(&f, &[], "flat (SD < 0.5 µV over the first 120 s): T4 (EEG T4-Ref), P4 (EEG P4-Ref)");
+    fails(&f, &[], "flat (SD < 0.5 µV in most seconds of the first 120 s): T4 (EEG T4-Ref), P4 (EEG P4-Ref)");
     // A montage naming an electrode the file lacks.
     let f = d.join("nof7.edf");
     let names: Vec<&str> = ELECTRODES.iter().copied().filter(|e| *e != "F7").collect();

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat,
+    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, quantile,
     window_features, with_background,
 };
 use crate::model::Model;
@@ -32,8 +32,9 @@ use crate::model::Model;
 pub const MIN_DURATION: f64 = 10.0;
 /// Minimum number of usable 10-20 electrodes.
 pub const MIN_ELECTRODES: usize = 4;
-/// An electrode whose signal has a standard deviation below this (µV) over the first minutes is
-/// flat (disconnected or switched off) and left out.
+/// An electrode whose signal has a standard deviation below this (µV) within most seconds (the
+/// median second) of the first minutes is flat (disconnected, switched off, or the recording
+/// reference) and left out; a one-second block below it is flat too.
 pub const FLAT_CHANNEL_UV: f32 = 0.5;
 /// Seconds read at the start to find flat channels.
 const PRESCAN_SECONDS: f64 = 120.0;
@@ -237,16 +238,23 @@ fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
     move |source| Error::Signal { path: path.to_path_buf(), source }
 }
 
-/// Standard deviation of each channel over the first minutes (to find flat electrodes).
+/// Standard deviation of each channel within a second, median over the seconds of the first
+/// minutes (to find flat electrodes). Per second, as the blocks are judged: a flat reference
+/// that drifts, or a loose electrode with occasional steps, has a large standard deviation over
+/// minutes but is flat second by second.
 fn prescan(f: &EdfFile, channels: &[usize]) -> Result<Vec<f32>> {
     let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).clamp(1, f.n_records().max(1)).min(f.n_records());
     let mut out = Vec::with_capacity(channels.len());
     for &c in channels {
         let mut buf = vec![0f32; f.signals()[c].samples_per_record * n];
         f.read_physical(&[c], 0..n, &mut [&mut buf[..]])?;
-        let m = buf.iter().map(|&v| v as f64).sum::<f64>() / buf.len().max(1) as f64;
-        let v = buf.iter().map(|&x| (x as f64 - m).powi(2)).sum::<f64>() / buf.len().max(1) as f64;
-        out.push(v.sqrt() as f32);
+        let per_second = (f.signals()[c].fs.round() as usize).clamp(1, buf.len().max(1));
+        let sd = |x: &[f32]| {
+            let m = x.iter().map(|&v| v as f64).sum::<f64>() / x.len().max(1) as f64;
+            (x.iter().map(|&v| (v as f64 - m).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt() as f32
+        };
+        let mut sds: Vec<f32> = buf.chunks_exact(per_second).map(sd).collect();
+        out.push(if sds.is_empty() { sd(&buf) } else { quantile(&mut sds, 0.5) });
     }
     Ok(out)
 }
@@ -308,7 +316,7 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         let mut detail = String::new();
         if !flat.is_empty() {
             detail.push_str(&format!(
-                "; flat (SD < {FLAT_CHANNEL_UV} µV over the first {PRESCAN_SECONDS} s): {}",
+                "; flat (SD < {FLAT_CHANNEL_UV} µV in most seconds of the first {PRESCAN_SECONDS} s): {}",
                 flat.iter().map(|(e, l)| format!("{e} ({l})")).collect::<Vec<_>>().join(", ")
             ));
         }
