@@ -680,8 +680,6 @@ fn derive(
         .collect()
 }
 
-/// Finalise the seconds whose background is known (all, at the end): background-relative and
-/// context features, classification.
 /// Per input, per second: flat or not, and (high-frequency excess, pop measure).
 type InputMeasures = (Vec<bool>, Vec<(f32, f32)>);
 /// A second's row of one derivation: (second, features, valid, onset activity).
@@ -689,6 +687,8 @@ type Row = (usize, [f32; NF], bool, f32);
 /// A classification task's result: (first row index, probabilities, the feature rows if kept).
 type TaskResult = (usize, Vec<f32>, Vec<[f32; NF]>);
 
+/// Finalise the seconds whose background is known (all, at the end): background-relative and
+/// context features, classification.
 fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, model: &Model, used: &[bool], end: bool) {
     let n_deriv = derivs.len();
     // Seconds ready: the same for all derivations (they advance together).
