@@ -213,6 +213,44 @@ fn other_rates_labels_and_extra_channels() {
     }
 }
 
+#[test]
+fn millivolt_and_volt_files_are_read_as_microvolts() {
+    // The same 90 s of EEG written in uV, mV and V, and with an empty physical dimension: the
+    // detector scales to µV, so every file gives the same probabilities (a file in mV read as µV
+    // would be 1000 times too small and every electrode flat).
+    let dir = tempfile::tempdir().unwrap();
+    let labels = eeg_labels(&ELECTRODES);
+    let base = recording(&labels, 256.0, 90, &[]);
+    let mut tables = Vec::new();
+    for (unit, per_uv) in [("uV", 1.0f32), ("mV", 1e-3), ("V", 1e-6), ("", 1.0)] {
+        let mut rec = base.clone();
+        for s in rec.signals.iter_mut() {
+            s.unit = unit.to_string();
+            s.samples.iter_mut().for_each(|v| *v *= per_uv);
+        }
+        let name = if unit.is_empty() { "none".to_string() } else { unit.to_string() };
+        let f = dir.path().join(format!("{name}.edf"));
+        write(&f, &rec);
+        let out = dir.path().join(format!("out_{name}"));
+        let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+        assert!(o.status.success(), "{unit}: {}", String::from_utf8_lossy(&o.stderr));
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(format!("{name}_summary.json"))).unwrap()).unwrap();
+        let warnings = s["recording"]["warnings"].to_string();
+        assert_eq!(warnings.contains("is not a voltage unit"), unit.is_empty(), "{unit}: {warnings}");
+        assert_eq!(s["recording"]["derivations"].as_array().unwrap().len(), 19, "{unit}");
+        let p = std::fs::read_to_string(out.join(format!("{name}_probability.tsv"))).unwrap();
+        let values: Vec<f64> =
+            p.lines().skip(1).flat_map(|l| l.split('\t').skip(1).map(|v| v.parse::<f64>().unwrap()).collect::<Vec<_>>()).collect();
+        assert_eq!(values.len(), 90 * 12, "{unit}");
+        tables.push(values);
+    }
+    for t in &tables[1..] {
+        let worst = t.iter().zip(&tables[0]).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(worst <= 0.002, "largest probability difference {worst}");
+    }
+}
+
 /// The 10-10 name of a classic 10-20 name.
 fn modern(e: &str) -> &str {
     match e {

@@ -232,6 +232,44 @@ struct Setup {
     /// Per derivation: positions (in plan inputs) of the channels whose full-rate statistics apply.
     full_inputs: Vec<Vec<usize>>,
     flat: Vec<(Electrode, String)>,
+    /// Per plan input: µV per physical unit of its channel (1 for `uV`; 1000 for `mV`).
+    scale: Vec<f32>,
+    /// Channels whose physical dimension names no voltage unit (read as µV).
+    unit_warnings: Vec<String>,
+}
+
+/// µV per physical unit of each of `channels` (`uV` 1, `mV` 1000, `V` 10⁶). A dimension that
+/// names no voltage unit, such as an empty field, is read as µV, with one warning per such
+/// dimension naming its channels.
+fn unit_scales(f: &EdfFile, channels: &[usize]) -> (Vec<f32>, Vec<String>) {
+    let mut odd: Vec<(String, Vec<String>)> = Vec::new();
+    let scale = channels
+        .iter()
+        .map(|&c| {
+            let s = &f.signals()[c];
+            eimfs_signal::names::microvolts_per_unit(&s.unit).map(|k| k as f32).unwrap_or_else(|| {
+                let dim = s.unit.trim().to_string();
+                let label = s.label.trim().to_string();
+                match odd.iter_mut().find(|(d, _)| *d == dim) {
+                    Some((_, labels)) if !labels.contains(&label) => labels.push(label),
+                    Some(_) => {}
+                    None => odd.push((dim, vec![label])),
+                }
+                1.0
+            })
+        })
+        .collect();
+    let warnings = odd
+        .into_iter()
+        .map(|(dim, labels)| {
+            format!(
+                "physical dimension \"{dim}\" of {} EEG signal(s) ({}) is not a voltage unit: their values are read as µV",
+                labels.len(),
+                labels.join(", ")
+            )
+        })
+        .collect();
+    (scale, warnings)
 }
 
 fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
@@ -242,12 +280,15 @@ fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
 /// minutes (to find flat electrodes). Per second, as the blocks are judged: a flat reference
 /// that drifts, or a loose electrode with occasional steps, has a large standard deviation over
 /// minutes but is flat second by second.
-fn prescan(f: &EdfFile, channels: &[usize]) -> Result<Vec<f32>> {
+fn prescan(f: &EdfFile, channels: &[usize], scale: &[f32]) -> Result<Vec<f32>> {
     let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).clamp(1, f.n_records().max(1)).min(f.n_records());
     let mut out = Vec::with_capacity(channels.len());
-    for &c in channels {
+    for (&c, &k) in channels.iter().zip(scale) {
         let mut buf = vec![0f32; f.signals()[c].samples_per_record * n];
         f.read_physical(&[c], 0..n, &mut [&mut buf[..]])?;
+        if k != 1.0 {
+            buf.iter_mut().for_each(|v| *v *= k);
+        }
         let per_second = (f.signals()[c].fs.round() as usize).clamp(1, buf.len().max(1));
         let sd = |x: &[f32]| {
             let m = x.iter().map(|&v| v as f64).sum::<f64>() / x.len().max(1) as f64;
@@ -276,7 +317,8 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     };
     // Flat electrodes (referential channels) from the first minutes.
     let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
-    let sds = prescan(f, &ref_channels)?;
+    let (ref_scale, _) = unit_scales(f, &ref_channels);
+    let sds = prescan(f, &ref_channels, &ref_scale)?;
     let flat: Vec<(Electrode, String)> = present
         .iter()
         .zip(&sds)
@@ -295,6 +337,7 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     }
     let plan = montage.plan(&map, &flat_e).map_err(signal_err(path))?;
     let inputs = plan.inputs().to_vec();
+    let (scale, unit_warnings) = unit_scales(f, &inputs);
     let mut derivations = Vec::new();
     let mut full_inputs = Vec::new();
     for d in plan.derivations() {
@@ -333,7 +376,7 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
             detail,
         });
     }
-    Ok(Setup { plan, derivations, full_inputs, flat })
+    Ok(Setup { plan, derivations, full_inputs, flat, scale, unit_warnings })
 }
 
 /// A contiguous stretch of records.
@@ -396,7 +439,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         onset_activity: vec![vec![f32::NAN; n_seconds]; n_deriv],
         midline_products: vec![[[f32::NAN; 2]; 3]; n_seconds],
         flat_electrodes: setup.flat.clone(),
-        warnings: f.warnings().to_vec(),
+        warnings: f.warnings().iter().chain(&setup.unit_warnings).cloned().collect(),
         features: options.keep_features.then(|| vec![f32::NAN; n_seconds * n_deriv * NF]),
     };
     let used: Vec<bool> = setup.derivations.iter().map(|d| d.used).collect();
@@ -429,7 +472,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         // steps it starts (no hand-over to the pool and back for each of them).
         let result = rayon::scope(|_| -> Result<()> {
             let rx = rx;
-            for chunk in rx.iter() {
+            for mut chunk in rx.iter() {
                 let mut r = chunk.records.start;
                 while r < chunk.records.end {
                     // Start of a run?
@@ -465,9 +508,15 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                     // Feed the piece [r, piece_end) of the chunk.
                     let c0 = r - chunk.records.start;
                     let c1 = piece_end - chunk.records.start;
-                    st.par_iter_mut().enumerate().for_each(|(i, s)| {
+                    st.par_iter_mut().zip(chunk.data.par_iter_mut()).enumerate().for_each(|(i, (s, data))| {
                         let spr = f.signals()[inputs[i]].samples_per_record;
-                        let mut x = &chunk.data[i][c0 * spr..c1 * spr];
+                        let x = &mut data[c0 * spr..c1 * spr];
+                        // In µV (a file in mV or V is scaled; µV files are left as decoded).
+                        let k = setup.scale[i];
+                        if k != 1.0 {
+                            x.iter_mut().for_each(|v| *v *= k);
+                        }
+                        let mut x = &*x;
                         if s.skip > 0 {
                             let k = s.skip.min(x.len());
                             x = &x[k..];

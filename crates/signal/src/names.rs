@@ -148,6 +148,33 @@ fn keyword_kind(site: &str) -> Option<ChannelKind> {
     }
 }
 
+/// Microvolts per physical unit of a channel, from the EDF "physical dimension" field as real
+/// files write it: `uV`, `µV` (also as the Latin-1 byte read as U+FFFD or `?`), `microV`, `mV`,
+/// `V`, `nV`, in any letter case (`UV`, `MV` is read as millivolts: no EEG file holds megavolts).
+/// `None` when the field names no voltage unit (empty, `mmHg`, `%`, …): the caller decides
+/// (eimfs detect reads such EEG channels as µV and says so).
+///
+/// ```
+/// use eimfs_signal::names::microvolts_per_unit;
+/// assert_eq!(microvolts_per_unit("uV"), Some(1.0));
+/// assert_eq!(microvolts_per_unit("µV "), Some(1.0));
+/// assert_eq!(microvolts_per_unit("mV"), Some(1000.0));
+/// assert_eq!(microvolts_per_unit("V"), Some(1e6));
+/// assert_eq!(microvolts_per_unit(""), None);
+/// ```
+pub fn microvolts_per_unit(dimension: &str) -> Option<f64> {
+    let d = dimension.trim();
+    let lower = d.to_lowercase();
+    let prefix = lower.strip_suffix("volts").or_else(|| lower.strip_suffix("volt")).or_else(|| lower.strip_suffix('v'))?;
+    match prefix {
+        "u" | "µ" | "μ" | "micro" | "\u{fffd}" | "?" => Some(1.0),
+        "m" | "milli" => Some(1e3),
+        "" => Some(1e6),
+        "n" | "nano" => Some(1e-3),
+        _ => None,
+    }
+}
+
 /// Canonical name of an EEG site of the 10-10 system that is not one of the 19 electrodes, or
 /// `None` if `s` is not such a name. (`fpz` → `Fpz`, `AFZ` → `AFz`, `a1` → `A1`.)
 pub fn site_name(s: &str) -> Option<String> {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use eimfs_core::Electrode::{self, *};
 use eimfs_signal::Error;
-use eimfs_signal::names::{ChannelKind, ChannelMap, ChannelName, site_name};
+use eimfs_signal::names::{ChannelKind, ChannelMap, ChannelName, microvolts_per_unit, site_name};
 
 /// (label, kind, electrode, site, reference, bipolar, canonical)
 type Row = (
@@ -281,4 +281,28 @@ fn select_channels_by_name() {
         map.select("Fpz").unwrap_err().to_string(),
         "`Fpz` matches more than one channel: #0 \"EEG Fpz-REF\", #1 \"EEG Fpz-LE\"; use the full label"
     );
+}
+
+#[test]
+fn physical_dimensions_to_microvolts() {
+    for (dim, want) in [
+        ("uV", Some(1.0)),
+        ("UV      ", Some(1.0)),
+        ("µV", Some(1.0)),
+        ("\u{3bc}V", Some(1.0)),
+        ("microvolt", Some(1.0)),
+        ("mV", Some(1e3)),
+        ("MV", Some(1e3)),
+        ("millivolts", Some(1e3)),
+        ("V", Some(1e6)),
+        (" v ", Some(1e6)),
+        ("nV", Some(1e-3)),
+        ("", None),
+        ("mmHg", None),
+        ("%", None),
+        ("bpm", None),
+        ("kV", None),
+    ] {
+        assert_eq!(microvolts_per_unit(dim), want, "{dim:?}");
+    }
 }
