@@ -103,6 +103,8 @@ HELSINKI_WEIGHT = 1.0
 HELSINKI_SHARE = float(os.environ.get("EIMFS_TRAIN_HELSINKI_SHARE", "0.1"))
 HELSINKI_POSITIVE_SHARE = float(os.environ.get("EIMFS_TRAIN_HELSINKI_POSITIVE_SHARE", "0.0"))
 HGB_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=4, max_leaf_nodes=15, min_samples_leaf=200, l2_regularization=1.0, random_state=0)
+# For experiments, EIMFS_TRAIN_HGB (a JSON object, e.g. '{"max_leaf_nodes": 7}') overrides some of them.
+HGB_PARAMS.update(json.loads(os.environ.get("EIMFS_TRAIN_HGB", "{}")))
 NEG_KEEP = 0.15
 # The detector's default montage (common average for referential recordings), and the montages
 # the training rows are taken in (--montages). A recording in another montage gives rows from
