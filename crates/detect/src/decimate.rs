@@ -53,6 +53,8 @@ pub struct FirDecimator {
     received: usize,
     next: usize,
     started: bool,
+    /// Scratch: start of each output's span in `buf`.
+    starts: Vec<usize>,
 }
 
 impl FirDecimator {
@@ -70,7 +72,7 @@ impl FirDecimator {
                 .collect()
         };
         let half = if m == 1 { 0 } else { half };
-        FirDecimator { m, half, taps, buf: Vec::new(), base: 0, received: 0, next: 0, started: false }
+        FirDecimator { m, half, taps, buf: Vec::new(), base: 0, received: 0, next: 0, started: false, starts: Vec::new() }
     }
 
     /// The decimation factor.
@@ -119,19 +121,19 @@ impl FirDecimator {
     fn run(&mut self, out: &mut Vec<f32>) {
         let avail_end = self.base + self.buf.len() as i64; // one past the last virtual index held
         let n_taps = self.taps.len() as i64;
-        let mut starts = Vec::new();
-        loop {
-            let centre = (self.next * self.m) as i64;
-            let first = centre - self.half as i64;
-            if first + n_taps > avail_end {
-                break;
-            }
-            starts.push((first - self.base) as usize);
-            self.next += 1;
-        }
-        if !starts.is_empty() {
-            out.reserve(starts.len());
+        // Output `next + j` needs inputs [first + j·M, first + j·M + n_taps): every `j` up to
+        // (avail_end − n_taps − first) / M is complete.
+        let first = (self.next * self.m) as i64 - self.half as i64;
+        if first + n_taps <= avail_end {
+            let count = ((avail_end - n_taps - first) / self.m as i64) as usize + 1;
+            let s0 = (first - self.base) as usize;
+            let mut starts = std::mem::take(&mut self.starts);
+            starts.clear();
+            starts.extend((0..count).map(|j| s0 + j * self.m));
+            out.reserve(count);
             dot_many(&self.taps, &self.buf, &starts, out);
+            self.starts = starts;
+            self.next += count;
         }
         let keep_from = (self.next * self.m) as i64 - self.half as i64;
         if keep_from > self.base {

@@ -466,10 +466,32 @@ impl Spectral {
     }
 }
 
-/// Peak bin of a spectrum within the analysed band.
+/// Peak bin of a spectrum within the analysed band: the first bin holding the largest value
+/// (bins that are NaN never win, unless the first one is NaN).
 #[inline]
 fn peak_bin(psd: &[f32]) -> usize {
     let (lo, hi) = BAND_BINS;
+    let band = &psd[lo..=hi];
+    // The maximum in eight independent lanes (vectorised), then its first position: the same bin
+    // as the running strict maximum below when no bin is NaN.
+    let mut top = [f32::NEG_INFINITY; 8];
+    let mut nan = [false; 8];
+    let mut ch = band.chunks_exact(8);
+    for c in &mut ch {
+        for i in 0..8 {
+            top[i] = top[i].max(c[i]);
+            nan[i] |= c[i].is_nan();
+        }
+    }
+    let mut t = top.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut any_nan = nan.iter().any(|&n| n);
+    for &v in ch.remainder() {
+        t = t.max(v);
+        any_nan |= v.is_nan();
+    }
+    if !any_nan && let Some(i) = band.iter().position(|&v| v == t) {
+        return lo + i;
+    }
     let mut best = lo;
     for k in lo..=hi {
         if psd[k] > psd[best] {
@@ -618,10 +640,11 @@ fn window_features_impl(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32
     // Spectral edge 90 %.
     let mut cum = 0.0f32;
     let mut sef = hi as f32 * DF;
-    for (k, &v) in psd.iter().enumerate().take(hi + 1).skip(lo) {
+    let edge = 0.9 * total;
+    for (k, &v) in psd[lo..=hi].iter().enumerate() {
         cum += v * DF;
-        if cum >= 0.9 * total {
-            sef = k as f32 * DF;
+        if cum >= edge {
+            sef = (lo + k) as f32 * DF;
             break;
         }
     }
@@ -934,6 +957,51 @@ pub fn add_context(rows: &mut [[f32; NF]], valid: &[bool]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The running strict maximum `peak_bin` replaced: the first bin with the largest value.
+    fn peak_bin_scalar(psd: &[f32]) -> usize {
+        let (lo, hi) = BAND_BINS;
+        let mut best = lo;
+        for k in lo..=hi {
+            if psd[k] > psd[best] {
+                best = k;
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn peak_bin_is_the_first_largest_bin_as_before() {
+        // Random spectra, spectra with ties (values from a few levels), zeros, NaN bins
+        // (including the first bin of the band) and infinities.
+        let mut state = 11u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        for case in 0..20_000 {
+            let mut psd = [0f32; NSPEC];
+            for v in psd.iter_mut() {
+                *v = match case % 5 {
+                    0 => next() * 100.0,
+                    1 => (next() * 4.0).floor(),
+                    2 => 0.0,
+                    _ => next(),
+                };
+            }
+            if case % 7 == 3 {
+                let k = BAND_BINS.0 + (next() * 49.0) as usize;
+                psd[k] = f32::NAN;
+            }
+            if case % 11 == 5 {
+                psd[BAND_BINS.0] = f32::NAN;
+            }
+            if case % 13 == 6 {
+                psd[BAND_BINS.0 + (next() * 49.0) as usize] = f32::INFINITY;
+            }
+            assert_eq!(peak_bin(&psd), peak_bin_scalar(&psd), "case {case}: {psd:?}");
+        }
+    }
 
     fn sine(f: f32, amp: f32, n: usize, phase: f32) -> Vec<f32> {
         (0..n).map(|i| amp * (2.0 * std::f32::consts::PI * f * i as f32 / 64.0 + phase).sin()).collect()
