@@ -467,8 +467,9 @@ impl Spectral {
 }
 
 /// Peak bin of a spectrum within the analysed band: the first bin holding the largest value
-/// (bins that are NaN never win, unless the first one is NaN).
-#[inline]
+/// (bins that are NaN never win, unless the first one is NaN). Inlined into its callers, which
+/// are built for AVX2.
+#[inline(always)]
 fn peak_bin(psd: &[f32]) -> usize {
     let (lo, hi) = BAND_BINS;
     let band = &psd[lo..=hi];
@@ -634,7 +635,8 @@ fn window_features_impl(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32
     }
     let band = |(lo, hi): (usize, usize)| psd[lo..=hi].iter().sum::<f32>() * DF;
     let (lo, hi) = BAND_BINS;
-    let total = band(BAND_BINS);
+    let band_sum = psd[lo..=hi].iter().sum::<f32>();
+    let total = band_sum * DF;
     let bp: [f32; 4] = [band(BANDS[0]), band(BANDS[1]), band(BANDS[2]), band(BANDS[3])];
     let tot = total.max(1e-12);
     // Spectral edge 90 %.
@@ -652,7 +654,7 @@ fn window_features_impl(blocks: &[&BlockStats], spectral: &mut Spectral) -> [f32
     // Normalised spectral entropy −Σ p·ln p / ln(bins), p = v / V with V = Σ v over the band:
     // −Σ p ln p = ln V − (Σ v ln v) / V (branch-free, 8 lanes).
     let band_psd = &psd[lo..=hi];
-    let vsum = band_psd.iter().sum::<f32>().max(1e-30);
+    let vsum = band_sum.max(1e-30); // the same sum as `total`'s
     let mut acc = [0f32; 8];
     let mut ch = band_psd.chunks_exact(8);
     for c in &mut ch {
