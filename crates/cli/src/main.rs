@@ -56,8 +56,44 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::from(1)
         }
+    }
+}
+
+/// The error and its causes, `outer: inner: ...`, without repeating a cause that the message
+/// before it already quotes (the libraries' errors name their cause in their own message, e.g.
+/// `FILE: electrode Fp1 is recorded by more than one channel ...`).
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&c);
+        }
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn causes_are_printed_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("inner problem")]
+        struct Inner;
+        #[derive(Debug, thiserror::Error)]
+        #[error("file.edf: {source}")]
+        struct Quoting {
+            source: Inner,
+        }
+        let e = anyhow::Error::new(Quoting { source: Inner });
+        assert_eq!(super::message(&e), "file.edf: inner problem");
+        let e = anyhow::Error::new(Inner).context("reading file.edf");
+        assert_eq!(super::message(&e), "reading file.edf: inner problem");
     }
 }

@@ -290,6 +290,15 @@ fn bad_input_gives_clear_errors_and_no_output() {
     fails(&f, &["--montage", "Fp1-F7,F7-T3,T3-T5"], "missing electrode(s) F7");
     fails(&f, &["--montage", "banana"], "missing electrode(s) F7");
     fails(&f, &["--montage", "Fp1-Xx"], "`Xx` is not one of the 19 10-20 electrodes");
+    // Two channels for one electrode: named once, with the numbers `eimfs info` shows.
+    let f = d.join("twice.edf");
+    let mut labels = eeg_labels(&ELECTRODES);
+    labels.insert(1, "EEG Fp1-Ref".to_string());
+    write(&f, &recording(&labels, 256.0, 60, &[]));
+    fails(&f, &[], "electrode Fp1 is recorded by more than one channel: #1 \"EEG Fp1-Ref\", #2 \"EEG Fp1-Ref\"");
+    let err =
+        String::from_utf8_lossy(&eimfs(&["detect", f.to_str().unwrap(), "--out", d.join("o2").to_str().unwrap()]).stderr).into_owned();
+    assert_eq!(err.matches("more than one channel").count(), 1, "{err}");
     // Too short, too slow.
     let f = d.join("short.edf");
     write(&f, &recording(&eeg_labels(&ELECTRODES), 256.0, 5, &[]));

@@ -17,9 +17,15 @@
 //!    elsewhere; the two then overlap: the ILAE description of EIMFS ("a new seizure may start
 //!    elsewhere before the last ends") is reported as two seizures, not one. The same region
 //!    becoming ictal again after a pause is new activity, which continues a seizure only if a
-//!    neighbour recruits it. Seizures shorter than `min_seizure_seconds` (ACNS: 10 s) are
-//!    dropped. This is the grouping the simulator applies to its ground truth with the network's
-//!    connections (`eimfs-sim` truth), on scalp regions instead of network nodes.
+//!    neighbour recruits it. Two such seizures that start within [`COEXTENSIVE_TOLERANCE`] s of
+//!    each other and also end within it are one discharge seen in places that are not
+//!    neighbours — a diffuse or bilateral discharge, or a midline one attributed to the other
+//!    hemisphere — and are merged ([`merge_coextensive`]): overlapping EIMFS seizures start and
+//!    end at their own times, while a single discharge that starts and stops everywhere at once
+//!    would otherwise count twice in the burden. Seizures shorter than `min_seizure_seconds`
+//!    (ACNS: 10 s) are dropped. Apart from that merge, this is the grouping the simulator applies
+//!    to its ground truth with the network's connections (`eimfs-sim` truth), on scalp regions
+//!    instead of network nodes.
 //! 5. **Onset.** Window features blur the onset by a few seconds, and the smoothed probabilities
 //!    of regions that light up together cross their threshold a few seconds apart; so the onset
 //!    region is not simply the first stretch. Among the regions whose stretches start within
@@ -47,6 +53,9 @@ use rayon::prelude::*;
 /// A stretch continues a seizure when a neighbouring region of it is ictal at the stretch's start
 /// or stopped less than this many seconds before (stretch ends are smoothed estimates).
 pub const JOIN_TOLERANCE: f64 = 2.0;
+/// Seizures (groups of stretches) whose onsets are at most this many seconds apart and whose ends
+/// are too are one discharge, merged ([`merge_coextensive`]).
+pub const COEXTENSIVE_TOLERANCE: usize = 2;
 /// Seconds from a seizure's onset over which its onset electrode is chosen (the loudest rise of
 /// line length over the electrode's own background).
 pub const ONSET_WINDOW: usize = 6;
@@ -311,6 +320,42 @@ pub fn group(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
     seizures.into_iter().map(|s| s.stretches).collect()
 }
 
+/// Merge groups that start within [`COEXTENSIVE_TOLERANCE`] s of each other **and** end within
+/// it of each other (see the module docs): one discharge seen in places that are not neighbours
+/// (a diffuse or bilateral discharge, or a midline one attributed to a hemisphere), not two
+/// seizures. Groups stay in order of onset; the stretches of a merged group in order of start.
+pub fn merge_coextensive(groups: Vec<Vec<Stretch>>) -> Vec<Vec<Stretch>> {
+    let span = |g: &[Stretch]| (g.iter().map(|s| s.start).min().unwrap_or(0), g.iter().map(|s| s.end).max().unwrap_or(0));
+    let mut groups: Vec<Vec<Stretch>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
+    groups.sort_by_key(|g| span(g).0);
+    let mut out: Vec<Vec<Stretch>> = Vec::new();
+    for g in groups {
+        let (a, b) = span(&g);
+        // `out` stays in order of onset (a merge keeps the earlier onset): only its last groups,
+        // those starting at most the tolerance before this one, can match.
+        let mut into = None;
+        for (i, o) in out.iter().enumerate().rev() {
+            let (oa, ob) = span(o);
+            if oa + COEXTENSIVE_TOLERANCE < a {
+                break;
+            }
+            if b.abs_diff(ob) <= COEXTENSIVE_TOLERANCE {
+                into = Some(i);
+                break;
+            }
+        }
+        match into {
+            Some(i) => {
+                let o = &mut out[i];
+                o.extend(g);
+                o.sort_by(|x, y| x.start.cmp(&y.start).then(y.mean.total_cmp(&x.mean)).then(x.region.cmp(&y.region)));
+            }
+            None => out.push(g),
+        }
+    }
+    out
+}
+
 /// The seizure a stretch continues, if any (see the module docs): one with a stretch in a
 /// neighbouring region that is ictal when this one starts (within [`JOIN_TOLERANCE`] seconds of
 /// its end); the most recently started such neighbour wins (the first found among equals).
@@ -354,7 +399,7 @@ pub fn seizures(p: &Probabilities, pp: &PostProcess, shift: f64) -> Vec<SeizureM
             all.push(st);
         }
     }
-    let groups = group(all);
+    let groups = merge_coextensive(group(all));
     let mut maps: Vec<SeizureMap> = Vec::new();
     for g in groups {
         let onset = g.iter().map(|s| s.start).min().expect("groups are not empty");
@@ -770,6 +815,44 @@ mod tests {
         assert_eq!(maps[0].overlaps, vec![2]);
         assert_eq!(maps[1].overlaps, vec![1]);
         assert_eq!(maps[1].onset_regions, vec![reg("R-occipital")]);
+    }
+
+    #[test]
+    fn a_discharge_starting_and_ending_together_in_distant_regions_is_one_seizure() {
+        // Grouping alone: L-frontal and R-occipital (not neighbours) from 100 to 130 s, the
+        // temporal regions joining both sides; R-parietal 101-131 s. One discharge everywhere at
+        // once: one seizure. L-occipital from 103 s to 140 s ends 10 s later: its own seizure
+        // (an overlapping one), as is O1's seizure ending at the same time but starting 20 s later.
+        let all = vec![
+            st("L-frontal", 100, 130),
+            st("R-occipital", 100, 130),
+            st("R-parietal", 101, 131),
+            st("L-occipital", 103, 140),
+            st("L-temporal", 101, 130),
+        ];
+        let raw = group(all.clone());
+        assert!(raw.len() >= 2, "the grouping alone splits it: {raw:?}");
+        let merged = merge_coextensive(raw);
+        let codes: Vec<Vec<&str>> = merged.iter().map(|g| g.iter().map(|s| s.region.code()).collect()).collect();
+        assert_eq!(codes.len(), 2, "{codes:?}");
+        assert_eq!(codes[0].len() + codes[1].len(), 5);
+        assert!(merged.iter().all(|g| g.windows(2).all(|w| w[0].start <= w[1].start)));
+        let spans: Vec<(usize, usize)> =
+            merged.iter().map(|g| (g.iter().map(|s| s.start).min().unwrap(), g.iter().map(|s| s.end).max().unwrap())).collect();
+        assert!(spans.contains(&(100, 131)), "{spans:?}");
+        // Three seconds apart at either end is two seizures.
+        let two = merge_coextensive(vec![vec![st("L-frontal", 100, 130)], vec![st("R-occipital", 103, 130)]]);
+        assert_eq!(two.len(), 2);
+        let two = merge_coextensive(vec![vec![st("L-frontal", 100, 130)], vec![st("R-occipital", 100, 133)]]);
+        assert_eq!(two.len(), 2);
+        // Through seizure maps: the same discharge on F3 and O2 (not neighbours) is one seizure.
+        use Electrode::*;
+        let p = probabilities(400, &[(F3, vec![(100, 140, 0.9)]), (O2, vec![(100, 140, 0.9)])]);
+        let maps = seizures(&p, &PostProcess::default(), 0.0);
+        assert_eq!(maps.len(), 1, "{maps:?}");
+        assert!(maps[0].overlaps.is_empty());
+        let seq: Vec<&str> = maps[0].region_sequence().iter().map(|r| r.code()).collect();
+        assert_eq!(seq.len(), 2, "{seq:?}");
     }
 
     #[test]

@@ -57,6 +57,21 @@ pub enum Error {
         reason: String,
     },
 
+    /// The data records of an EDF+D file are not in time order.
+    #[error("{path}: data record {record} (byte {offset}) starts at {start} s, before data record {previous_record} ({previous_start} s; times from the start of record 0): the records are out of time order, and detection reads them in time order", path = path.display(), previous_record = record - 1)]
+    RecordOrder {
+        /// The recording.
+        path: PathBuf,
+        /// The first record (from 0) that starts before the one stored before it.
+        record: usize,
+        /// Its start, seconds from the recording start.
+        start: f64,
+        /// The previous record's start, seconds.
+        previous_start: f64,
+        /// Byte offset of the record in the file.
+        offset: u64,
+    },
+
     /// The recording is too short to analyse.
     #[error("{path}: the recording lasts {duration} s; detection needs at least {needed} s of EEG", path = path.display())]
     TooShort {

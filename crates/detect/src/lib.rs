@@ -202,7 +202,7 @@ pub fn detect(path: &Path, config: &Config, progress: &(dyn Fn(u64, u64) + Sync)
             es
         })
         .collect();
-    let summary = summary::summarise(&seizures, analysis.n_seconds, analysis.start);
+    let summary = summary::summarise(&seizures, &analysis.recorded(), analysis.start);
     let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Detection {
         analysis,
@@ -354,7 +354,7 @@ impl Detection {
                 "file": self.file,
                 "start": self.analysis.start.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
                 "duration": self.analysis.duration,
-                "analysed_seconds": self.analysis.n_seconds,
+                "analysed_seconds": (self.summary.hours * 3600.0).round() as usize,
                 "montage": self.analysis.montage,
                 "derivations": used,
                 "flat_electrodes": self.analysis.flat_electrodes.iter().map(|(e, l)| format!("{e} ({l})")).collect::<Vec<_>>(),

@@ -88,6 +88,20 @@ pub struct Analysis {
     pub features: Option<Vec<f32>>,
 }
 
+impl Analysis {
+    /// Per second: does it hold analysed EEG (a probability for at least one derivation)? False
+    /// in the gaps of an EDF+D file and where every electrode is flat.
+    pub fn recorded(&self) -> Vec<bool> {
+        let mut r = vec![false; self.n_seconds];
+        for p in &self.probability {
+            for (r, v) in r.iter_mut().zip(p) {
+                *r |= !v.is_nan();
+            }
+        }
+        r
+    }
+}
+
 /// The midline electrodes with their left and right parasagittal neighbours (Fz: F3, F4; Cz:
 /// C3, C4; Pz: P3, P4).
 pub const MIDLINE_PAIRS: [(Electrode, Electrode, Electrode); 3] = [
@@ -451,6 +465,17 @@ fn runs(f: &EdfFile) -> Vec<Run> {
 /// `progress(done, total)` is called with data records processed.
 pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Analysis> {
     let f = EdfFile::open(path)?;
+    let starts = f.record_starts();
+    if let Some(r) = (1..starts.len()).find(|&r| starts[r] < starts[r - 1]) {
+        let h = f.header();
+        return Err(Error::RecordOrder {
+            path: path.to_path_buf(),
+            record: r,
+            start: starts[r],
+            previous_start: starts[r - 1],
+            offset: (h.header_bytes + r * h.record_bytes) as u64,
+        });
+    }
     let duration = f.duration();
     if duration < MIN_DURATION {
         return Err(Error::TooShort { path: path.to_path_buf(), duration, needed: MIN_DURATION });

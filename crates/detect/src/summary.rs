@@ -3,7 +3,9 @@
 //! **Burden.** Seizures per hour in consecutive clock hours from the recording start (a seizure
 //! counts in the hour of its onset; seizure time is split between hours), total seizure time
 //! (time covered by at least one seizure, so overlapping seizures are not counted twice), the
-//! longest seizure.
+//! longest seizure. Rates and fractions are over the **analysed** EEG: the gaps of an EDF+D file
+//! and seconds in which every electrode is flat are not recorded time (a 30-s file with a 15-s
+//! gap in the middle is 30 s of EEG, not 45).
 //!
 //! **Clusters** ([`CLUSTER_GAP_SECONDS`], [`CLUSTER_MIN_SEIZURES`]): seizures are chained while
 //! each starts less than 10 minutes after the end of all earlier ones (overlapping seizures chain
@@ -77,7 +79,8 @@ pub struct HourBin {
     pub start: f64,
     /// Wall-clock start.
     pub start_time: String,
-    /// Seconds of recording in this bin (the last is usually shorter).
+    /// Seconds of analysed EEG in this clock hour (the last is usually shorter; gaps and
+    /// all-flat seconds excluded).
     pub recorded_seconds: f64,
     /// Seizures starting in this hour.
     pub seizures: usize,
@@ -191,13 +194,13 @@ pub struct Migration {
 pub struct Summary {
     /// Seizures found.
     pub seizure_count: usize,
-    /// Analysed duration, hours.
+    /// Analysed EEG, hours (gaps and all-flat seconds excluded).
     pub hours: f64,
-    /// Seizures per hour over the whole recording.
+    /// Seizures per hour of analysed EEG.
     pub seizures_per_hour: f64,
     /// Per clock hour from the start.
     pub hourly: Vec<HourBin>,
-    /// Time covered by at least one seizure, seconds.
+    /// Analysed seconds covered by at least one seizure.
     pub total_seizure_seconds: f64,
     /// `total_seizure_seconds` over the analysed duration.
     pub seizure_fraction: f64,
@@ -418,11 +421,20 @@ pub fn migration(seizures: &[SeizureMap]) -> Migration {
     }
 }
 
-/// Summarise the seizures of a recording of `n_seconds` analysed seconds that started at `start`.
-pub fn summarise(seizures: &[SeizureMap], n_seconds: usize, start: NaiveDateTime) -> Summary {
-    let m = mask(seizures, n_seconds);
+/// Summarise the seizures of a recording that started at `start`. `recorded[s]` says whether
+/// second `s` (from the start) holds analysed EEG: seconds in the gaps of an EDF+D file, and
+/// seconds where every electrode is flat, are not recorded time, so they count in neither the
+/// hours nor the seizure time of the burden figures (clock hours and status epilepticus windows
+/// are still clock time).
+pub fn summarise(seizures: &[SeizureMap], recorded: &[bool], start: NaiveDateTime) -> Summary {
+    let n_seconds = recorded.len();
+    let mut m = mask(seizures, n_seconds);
+    for (v, r) in m.iter_mut().zip(recorded) {
+        *v &= *r;
+    }
     let total: usize = m.iter().filter(|v| **v).count();
-    let hours = n_seconds as f64 / 3600.0;
+    let n_recorded = recorded.iter().filter(|r| **r).count();
+    let hours = n_recorded as f64 / 3600.0;
     let n_bins = n_seconds.div_ceil(3600).max(1);
     let hourly = (0..n_bins)
         .map(|h| {
@@ -431,7 +443,7 @@ pub fn summarise(seizures: &[SeizureMap], n_seconds: usize, start: NaiveDateTime
                 hour: h,
                 start: a as f64,
                 start_time: (start + chrono::Duration::seconds(a as i64)).format("%Y-%m-%d %H:%M:%S").to_string(),
-                recorded_seconds: (b - a) as f64,
+                recorded_seconds: recorded[a..b].iter().filter(|r| **r).count() as f64,
                 seizures: seizures.iter().filter(|s| s.onset >= a as f64 && s.onset < ((h + 1) * 3600) as f64).count(),
                 seizure_seconds: m[a..b].iter().filter(|v| **v).count() as f64,
             }
@@ -444,7 +456,7 @@ pub fn summarise(seizures: &[SeizureMap], n_seconds: usize, start: NaiveDateTime
         seizures_per_hour: if hours > 0.0 { seizures.len() as f64 / hours } else { 0.0 },
         hourly,
         total_seizure_seconds: total as f64,
-        seizure_fraction: if n_seconds > 0 { total as f64 / n_seconds as f64 } else { 0.0 },
+        seizure_fraction: if n_recorded > 0 { total as f64 / n_recorded as f64 } else { 0.0 },
         longest_seizure_id: longest.map(|s| s.id),
         longest_seizure_seconds: longest.map(|s| s.duration()),
         median_seizure_seconds: Delays::of(seizures.iter().map(|s| s.duration()).collect()).median,
@@ -606,7 +618,7 @@ mod tests {
             sz(2, 3600.0, 3620.0, &[("R-occipital", 3600.0, 3620.0)]),
             sz(3, 8000.0, 8030.0, &[("R-occipital", 8000.0, 8030.0)]),
         ];
-        let sum = summarise(&s, 9000, start);
+        let sum = summarise(&s, &[true; 9000], start);
         assert_eq!(sum.hourly.len(), 3);
         assert_eq!((sum.hourly[0].seizures, sum.hourly[0].seizure_seconds), (1, 100.0));
         assert_eq!((sum.hourly[1].seizures, sum.hourly[1].seizure_seconds), (1, 100.0));
@@ -615,5 +627,24 @@ mod tests {
         assert_eq!(sum.total_seizure_seconds, 230.0);
         assert_eq!(sum.longest_seizure_id, Some(1));
         assert_eq!(sum.seizures_per_hour, 3.0 / 2.5);
+    }
+
+    #[test]
+    fn gaps_are_not_recorded_time() {
+        // 2 h of clock time, the second hour's first half a gap: 1.5 h of EEG. A seizure running
+        // into the gap counts only its recorded seconds.
+        let start = NaiveDateTime::parse_from_str("2026-01-01 10:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        let recorded: Vec<bool> = (0..7200).map(|t| !(3600..5400).contains(&t)).collect();
+        let s = vec![sz(1, 3580.0, 3640.0, &[("L-temporal", 3580.0, 3640.0)]), sz(2, 6000.0, 6030.0, &[("R-occipital", 6000.0, 6030.0)])];
+        let sum = summarise(&s, &recorded, start);
+        assert_eq!(sum.hours, 1.5);
+        assert_eq!(sum.seizures_per_hour, 2.0 / 1.5);
+        assert_eq!((sum.hourly[0].recorded_seconds, sum.hourly[1].recorded_seconds), (3600.0, 1800.0));
+        assert_eq!((sum.hourly[0].seizure_seconds, sum.hourly[1].seizure_seconds), (20.0, 30.0));
+        assert_eq!(sum.total_seizure_seconds, 50.0);
+        assert_eq!(sum.seizure_fraction, 50.0 / 5400.0);
+        // Without gaps the same seizures cover 90 s of 7,200.
+        let sum = summarise(&s, &[true; 7200], start);
+        assert_eq!((sum.hours, sum.total_seizure_seconds), (2.0, 90.0));
     }
 }

@@ -61,11 +61,8 @@ fn an_electrode_that_comes_off_is_left_out_while_it_is_flat() {
     }
 }
 
-#[test]
-fn discontinuous_recordings_are_analysed_run_by_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gap.edf");
-    let fs = 256.0;
+/// An EDF+D writer of the 19 referential electrodes at 256 Hz in 1-s records.
+fn edf_d_writer(path: &std::path::Path, n_records: usize) -> EdfWriter {
     let specs: Vec<SignalSpec> =
         ELECTRODES.iter().map(|e| SignalSpec::for_data(&format!("EEG {e}-Ref"), "uV", 256, -500.0, 500.0, Format::Edf)).collect();
     let config = WriterConfig {
@@ -77,7 +74,15 @@ fn discontinuous_recordings_are_analysed_run_by_run() {
         signals: specs,
         discontinuous: true,
     };
-    let mut w = EdfWriter::create(&path, config, Vec::new(), Some(120)).unwrap();
+    EdfWriter::create(path, config, Vec::new(), Some(n_records)).unwrap()
+}
+
+#[test]
+fn discontinuous_recordings_are_analysed_run_by_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gap.edf");
+    let fs = 256.0;
+    let mut w = edf_d_writer(&path, 120);
     // Records 0-59 at 0-59 s, records 60-119 at 90-149 s: a 30 s gap.
     let r = rec(120, fs);
     let data: Vec<&[f32]> = r.signals.iter().map(|s| &s.samples[..]).collect();
@@ -94,6 +99,36 @@ fn discontinuous_recordings_are_analysed_run_by_run() {
     }
     assert!(det.probabilities.overall[60..90].iter().all(|v| v.is_nan()));
     assert!(det.probability_tsv().lines().nth(61).unwrap().starts_with("60\tn/a\tn/a"));
+    // The gap is not recorded time: 120 s of EEG in 150 s of clock time.
+    assert_eq!(det.analysis.recorded().iter().filter(|r| **r).count(), 120);
+    assert_eq!(det.summary.hours, 120.0 / 3600.0);
+    assert_eq!(det.summary.hourly[0].recorded_seconds, 120.0);
+    let s = det.summary_json();
+    assert_eq!((s["recording"]["analysed_seconds"].as_u64(), s["recording"]["duration"].as_f64()), (Some(120), Some(150.0)));
+}
+
+#[test]
+fn records_out_of_time_order_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("order.edf");
+    let mut w = edf_d_writer(&path, 60);
+    let r = rec(60, 256.0);
+    let data: Vec<&[f32]> = r.signals.iter().map(|s| &s.samples[..]).collect();
+    let starts: Vec<f64> = (0..60).map(|i| i as f64).collect();
+    w.write_physical(&data, Some(&starts)).unwrap();
+    w.finish().unwrap();
+    // The writer keeps records in order; move the second half (with its time-keeping TALs) to
+    // the front: records stored at 30-59 s, then 0-29 s.
+    let bytes = std::fs::read(&path).unwrap();
+    let hb = 256 * (ELECTRODES.len() + 2);
+    let rb = (bytes.len() - hb) / 60;
+    let mut swapped = bytes[..hb].to_vec();
+    swapped.extend_from_slice(&bytes[hb + 30 * rb..]);
+    swapped.extend_from_slice(&bytes[hb..hb + 30 * rb]);
+    std::fs::write(&path, &swapped).unwrap();
+    let err = detect(&path, &Config::default(), &|_, _| {}).unwrap_err().to_string();
+    assert!(err.contains(&format!("data record 30 (byte {}) starts at -30 s, before data record 29 (29 s", hb + 30 * rb)), "{err}");
+    assert!(err.contains("out of time order"), "{err}");
 }
 
 #[test]

@@ -27,11 +27,13 @@ pub enum Error {
         available: String,
     },
     /// Two or more channels claim the same electrode (e.g. `EEG T3-Ref` and `EEG T7-Ref`).
-    #[error("electrode {electrode} is recorded by more than one channel: {channels}; select one (e.g. with a channel list)")]
+    #[error(
+        "electrode {electrode} is recorded by more than one channel: {channels} (numbered from 1 as `eimfs info` lists them); keep one, e.g. with `eimfs convert IN OUT --channels` listing the channels to keep by label or number"
+    )]
     AmbiguousElectrode {
         /// Canonical electrode name.
         electrode: String,
-        /// The competing channels as `#index "label"`, comma-separated.
+        /// The competing channels as `#number "label"` (numbered from 1), comma-separated.
         channels: String,
     },
     /// A channel list item matches no channel.
@@ -43,11 +45,13 @@ pub enum Error {
         available: String,
     },
     /// A channel list item matches more than one channel.
-    #[error("`{item}` matches more than one channel: {channels}; use the full label")]
+    #[error(
+        "`{item}` matches more than one channel: {channels} (numbered from 1 as `eimfs info` lists them); use the full label or the number"
+    )]
     AmbiguousChannel {
         /// The item as given.
         item: String,
-        /// The matching channels as `#index "label"`, comma-separated.
+        /// The matching channels as `#number "label"` (numbered from 1), comma-separated.
         channels: String,
     },
     /// A montage name or derivation list could not be parsed.

@@ -390,7 +390,7 @@ impl ChannelMap {
     ///
     /// Fails with [`Error::AmbiguousElectrode`] when two referential channels record the same
     /// electrode (for example `EEG T3-Ref` and `EEG T7-Ref`, or `EEG Fp1-Ref` and `EEG Fp1-LE`),
-    /// naming both channels with their index.
+    /// naming both channels with their number (from 1, as `eimfs info` lists them).
     pub fn from_labels<S: AsRef<str>>(labels: &[S]) -> Result<ChannelMap> {
         let names: Vec<ChannelName> = labels.iter().map(|l| ChannelName::parse(l.as_ref())).collect();
         let mut referential = [None; 19];
@@ -406,7 +406,7 @@ impl ChannelMap {
                 0 => {}
                 1 => referential[e.index()] = Some(c[0]),
                 _ => {
-                    let channels = c.iter().map(|&i| format!("#{i} \"{}\"", clean(&names[i].raw))).collect::<Vec<_>>().join(", ");
+                    let channels = c.iter().map(|&i| format!("#{} \"{}\"", i + 1, clean(&names[i].raw))).collect::<Vec<_>>().join(", ");
                     return Err(Error::AmbiguousElectrode { electrode: e.name().to_string(), channels });
                 }
             }
@@ -503,7 +503,11 @@ impl ChannelMap {
                 _ => {
                     return Err(Error::AmbiguousChannel {
                         item: item.to_string(),
-                        channels: hits.iter().map(|&i| format!("#{i} \"{}\"", clean(&self.names[i].raw))).collect::<Vec<_>>().join(", "),
+                        channels: hits
+                            .iter()
+                            .map(|&i| format!("#{} \"{}\"", i + 1, clean(&self.names[i].raw)))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     });
                 }
             }

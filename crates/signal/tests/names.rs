@@ -237,13 +237,13 @@ fn helsinki_headers() {
 fn picker_reports_duplicates_and_missing() {
     let labels = ["EEG Fp1-Ref", "EEG T3-Ref", "ECG EKG", "EEG T7-Ref"];
     let err = ChannelMap::from_labels(&labels).unwrap_err();
-    assert_eq!(err, Error::AmbiguousElectrode { electrode: "T3".into(), channels: "#1 \"EEG T3-Ref\", #3 \"EEG T7-Ref\"".into() });
+    assert_eq!(err, Error::AmbiguousElectrode { electrode: "T3".into(), channels: "#2 \"EEG T3-Ref\", #4 \"EEG T7-Ref\"".into() });
     assert_eq!(
         err.to_string(),
-        "electrode T3 is recorded by more than one channel: #1 \"EEG T3-Ref\", #3 \"EEG T7-Ref\"; select one (e.g. with a channel list)"
+        "electrode T3 is recorded by more than one channel: #2 \"EEG T3-Ref\", #4 \"EEG T7-Ref\" (numbered from 1 as `eimfs info` lists them); keep one, e.g. with `eimfs convert IN OUT --channels` listing the channels to keep by label or number"
     );
     let err = ChannelMap::from_labels(&["EEG Fp1-REF", "EEG FP1-LE"]).unwrap_err().to_string();
-    assert!(err.starts_with("electrode Fp1 is recorded by more than one channel: #0 \"EEG Fp1-REF\", #1 \"EEG FP1-LE\""), "{err}");
+    assert!(err.starts_with("electrode Fp1 is recorded by more than one channel: #1 \"EEG Fp1-REF\", #2 \"EEG FP1-LE\""), "{err}");
 
     // Bipolar channels and other sites do not claim an electrode.
     let map = ChannelMap::from_labels(&["FP1-F7", "EEG Fpz-Ref", "EEG F7-Ref", "EEG A1-Ref"]).unwrap();
@@ -279,7 +279,7 @@ fn select_channels_by_name() {
     let map = ChannelMap::from_labels(&["EEG Fpz-REF", "EEG Fpz-LE"]).unwrap();
     assert_eq!(
         map.select("Fpz").unwrap_err().to_string(),
-        "`Fpz` matches more than one channel: #0 \"EEG Fpz-REF\", #1 \"EEG Fpz-LE\"; use the full label"
+        "`Fpz` matches more than one channel: #1 \"EEG Fpz-REF\", #2 \"EEG Fpz-LE\" (numbered from 1 as `eimfs info` lists them); use the full label or the number"
     );
 }
 
