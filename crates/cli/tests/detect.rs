@@ -214,6 +214,31 @@ fn other_rates_labels_and_extra_channels() {
 }
 
 #[test]
+fn recordings_referenced_to_cz_are_referential() {
+    // `EEG Fp1-Cz`, ...: 18 channels referenced to Cz, read as referential (common average of
+    // the 18), not as 18 bipolar pairs; the summary says so.
+    let dir = tempfile::tempdir().unwrap();
+    let mut labels: Vec<String> = ELECTRODES.iter().filter(|e| **e != "Cz").map(|e| format!("EEG {e}-Cz")).collect();
+    labels.push("ECG EKG".into());
+    let f = dir.path().join("czref.edf");
+    write(&f, &recording(&labels, 256.0, 60, &[]));
+    let out = dir.path().join("out");
+    let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("czref_summary.json")).unwrap()).unwrap();
+    assert_eq!(s["recording"]["montage"], "average");
+    let d: Vec<&str> = s["recording"]["derivations"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(d.len(), 18);
+    assert!(d.contains(&"Fp1-Avg") && !d.contains(&"Cz-Avg"), "{d:?}");
+    let w = s["recording"]["warnings"].to_string();
+    assert!(w.contains("written as a pair to Cz") && w.contains("EEG Fp1-Cz"), "{w}");
+    // The neonatal montage's pairs to Cz are those channels.
+    let out = dir.path().join("neo");
+    let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--montage", "neonatal"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
 fn millivolt_and_volt_files_are_read_as_microvolts() {
     // The same 90 s of EEG written in uV, mV and V, and with an empty physical dimension: the
     // detector scales to µV, so every file gives the same probabilities (a file in mV read as µV

@@ -287,7 +287,8 @@ struct Setup {
     flat: Vec<(Electrode, String)>,
     /// Per plan input: µV per physical unit of its channel (1 for `uV`; 1000 for `mV`).
     scale: Vec<f32>,
-    /// Channels whose physical dimension names no voltage unit (read as µV).
+    /// Channels whose physical dimension names no voltage unit (read as µV), and a recording
+    /// referenced to an electrode.
     unit_warnings: Vec<String>,
 }
 
@@ -390,7 +391,13 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     }
     let plan = montage.plan(&map, &flat_e).map_err(signal_err(path))?;
     let inputs = plan.inputs().to_vec();
-    let (scale, unit_warnings) = unit_scales(f, &inputs);
+    let (scale, mut unit_warnings) = unit_scales(f, &inputs);
+    if let Some(r) = map.reference_electrode() {
+        unit_warnings.insert(
+            0,
+            format!("every EEG channel is written as a pair to {r} (e.g. {:?}): read as referential channels to {r}, which has no signal of its own", map.names().iter().find(|n| n.reference.as_deref() == Some(r.name())).map(|n| n.raw.trim()).unwrap_or_default()),
+        );
+    }
     let mut derivations = Vec::new();
     let mut full_inputs = Vec::new();
     for d in plan.derivations() {

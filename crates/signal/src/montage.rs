@@ -300,13 +300,18 @@ impl Montage {
                 let mut needed_by: Vec<String> = Vec::new();
                 for spec in &specs {
                     let mut need = vec![spec.plus];
+                    // In a pair, the reference electrode of a recording referenced to an
+                    // electrode is present: its referential signal is zero.
+                    let mut pair = false;
                     if let Minus::Electrode(m) = spec.minus {
                         need.push(m);
                         if map.bipolar_channel(spec.plus, m).is_some() || map.bipolar_channel(m, spec.plus).is_some() {
                             continue;
                         }
+                        pair = true;
                     }
-                    let absent: Vec<Electrode> = need.into_iter().filter(|e| map.channel(*e).is_none()).collect();
+                    let has = |e: Electrode| map.channel(e).is_some() || (pair && map.reference_electrode() == Some(e));
+                    let absent: Vec<Electrode> = need.into_iter().filter(|e| !has(*e)).collect();
                     if !absent.is_empty() {
                         needed_by.push(spec.label());
                         missing.extend(absent);
@@ -329,8 +334,11 @@ impl Montage {
                         Minus::Reference => (vec![spec.plus], Combination::Channel(b.input(map.channel(spec.plus).unwrap()))),
                         Minus::Average => (vec![spec.plus], Combination::MinusAverage(b.input(map.channel(spec.plus).unwrap()))),
                         Minus::Electrode(m) => {
+                            let r = map.reference_electrode();
                             let c = match (map.channel(spec.plus), map.channel(m)) {
                                 (Some(p), Some(q)) => Combination::Difference(b.input(p), b.input(q)),
+                                (Some(p), None) if r == Some(m) => Combination::Channel(b.input(p)),
+                                (None, Some(q)) if r == Some(spec.plus) => Combination::Negated(b.input(q)),
                                 _ => match map.bipolar_channel(spec.plus, m) {
                                     Some(ch) => Combination::Channel(b.input(ch)),
                                     None => Combination::Negated(

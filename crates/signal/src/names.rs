@@ -383,6 +383,22 @@ impl ChannelName {
 pub struct ChannelMap {
     names: Vec<ChannelName>,
     referential: [Option<usize>; 19],
+    reference_electrode: Option<Electrode>,
+}
+
+/// Fewest channels written as pairs to one electrode that make a recording referenced to that
+/// electrode ([`ChannelMap::from_labels`]).
+pub const MIN_ELECTRODE_REFERENCED: usize = 4;
+
+/// The common second electrode of a recording's EEG channels when none is referential and at
+/// least [`MIN_ELECTRODE_REFERENCED`] are 10-20 pairs that all end in it.
+fn electrode_reference(names: &[ChannelName]) -> Option<Electrode> {
+    if names.iter().any(|n| n.is_referential_1020()) {
+        return None;
+    }
+    let pairs: Vec<(Electrode, Electrode)> = names.iter().filter(|n| n.kind == ChannelKind::Eeg).filter_map(|n| n.bipolar).collect();
+    let r = pairs.first()?.1;
+    (pairs.len() >= MIN_ELECTRODE_REFERENCED && pairs.iter().all(|&(_, b)| b == r)).then_some(r)
 }
 
 impl ChannelMap {
@@ -391,8 +407,27 @@ impl ChannelMap {
     /// Fails with [`Error::AmbiguousElectrode`] when two referential channels record the same
     /// electrode (for example `EEG T3-Ref` and `EEG T7-Ref`, or `EEG Fp1-Ref` and `EEG Fp1-LE`),
     /// naming both channels with their number (from 1, as `eimfs info` lists them).
+    ///
+    /// **Recordings referenced to an electrode.** When no channel is referential and at least
+    /// [`MIN_ELECTRODE_REFERENCED`] EEG channels are 10-20 pairs that all share their second
+    /// electrode (`EEG Fp1-Cz`, `EEG F3-Cz`, …), the recording is referential with that electrode
+    /// as its reference: each channel is read as the referential channel of its first electrode
+    /// (reference `Cz`), and the reference electrode has no channel, as in a recording whose
+    /// reference electrode is recorded flat ([`ChannelMap::reference_electrode`]). Derivations to
+    /// the reference (`Fp1-Cz`) are then those channels themselves.
     pub fn from_labels<S: AsRef<str>>(labels: &[S]) -> Result<ChannelMap> {
-        let names: Vec<ChannelName> = labels.iter().map(|l| ChannelName::parse(l.as_ref())).collect();
+        let mut names: Vec<ChannelName> = labels.iter().map(|l| ChannelName::parse(l.as_ref())).collect();
+        let reference_electrode = electrode_reference(&names);
+        if let Some(r) = reference_electrode {
+            for n in names.iter_mut() {
+                if let Some((a, b)) = n.bipolar.filter(|&(_, b)| b == r && n.kind == ChannelKind::Eeg) {
+                    n.electrode = Some(a);
+                    n.reference = Some(b.name().to_string());
+                    n.bipolar = None;
+                    n.canonical = a.name().to_string();
+                }
+            }
+        }
         let mut referential = [None; 19];
         let mut claims: Vec<Vec<usize>> = vec![Vec::new(); 19];
         for (i, n) in names.iter().enumerate() {
@@ -411,7 +446,13 @@ impl ChannelMap {
                 }
             }
         }
-        Ok(ChannelMap { names, referential })
+        Ok(ChannelMap { names, referential, reference_electrode })
+    }
+
+    /// The electrode the recording is referenced to when its channels were written as pairs to
+    /// one electrode (`EEG Fp1-Cz`, …; see [`ChannelMap::from_labels`]), else `None`.
+    pub fn reference_electrode(&self) -> Option<Electrode> {
+        self.reference_electrode
     }
 
     /// All channels, normalised, in the order given.

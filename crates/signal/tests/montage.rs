@@ -319,3 +319,61 @@ fn as_recorded_without_eeg_is_an_error() {
     assert!(plan.derivations()[0].electrodes.is_empty());
     assert_eq!(plan.derivations()[1].electrodes, vec![Cz]);
 }
+
+#[test]
+fn recordings_referenced_to_an_electrode() {
+    // The same EEG written as `EEG X-Cz` (18 channels, Cz the reference, plus ECG): read as
+    // referential channels to Cz, and every montage gives what it gives on the referential file
+    // whose Cz is zero.
+    let mut cz_ref = Recording::default();
+    let mut zero_cz = Recording::default();
+    for e in Electrode::ALL {
+        let x: Vec<f32> = (0..N).map(|t| if e == Cz { 0.0 } else { value(e, t) - value(Cz, t) }).collect();
+        if e != Cz {
+            cz_ref.signals.push(Signal::new(format!("EEG {}-Cz", e.modern_name()), "uV", 256.0, x.clone()));
+        }
+        zero_cz.signals.push(Signal::new(format!("EEG {e}-Ref"), "uV", 256.0, x));
+    }
+    cz_ref.signals.push(Signal::new("ECG EKG", "mV", 256.0, vec![1.0; N]));
+    let labels: Vec<&str> = cz_ref.signals.iter().map(|s| s.label.as_str()).collect();
+    let map = ChannelMap::from_labels(&labels).unwrap();
+    assert_eq!(map.reference_electrode(), Some(Cz));
+    assert_eq!(map.common_reference(), Some("Cz"));
+    assert_eq!((map.channel(Fp1), map.channel(T3), map.channel(Cz)), (Some(0), Some(7), None));
+    assert_eq!(map.names()[0].canonical, "Fp1");
+    let opts = ApplyOptions { exclude: vec![Cz], keep_non_eeg: false };
+    for montage in [Montage::DoubleBanana, Montage::Neonatal, Montage::parse("Fp1-Cz,Cz-O2,Cz,Fp1-Avg").unwrap()] {
+        if montage == Montage::parse("Fp1-Cz,Cz-O2,Cz,Fp1-Avg").unwrap() {
+            // A montage naming the reference on its own needs a channel for it.
+            let err = montage.apply(&cz_ref, &opts).unwrap_err();
+            assert!(matches!(&err, Error::MissingElectrode { electrode, .. } if electrode == "Cz"), "{err}");
+            let ok = Montage::parse("Fp1-Cz,Cz-O2,Fp1-Avg").unwrap();
+            let a = ok.apply(&cz_ref, &opts).unwrap();
+            let b = ok.apply(&zero_cz, &opts).unwrap();
+            assert_eq!(a.signals, b.signals);
+            continue;
+        }
+        let a = montage.apply(&cz_ref, &opts).unwrap();
+        let b = montage.apply(&zero_cz, &opts).unwrap();
+        assert_eq!(a.signals.len(), b.signals.len());
+        for (x, y) in a.signals.iter().zip(&b.signals) {
+            assert_eq!((&x.label, &x.samples), (&y.label, &y.samples));
+        }
+    }
+    // The common average leaves out the reference electrode, as it leaves out a flat one.
+    let a = Montage::CommonAverage.apply(&cz_ref, &ApplyOptions::default()).unwrap();
+    let b = Montage::CommonAverage.apply(&zero_cz, &opts).unwrap();
+    assert_eq!(a.signals.len(), 18);
+    let b: Vec<&Signal> = b.signals.iter().filter(|s| s.label != "Cz-Avg").collect();
+    for (x, y) in a.signals.iter().zip(b) {
+        assert_eq!((&x.label, &x.samples), (&y.label, &y.samples));
+    }
+    // Pairs that do not share one second electrode stay bipolar; so do three pairs to Cz.
+    let map = ChannelMap::from_labels(&["C3-Cz", "Cz-C4", "Fp1-T3", "T3-O1"]).unwrap();
+    assert_eq!((map.reference_electrode(), map.bipolar_channel(C3, Cz)), (None, Some(0)));
+    let map = ChannelMap::from_labels(&["C3-Cz", "C4-Cz", "O1-Cz"]).unwrap();
+    assert_eq!((map.reference_electrode(), map.channel(C3)), (None, None));
+    // A referential channel among them: the pairs are pairs.
+    let map = ChannelMap::from_labels(&["EEG Fp1-Cz", "EEG F3-Cz", "EEG C3-Cz", "EEG O1-Cz", "EEG T3-Ref"]).unwrap();
+    assert_eq!((map.reference_electrode(), map.channel(Fp1), map.channel(T3)), (None, None, Some(4)));
+}
