@@ -72,6 +72,18 @@ pub enum Error {
         offset: u64,
     },
 
+    /// No second of the recording could be analysed: every derivation has a flat input in every
+    /// second.
+    #[error("{path}: no second could be analysed: every derivation ({derivations}) has an electrode that is flat (standard deviation below 0.5 µV in the analysis band) in every second{cause}; choose a montage without it", path = path.display())]
+    NothingAnalysed {
+        /// The recording.
+        path: PathBuf,
+        /// The derivations, comma-separated.
+        derivations: String,
+        /// The electrodes all of them share, if any, as ` (in all of them: Cz)`.
+        cause: String,
+    },
+
     /// The recording is too short to analyse.
     #[error("{path}: the recording lasts {duration} s; detection needs at least {needed} s of EEG", path = path.display())]
     TooShort {

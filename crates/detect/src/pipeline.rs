@@ -616,7 +616,29 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         let read = reader.join().expect("reader thread does not panic");
         result.and(read)
     })?;
+    never_analysed(path, &mut out, &used)?;
     Ok(out)
+}
+
+/// Derivations without a single analysed second (an input flat in every second, e.g. a reference
+/// electrode just above the flat limit of the first minutes): a warning naming them, or an error
+/// when that is every derivation, instead of outputs that are all `n/a`.
+fn never_analysed(path: &Path, out: &mut Analysis, used: &[bool]) -> Result<()> {
+    let never: Vec<usize> = (0..out.derivations.len()).filter(|&d| used[d] && out.probability[d].iter().all(|v| v.is_nan())).collect();
+    if never.is_empty() || out.n_seconds == 0 {
+        return Ok(());
+    }
+    let labels = never.iter().map(|&d| out.derivations[d].label.as_str()).collect::<Vec<_>>().join(", ");
+    let common: Vec<&str> =
+        Electrode::ALL.iter().filter(|e| never.iter().all(|&d| out.derivations[d].electrodes.contains(e))).map(|e| e.name()).collect();
+    let cause = if common.is_empty() { String::new() } else { format!(" (in all of them: {})", common.join(", ")) };
+    if never.len() == used.iter().filter(|u| **u).count() {
+        return Err(Error::NothingAnalysed { path: path.to_path_buf(), derivations: labels, cause });
+    }
+    out.warnings.push(format!(
+        "no second analysed in derivation(s) {labels}: an electrode of each is flat (standard deviation below {FLAT_CHANNEL_UV} µV in the analysis band) in every second{cause}"
+    ));
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -891,5 +913,59 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analysis(derivations: &[(&str, &[Electrode])], probability: Vec<Vec<f32>>) -> Analysis {
+        let n_seconds = probability[0].len();
+        Analysis {
+            duration: n_seconds as f64,
+            n_seconds,
+            start: chrono::NaiveDateTime::default(),
+            montage: "test".into(),
+            derivations: derivations
+                .iter()
+                .map(|(l, e)| DerivationInfo { label: l.to_string(), electrodes: e.to_vec(), channels: Vec::new(), used: true })
+                .collect(),
+            probability,
+            onset_activity: Vec::new(),
+            midline_products: Vec::new(),
+            flat_electrodes: Vec::new(),
+            warnings: Vec::new(),
+            features: None,
+        }
+    }
+
+    #[test]
+    fn derivations_never_analysed_are_named() {
+        use Electrode::*;
+        let nan = vec![f32::NAN; 20];
+        let mut some = nan.clone();
+        some[7] = 0.3;
+        let path = Path::new("x.edf");
+        // Two of three derivations never analysed, both through Cz: a warning naming them and Cz.
+        let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz]), ("O1-Cz", &[O1, Cz]), ("Fp2-F8", &[Fp2, F8])], vec![nan.clone(), nan.clone(), some]);
+        never_analysed(path, &mut a, &[true; 3]).unwrap();
+        assert_eq!(
+            a.warnings,
+            vec![
+                "no second analysed in derivation(s) Fp1-Cz, O1-Cz: an electrode of each is flat (standard deviation below 0.5 µV in the analysis band) in every second (in all of them: Cz)"
+            ]
+        );
+        // A derivation left out from the start does not count.
+        let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz]), ("Fp2-F8", &[Fp2, F8])], vec![nan.clone(), nan.clone()]);
+        let err = never_analysed(path, &mut a, &[true, false]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "x.edf: no second could be analysed: every derivation (Fp1-Cz) has an electrode that is flat (standard deviation below 0.5 µV in the analysis band) in every second (in all of them: Fp1, Cz); choose a montage without it"
+        );
+        // Every derivation analysed in some second: nothing to say.
+        let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz])], vec![vec![0.1; 20]]);
+        never_analysed(path, &mut a, &[true]).unwrap();
+        assert!(a.warnings.is_empty());
     }
 }
