@@ -239,6 +239,28 @@ fn recordings_referenced_to_cz_are_referential() {
 }
 
 #[test]
+fn clipped_channels_are_named() {
+    // T4 saturates at ±5 µV (its samples held at the file's limits much of the time): the
+    // summary names it with its share of clipped samples; the other channels are not named.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recording(&eeg_labels(&ELECTRODES), 256.0, 60, &[]);
+    let t4 = rec.signals.iter_mut().find(|s| s.label == "EEG T4-Ref").unwrap();
+    t4.samples.iter_mut().for_each(|v| *v = v.clamp(-5.0, 5.0));
+    let share = t4.samples.iter().filter(|v| v.abs() == 5.0).count() as f64 / t4.samples.len() as f64;
+    assert!(share > 0.05, "{share}");
+    let f = dir.path().join("clip.edf");
+    write(&f, &rec);
+    let out = dir.path().join("out");
+    let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("clip_summary.json")).unwrap()).unwrap();
+    let w: Vec<&str> = s["recording"]["warnings"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].starts_with("clipped: samples at the limits of the digital range in the first 120 s"), "{}", w[0]);
+    assert!(w[0].ends_with(&format!("EEG T4-Ref ({:.0} %)", 100.0 * share)), "{}", w[0]);
+}
+
+#[test]
 fn millivolt_and_volt_files_are_read_as_microvolts() {
     // The same 90 s of EEG written in uV, mV and V, and with an empty physical dimension: the
     // detector scales to µV, so every file gives the same probabilities (a file in mV read as µV

@@ -287,8 +287,8 @@ struct Setup {
     flat: Vec<(Electrode, String)>,
     /// Per plan input: µV per physical unit of its channel (1 for `uV`; 1000 for `mV`).
     scale: Vec<f32>,
-    /// Channels whose physical dimension names no voltage unit (read as µV), and a recording
-    /// referenced to an electrode.
+    /// Channels whose physical dimension names no voltage unit (read as µV), clipped channels,
+    /// and a recording referenced to an electrode.
     unit_warnings: Vec<String>,
 }
 
@@ -330,26 +330,46 @@ fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
     move |source| Error::Signal { path: path.to_path_buf(), source }
 }
 
+/// Fraction of a channel's samples in the first minutes at the limits of its digital range above
+/// which the summary warns that the channel is clipped.
+pub const CLIPPED_WARN_FRACTION: f32 = 0.01;
+
+/// What the first minutes of a channel show.
+struct Prescan {
+    /// Standard deviation within a second, median over the seconds (to find flat electrodes).
+    sd: f32,
+    /// Fraction of the samples at the limits of the digital range (clipping).
+    clipped: f32,
+}
+
 /// Standard deviation of each channel within a second, median over the seconds of the first
-/// minutes (to find flat electrodes). Per second, as the blocks are judged: a flat reference
-/// that drifts, or a loose electrode with occasional steps, has a large standard deviation over
-/// minutes but is flat second by second.
-fn prescan(f: &EdfFile, channels: &[usize], scale: &[f32]) -> Result<Vec<f32>> {
+/// minutes (to find flat electrodes), and the fraction of samples at the limits of the digital
+/// range. Per second, as the blocks are judged: a flat reference that drifts, or a loose
+/// electrode with occasional steps, has a large standard deviation over minutes but is flat
+/// second by second.
+fn prescan(f: &EdfFile, channels: &[usize], scale: &[f32]) -> Result<Vec<Prescan>> {
     let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).clamp(1, f.n_records().max(1)).min(f.n_records());
     let mut out = Vec::with_capacity(channels.len());
     for (&c, &k) in channels.iter().zip(scale) {
-        let mut buf = vec![0f32; f.signals()[c].samples_per_record * n];
+        let h = &f.signals()[c];
+        let mut buf = vec![0f32; h.samples_per_record * n];
         f.read_physical(&[c], 0..n, &mut [&mut buf[..]])?;
+        // Within half a digital step of the physical values of the digital limits.
+        let (lo, hi) = (h.to_physical(h.digital_min), h.to_physical(h.digital_max));
+        let tol = 0.5 * h.gain().abs();
+        let (lo, hi) = (lo.min(hi) + tol, lo.max(hi) - tol);
+        let clipped = buf.iter().filter(|&&v| (v as f64) <= lo || (v as f64) >= hi).count() as f32 / buf.len().max(1) as f32;
         if k != 1.0 {
             buf.iter_mut().for_each(|v| *v *= k);
         }
-        let per_second = (f.signals()[c].fs.round() as usize).clamp(1, buf.len().max(1));
+        let per_second = (h.fs.round() as usize).clamp(1, buf.len().max(1));
         let sd = |x: &[f32]| {
             let m = x.iter().map(|&v| v as f64).sum::<f64>() / x.len().max(1) as f64;
             (x.iter().map(|&v| (v as f64 - m).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt() as f32
         };
         let mut sds: Vec<f32> = buf.chunks_exact(per_second).map(sd).collect();
-        out.push(if sds.is_empty() { sd(&buf) } else { quantile(&mut sds, 0.5) });
+        let sd = if sds.is_empty() { sd(&buf) } else { quantile(&mut sds, 0.5) };
+        out.push(Prescan { sd, clipped });
     }
     Ok(out)
 }
@@ -372,12 +392,18 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     // Flat electrodes (referential channels) from the first minutes.
     let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
     let (ref_scale, _) = unit_scales(f, &ref_channels);
-    let sds = prescan(f, &ref_channels, &ref_scale)?;
+    let scan = prescan(f, &ref_channels, &ref_scale)?;
     let flat: Vec<(Electrode, String)> = present
         .iter()
-        .zip(&sds)
-        .filter(|(_, sd)| **sd < FLAT_CHANNEL_UV)
+        .zip(&scan)
+        .filter(|(_, p)| p.sd < FLAT_CHANNEL_UV)
         .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
+        .collect();
+    let clipped: Vec<String> = present
+        .iter()
+        .zip(&scan)
+        .filter(|(_, p)| p.clipped > CLIPPED_WARN_FRACTION)
+        .map(|(&(_, c), p)| format!("{} ({:.0} %)", f.signals()[c].label.trim(), 100.0 * p.clipped))
         .collect();
     let flat_e: Vec<Electrode> = flat.iter().map(|(e, _)| *e).collect();
     if matches!(montage, Montage::CommonAverage) && present.is_empty() {
@@ -392,6 +418,15 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     let plan = montage.plan(&map, &flat_e).map_err(signal_err(path))?;
     let inputs = plan.inputs().to_vec();
     let (scale, mut unit_warnings) = unit_scales(f, &inputs);
+    if !clipped.is_empty() {
+        unit_warnings.insert(
+            0,
+            format!(
+                "clipped: samples at the limits of the digital range in the first {PRESCAN_SECONDS} s (amplifier or file range saturated; amplitudes and line length there are cut): {}",
+                clipped.join(", ")
+            ),
+        );
+    }
     if let Some(r) = map.reference_electrode() {
         unit_warnings.insert(
             0,
