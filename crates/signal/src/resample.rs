@@ -37,6 +37,41 @@ pub enum Padding {
     Mean,
 }
 
+/// Largest term of a resampling ratio found by [`rational`] (`Resampler::from_rates`): a
+/// `20·max(up, down) + 1`-tap filter, 160,001 taps at most.
+pub const MAX_RATIO_TERM: u64 = 8000;
+
+/// `p / q` equal to `x` within 1e-12 relative, with `p, q ≤ max`, from the continued fraction
+/// of `x` (its convergents are the best approximations); `None` if there is none.
+fn rational(x: f64, max: u64) -> Option<(u64, u64)> {
+    if !(x.is_finite() && x > 0.0) {
+        return None;
+    }
+    let (mut p0, mut q0, mut p1, mut q1) = (0u64, 1u64, 1u64, 0u64);
+    let mut r = x;
+    for _ in 0..64 {
+        let a = r.floor();
+        if a > max as f64 {
+            return None;
+        }
+        let a = a as u64;
+        let (p2, q2) = (a.checked_mul(p1)?.checked_add(p0)?, a.checked_mul(q1)?.checked_add(q0)?);
+        if p2 > max || q2 > max {
+            return None;
+        }
+        if ((p2 as f64 / q2 as f64) - x).abs() <= 1e-12 * x {
+            return Some((p2, q2));
+        }
+        (p0, q0, p1, q1) = (p1, q1, p2, q2);
+        let frac = r - a as f64;
+        if frac <= 0.0 {
+            return None;
+        }
+        r = 1.0 / frac;
+    }
+    None
+}
+
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
@@ -176,7 +211,8 @@ impl Resampler {
     }
 
     /// Resampler from sampling rates, e.g. 500 → 256 Hz (up 64, down 125). The ratio must be
-    /// rational with terms up to 65536 (rates given to at most 6 decimals).
+    /// rational: rates given to at most 6 decimals, or a ratio whose terms are at most
+    /// [`MAX_RATIO_TERM`] (e.g. 256 samples per 0.999-s record to 64 Hz: up 999, down 4000).
     pub fn from_rates(fs_in: f64, fs_out: f64) -> Result<Resampler> {
         for (what, f) in [("input", fs_in), ("output", fs_out)] {
             if !(f.is_finite() && f > 0.0) {
@@ -191,7 +227,13 @@ impl Resampler {
                 return Resampler::new((b / g) as usize, (a / g) as usize);
             }
         }
-        Err(Error::InvalidParameter(format!("cannot express {fs_out} / {fs_in} Hz as a ratio of integers")))
+        // Rates that are ratios without a short decimal form, e.g. 256 samples per 0.999-s
+        // record (256.256… Hz): the best rational approximation of the ratio with terms up to
+        // `MAX_RATIO_TERM`, accepted when it equals the ratio to double precision.
+        if let Some((up, down)) = rational(fs_out / fs_in, MAX_RATIO_TERM) {
+            return Resampler::new(up as usize, down as usize);
+        }
+        Err(Error::InvalidParameter(format!("cannot express {fs_out} / {fs_in} Hz as a ratio of integers up to {MAX_RATIO_TERM}")))
     }
 
     /// Up-sampling factor (after reduction).

@@ -94,6 +94,14 @@ fn identity_and_errors() {
         Resampler::from_rates(-1.0, 256.0).unwrap_err().to_string(),
         "invalid parameter: input sampling rate must be positive, got -1 Hz"
     );
+    // 256 samples per 0.999-s record (256.256… Hz, no short decimal form) to 64 Hz.
+    let r = Resampler::from_rates(256.0 / 0.999, 64.0).unwrap();
+    assert_eq!((r.up(), r.down()), (999, 4000));
+    let r = Resampler::from_rates(256.0 / 1.001, 256.0).unwrap();
+    assert_eq!((r.up(), r.down()), (1001, 1000));
+    // 256 samples per 1.00005-s record: 20001 / 80000, beyond the largest term.
+    let e = Resampler::from_rates(256.0 / 1.00005, 64.0).unwrap_err().to_string();
+    assert!(e.contains("as a ratio of integers up to 8000"), "{e}");
     let e = Resampler::from_rates(256.0, 100003.0).unwrap_err().to_string();
     assert!(e.contains("needs a 2000061-tap filter"), "{e}");
 }
