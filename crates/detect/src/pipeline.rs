@@ -652,6 +652,21 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         result.and(read)
     })?;
     never_analysed(path, &mut out, &used)?;
+    if all_runs.len() > 1 {
+        let d = f.record_duration();
+        let gaps: Vec<f64> = all_runs
+            .windows(2)
+            .map(|w| w[1].start - (w[0].start + (w[0].end_record - w[0].first_record) as f64 * d))
+            .filter(|g| *g > 0.0)
+            .collect();
+        let unanalysed = out.recorded().iter().filter(|r| !**r).count();
+        out.warnings.push(format!(
+            "the recording has {} gap(s) between data records (EDF+D), {:.3} s in all; {unanalysed} of its {} seconds have no probability (a second that a gap touches is not analysed, nor one in which every electrode is flat) and do not count as recorded time",
+            gaps.len(),
+            gaps.iter().sum::<f64>(),
+            out.n_seconds
+        ));
+    }
     Ok(out)
 }
 

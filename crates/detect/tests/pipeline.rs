@@ -105,6 +105,12 @@ fn discontinuous_recordings_are_analysed_run_by_run() {
     assert_eq!(det.summary.hourly[0].recorded_seconds, 120.0);
     let s = det.summary_json();
     assert_eq!((s["recording"]["analysed_seconds"].as_u64(), s["recording"]["duration"].as_f64()), (Some(120), Some(150.0)));
+    assert_eq!(
+        det.analysis.warnings,
+        vec![
+            "the recording has 1 gap(s) between data records (EDF+D), 30.000 s in all; 30 of its 150 seconds have no probability (a second that a gap touches is not analysed, nor one in which every electrode is flat) and do not count as recorded time"
+        ]
+    );
 }
 
 #[test]
