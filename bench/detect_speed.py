@@ -8,7 +8,8 @@
    changing regions, 50 Hz mains, labels `EEG Fp1-Ref` … plus ECG.
 2. `eimfs detect` end to end (release build: read, decimate, features, classifier, assembly, all
    output files), with both cores and pinned to one core (`taskset -c 0`, RAYON_NUM_THREADS=1);
-   median of --repeat runs; peak RSS of the process (GNU time's %M, else wait4).
+   median of --repeat runs; peak RSS of the process (GNU time's %M, else wait4). Every timed run
+   of every tool is preceded by an untimed read of its file (see `warm`).
 3. The MNE + scipy pipeline (same process run, same file): `mne.io.read_raw_edf(preload=True)`,
    4th-order Butterworth 0.5-30 Hz `sosfiltfilt` per channel, then per channel and 8-s window with
    1-s hop: Welch band powers (delta, theta, alpha, beta; `scipy.signal.welch`, 2-s segments) and
@@ -260,12 +261,17 @@ def main():
         subprocess.run([sys.executable, __file__, "--write-edf", str(edf), "--hours", str(args.hours)], check=True)
     secs = args.hours * 3600
     print(f"recording: {edf.name}, {args.hours:g} h x 19 EEG channels (+ECG) x {FS} Hz, {edf.stat().st_size / 1e6:.0f} MB")
-    # Warm the page cache so every tool reads from memory.
-    with open(edf, "rb") as f:
-        while f.read(1 << 24):
-            pass
+    def warm(path):
+        """Read the file (untimed) so that the timed run reads it from the page cache: on the
+        shared dev VM the cache loses most of a file within about 20 s even with memory free, so
+        one warm-up before all runs left later runs reading from disk (24-h file: 1.66 s warm
+        against 2.83 s 25 s later). Every timed run of every tool is preceded by this."""
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
 
     def eimfs(path, cpu=None, threads=None):
+        warm(path)
         env = dict(os.environ)
         if threads:
             env["RAYON_NUM_THREADS"] = str(threads)
@@ -287,6 +293,7 @@ def main():
 
     t_mne = None
     if not args.skip_mne:
+        warm(edf)
         wall, rss, out = run_measured([sys.executable, "-c", MNE_SCIPY, str(edf)])
         tr, tf, tfe, nwin = out.strip().splitlines()[-1].split()
         t_mne = wall
@@ -300,6 +307,7 @@ def main():
             excerpt_edf(edf, ex, args.excerpt_hours)
         esecs = args.excerpt_hours * 3600
         py = neural_python(work)
+        warm(ex)
         wall, rss, out = run_measured([py, "-c", NEURAL, str(ex)])
         t_neural = wall
         tp, ta, nch = out.strip().splitlines()[-1].split()  # NEURAL prints notices before
