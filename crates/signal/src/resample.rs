@@ -37,7 +37,8 @@ pub enum Padding {
     Mean,
 }
 
-/// Largest term of a resampling ratio found by [`rational`] (`Resampler::from_rates`): a
+/// Largest term of a resampling ratio that [`Resampler::from_rates`] finds from the continued
+/// fraction of the rate ratio: a
 /// `20·max(up, down) + 1`-tap filter, 160,001 taps at most.
 pub const MAX_RATIO_TERM: u64 = 8000;
 
