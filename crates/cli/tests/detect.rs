@@ -256,8 +256,29 @@ fn clipped_channels_are_named() {
     let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("clip_summary.json")).unwrap()).unwrap();
     let w: Vec<&str> = s["recording"]["warnings"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].starts_with("clipped: samples at the limits of the digital range in the first 120 s"), "{}", w[0]);
+    assert!(
+        w[0].starts_with("clipped: more than 1 % of the samples at the limits of the digital range in the recording (amplifier"),
+        "{}",
+        w[0]
+    );
     assert!(w[0].ends_with(&format!("EEG T4-Ref ({:.0} %)", 100.0 * share)), "{}", w[0]);
+    // A recording of bipolar pairs only (the double banana as recorded): a clipped pair is named.
+    let pairs = [
+        "Fp1-F7", "F7-T3", "T3-T5", "T5-O1", "Fp2-F8", "F8-T4", "T4-T6", "T6-O2", "Fp1-F3", "F3-C3", "C3-P3", "P3-O1", "Fp2-F4", "F4-C4",
+        "C4-P4", "P4-O2",
+    ];
+    let mut rec = recording(&pairs.iter().map(|p| format!("EEG {p}")).collect::<Vec<_>>(), 256.0, 60, &[]);
+    let c = rec.signals.iter_mut().find(|s| s.label == "EEG F8-T4").unwrap();
+    c.samples.iter_mut().for_each(|v| *v = v.clamp(-5.0, 5.0));
+    let f = dir.path().join("bip.edf");
+    write(&f, &rec);
+    let out = dir.path().join("bip");
+    let o = eimfs(&["detect", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("bip_summary.json")).unwrap()).unwrap();
+    let w = s["recording"]["warnings"].to_string();
+    assert!(w.contains("clipped: more than 1 % of the samples") && w.contains("EEG F8-T4 ("), "{w}");
+    assert!(!w.contains("EEG Fp1-F7 ("), "{w}");
 }
 
 #[test]
@@ -329,7 +350,7 @@ fn bad_input_gives_clear_errors_and_no_output() {
     // Five electrodes, two flat: three usable.
     let f = d.join("flat.edf");
     write(&f, &recording(&eeg_labels(&["Fp1", "C3", "O1", "T4", "P4"]), 256.0, 60, &["T4", "P4"]));
-    fails(&f, &[], "flat (SD < 0.5 µV in most seconds of the first 120 s): T4 (EEG T4-Ref), P4 (EEG P4-Ref)");
+    fails(&f, &[], "flat (SD < 0.5 µV in most seconds of the recording): T4 (EEG T4-Ref), P4 (EEG P4-Ref)");
     // A montage naming an electrode the file lacks.
     let f = d.join("nof7.edf");
     let names: Vec<&str> = ELECTRODES.iter().copied().filter(|e| *e != "F7").collect();

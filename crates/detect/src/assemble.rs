@@ -321,39 +321,44 @@ pub fn group(mut all: Vec<Stretch>) -> Vec<Vec<Stretch>> {
 }
 
 /// Merge groups that start within [`COEXTENSIVE_TOLERANCE`] s of each other **and** end within
-/// it of each other (see the module docs): one discharge seen in places that are not neighbours
+/// it of each other (see the module docs; a group joins a merged one only when it is within the
+/// tolerance of every group in it): one discharge seen in places that are not neighbours
 /// (a diffuse or bilateral discharge, or a midline one attributed to a hemisphere), not two
 /// seizures. Groups stay in order of onset; the stretches of a merged group in order of start.
 pub fn merge_coextensive(groups: Vec<Vec<Stretch>>) -> Vec<Vec<Stretch>> {
     let span = |g: &[Stretch]| (g.iter().map(|s| s.start).min().unwrap_or(0), g.iter().map(|s| s.end).max().unwrap_or(0));
     let mut groups: Vec<Vec<Stretch>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
     groups.sort_by_key(|g| span(g).0);
-    let mut out: Vec<Vec<Stretch>> = Vec::new();
+    // Each merged group with the earliest onset and the earliest and latest end of the groups in
+    // it: a group joins only when it is within the tolerance of every one of them, so that the
+    // ends cannot drift by the tolerance at every step of a chain.
+    let mut out: Vec<(Vec<Stretch>, usize, usize, usize)> = Vec::new();
     for g in groups {
         let (a, b) = span(&g);
         // `out` stays in order of onset (a merge keeps the earlier onset): only its last groups,
         // those starting at most the tolerance before this one, can match.
         let mut into = None;
-        for (i, o) in out.iter().enumerate().rev() {
-            let (oa, ob) = span(o);
+        for (i, (_, oa, lo, hi)) in out.iter().enumerate().rev() {
             if oa + COEXTENSIVE_TOLERANCE < a {
                 break;
             }
-            if b.abs_diff(ob) <= COEXTENSIVE_TOLERANCE {
+            if b.abs_diff(*lo) <= COEXTENSIVE_TOLERANCE && b.abs_diff(*hi) <= COEXTENSIVE_TOLERANCE {
                 into = Some(i);
                 break;
             }
         }
         match into {
             Some(i) => {
-                let o = &mut out[i];
+                let (o, _, lo, hi) = &mut out[i];
                 o.extend(g);
                 o.sort_by(|x, y| x.start.cmp(&y.start).then(y.mean.total_cmp(&x.mean)).then(x.region.cmp(&y.region)));
+                *lo = (*lo).min(b);
+                *hi = (*hi).max(b);
             }
-            None => out.push(g),
+            None => out.push((g, a, b, b)),
         }
     }
-    out
+    out.into_iter().map(|(g, ..)| g).collect()
 }
 
 /// The seizure a stretch continues, if any (see the module docs): one with a stretch in a
@@ -819,27 +824,29 @@ mod tests {
 
     #[test]
     fn a_discharge_starting_and_ending_together_in_distant_regions_is_one_seizure() {
-        // Grouping alone: L-frontal and R-occipital (not neighbours) from 100 to 130 s, the
-        // temporal regions joining both sides; R-parietal 101-131 s. One discharge everywhere at
-        // once: one seizure. L-occipital from 103 s to 140 s ends 10 s later: its own seizure
-        // (an overlapping one), as is O1's seizure ending at the same time but starting 20 s later.
-        let all = vec![
-            st("L-frontal", 100, 130),
-            st("R-occipital", 100, 130),
-            st("R-parietal", 101, 131),
-            st("L-occipital", 103, 140),
-            st("L-temporal", 101, 130),
-        ];
+        // Grouping alone: left frontal and temporal from 100 s to 130 s and right occipital and
+        // parietal from 100-101 s to 130-131 s are two groups (the two sides are not neighbours).
+        // One discharge everywhere at once: the merge makes them one seizure of 100-131 s.
+        let all = vec![st("L-frontal", 100, 130), st("R-occipital", 100, 130), st("R-parietal", 101, 131), st("L-temporal", 101, 130)];
         let raw = group(all.clone());
-        assert!(raw.len() >= 2, "the grouping alone splits it: {raw:?}");
+        assert_eq!(raw.len(), 2, "the grouping alone splits it: {raw:?}");
         let merged = merge_coextensive(raw);
-        let codes: Vec<Vec<&str>> = merged.iter().map(|g| g.iter().map(|s| s.region.code()).collect()).collect();
-        assert_eq!(codes.len(), 2, "{codes:?}");
-        assert_eq!(codes[0].len() + codes[1].len(), 5);
-        assert!(merged.iter().all(|g| g.windows(2).all(|w| w[0].start <= w[1].start)));
-        let spans: Vec<(usize, usize)> =
-            merged.iter().map(|g| (g.iter().map(|s| s.start).min().unwrap(), g.iter().map(|s| s.end).max().unwrap())).collect();
-        assert!(spans.contains(&(100, 131)), "{spans:?}");
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        let g = &merged[0];
+        assert_eq!(g.len(), 4);
+        assert!(g.windows(2).all(|w| w[0].start <= w[1].start));
+        assert_eq!((g.iter().map(|s| s.start).min(), g.iter().map(|s| s.end).max()), (Some(100), Some(131)));
+        // No chain: 130 and 132 within the tolerance, 132 and 134 too, 130 and 134 not: the third
+        // group joins neither way round, and the ends of what is merged stay within the tolerance.
+        for order in [[(100, 130), (101, 132), (102, 134)], [(100, 130), (101, 134), (102, 132)]] {
+            let groups = order.iter().zip(["L-frontal", "R-occipital", "R-frontal"]).map(|(&(a, b), r)| vec![st(r, a, b)]).collect();
+            let m = merge_coextensive(groups);
+            assert_eq!(m.len(), 2, "{order:?}: {m:?}");
+            for g in &m {
+                let ends: Vec<usize> = g.iter().map(|s| s.end).collect();
+                assert!(ends.iter().max().unwrap() - ends.iter().min().unwrap() <= COEXTENSIVE_TOLERANCE, "{order:?}: {m:?}");
+            }
+        }
         // Three seconds apart at either end is two seizures.
         let two = merge_coextensive(vec![vec![st("L-frontal", 100, 130)], vec![st("R-occipital", 103, 130)]]);
         assert_eq!(two.len(), 2);

@@ -57,8 +57,8 @@ pub enum Error {
         reason: String,
     },
 
-    /// The data records of an EDF+D file are not in time order.
-    #[error("{path}: data record {record} (byte {offset}) starts at {start} s, before data record {previous_record} ({previous_start} s; times from the start of record 0): the records are out of time order, and detection reads them in time order", path = path.display(), previous_record = record - 1)]
+    /// The data records of an EDF+D file are not in time order, or overlap.
+    #[error("{path}: data record {record} (byte {offset}) starts at {start} s, before data record {previous_record} ends (it starts at {previous_start} s and lasts {record_duration} s; times from the start of record 0): the records are out of time order or overlap, and detection reads them in time order, each second once", path = path.display(), previous_record = record - 1)]
     RecordOrder {
         /// The recording.
         path: PathBuf,
@@ -68,20 +68,20 @@ pub enum Error {
         start: f64,
         /// The previous record's start, seconds.
         previous_start: f64,
+        /// The duration of a data record, seconds.
+        record_duration: f64,
         /// Byte offset of the record in the file.
         offset: u64,
     },
 
     /// No second of the recording could be analysed: every derivation has a flat input in every
-    /// second.
-    #[error("{path}: no second could be analysed: every derivation ({derivations}) has an electrode that is flat (standard deviation below 0.5 µV in the analysis band) in every second{cause}; choose a montage without it", path = path.display())]
+    /// second, or the gaps of an EDF+D file leave no second to analyse.
+    #[error("{path}: no second could be analysed: {why}", path = path.display())]
     NothingAnalysed {
         /// The recording.
         path: PathBuf,
-        /// The derivations, comma-separated.
-        derivations: String,
-        /// The electrodes all of them share, if any, as ` (in all of them: Cz)`.
-        cause: String,
+        /// Why: the derivations and the flat electrode they share, or the gaps.
+        why: String,
     },
 
     /// The recording is too short to analyse.

@@ -33,11 +33,16 @@ pub const MIN_DURATION: f64 = 10.0;
 /// Minimum number of usable 10-20 electrodes.
 pub const MIN_ELECTRODES: usize = 4;
 /// An electrode whose signal has a standard deviation below this (µV) within most seconds (the
-/// median second) of the first minutes is flat (disconnected, switched off, or the recording
-/// reference) and left out; a one-second block below it is flat too.
+/// median second) of the prescan windows ([`PRESCAN_WINDOWS`]) is flat (disconnected, switched
+/// off, or the recording reference) and left out; a one-second block below it is flat too.
 pub const FLAT_CHANNEL_UV: f32 = 0.5;
-/// Seconds read at the start to find flat channels.
+/// Length of each prescan window (seconds) read to find flat and clipped channels.
 const PRESCAN_SECONDS: f64 = 120.0;
+/// Prescan windows spread evenly over the recording (the first at its start, the last at its
+/// end; the whole recording when it is no longer than the windows together): an electrode that is
+/// off for the first minutes and connected later is not left out of the whole recording, and one
+/// that comes off for most of it is.
+pub const PRESCAN_WINDOWS: usize = 5;
 
 /// One derivation analysed by the detector.
 #[derive(Clone, Debug, PartialEq)]
@@ -330,11 +335,11 @@ fn signal_err(path: &Path) -> impl FnOnce(eimfs_signal::Error) -> Error + '_ {
     move |source| Error::Signal { path: path.to_path_buf(), source }
 }
 
-/// Fraction of a channel's samples in the first minutes at the limits of its digital range above
+/// Fraction of a channel's prescan samples ([`PRESCAN_WINDOWS`]) at the limits of its digital range above
 /// which the summary warns that the channel is clipped.
 pub const CLIPPED_WARN_FRACTION: f32 = 0.01;
 
-/// What the first minutes of a channel show.
+/// What the prescan windows of a channel show.
 struct Prescan {
     /// Standard deviation within a second, median over the seconds (to find flat electrodes).
     sd: f32,
@@ -342,18 +347,37 @@ struct Prescan {
     clipped: f32,
 }
 
-/// Standard deviation of each channel within a second, median over the seconds of the first
-/// minutes (to find flat electrodes), and the fraction of samples at the limits of the digital
-/// range. Per second, as the blocks are judged: a flat reference that drifts, or a loose
+/// The records the prescan reads: the whole recording when it is no longer than the windows
+/// together, else [`PRESCAN_WINDOWS`] windows of whole records of at least 120 s each, starting
+/// evenly from the first record to the last window's; and how to say so in a message.
+fn prescan_windows(f: &EdfFile) -> (Vec<std::ops::Range<usize>>, String) {
+    let total = f.n_records();
+    let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).max(1);
+    if total <= n.saturating_mul(PRESCAN_WINDOWS) {
+        (std::iter::once(0..total).collect(), "the recording".to_string())
+    } else {
+        let windows = (0..PRESCAN_WINDOWS).map(|k| k * (total - n) / (PRESCAN_WINDOWS - 1)).map(|a| a..a + n).collect();
+        (windows, format!("{PRESCAN_WINDOWS} windows of {} s spread over the recording", n as f64 * f.record_duration()))
+    }
+}
+
+/// Standard deviation of each channel within a second, median over the seconds of the prescan
+/// windows ([`PRESCAN_WINDOWS`]; to find flat electrodes), and the fraction of samples at the
+/// limits of the digital range. Per second, as the blocks are judged: a flat reference that drifts, or a loose
 /// electrode with occasional steps, has a large standard deviation over minutes but is flat
 /// second by second.
-fn prescan(f: &EdfFile, channels: &[usize], scale: &[f32]) -> Result<Vec<Prescan>> {
-    let n = ((PRESCAN_SECONDS / f.record_duration()).ceil() as usize).clamp(1, f.n_records().max(1)).min(f.n_records());
+fn prescan(f: &EdfFile, channels: &[usize], scale: &[f32], windows: &[std::ops::Range<usize>]) -> Result<Vec<Prescan>> {
     let mut out = Vec::with_capacity(channels.len());
     for (&c, &k) in channels.iter().zip(scale) {
         let h = &f.signals()[c];
-        let mut buf = vec![0f32; h.samples_per_record * n];
-        f.read_physical(&[c], 0..n, &mut [&mut buf[..]])?;
+        let spr = h.samples_per_record;
+        let mut buf = vec![0f32; spr * windows.iter().map(|w| w.len()).sum::<usize>()];
+        let mut at = 0;
+        for w in windows {
+            let part = &mut buf[at..at + spr * w.len()];
+            f.read_physical(&[c], w.clone(), &mut [part])?;
+            at += spr * w.len();
+        }
         // Within half a digital step of the physical values of the digital limits.
         let (lo, hi) = (h.to_physical(h.digital_min), h.to_physical(h.digital_max));
         let tol = 0.5 * h.gain().abs();
@@ -389,17 +413,18 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         None if present.len() >= MIN_ELECTRODES || bipolar.is_empty() => Montage::CommonAverage,
         None => Montage::AsRecorded,
     };
-    // Flat electrodes (referential channels) from the first minutes.
+    // Flat electrodes (referential channels) from the prescan windows.
     let ref_channels: Vec<usize> = present.iter().map(|&(_, c)| c).collect();
     let (ref_scale, _) = unit_scales(f, &ref_channels);
-    let scan = prescan(f, &ref_channels, &ref_scale)?;
+    let (windows, scanned) = prescan_windows(f);
+    let scan = prescan(f, &ref_channels, &ref_scale, &windows)?;
     let flat: Vec<(Electrode, String)> = present
         .iter()
         .zip(&scan)
         .filter(|(_, p)| p.sd < FLAT_CHANNEL_UV)
         .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
         .collect();
-    let clipped: Vec<String> = present
+    let mut clipped: Vec<String> = present
         .iter()
         .zip(&scan)
         .filter(|(_, p)| p.clipped > CLIPPED_WARN_FRACTION)
@@ -418,11 +443,22 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
     let plan = montage.plan(&map, &flat_e).map_err(signal_err(path))?;
     let inputs = plan.inputs().to_vec();
     let (scale, mut unit_warnings) = unit_scales(f, &inputs);
+    // Inputs that are not referential channels (a recording of bipolar pairs): clipped too?
+    let other: Vec<usize> = inputs.iter().copied().filter(|c| !ref_channels.contains(c)).collect();
+    if !other.is_empty() {
+        let (other_scale, _) = unit_scales(f, &other);
+        for (&c, p) in other.iter().zip(prescan(f, &other, &other_scale, &windows)?) {
+            if p.clipped > CLIPPED_WARN_FRACTION {
+                clipped.push(format!("{} ({:.0} %)", f.signals()[c].label.trim(), 100.0 * p.clipped));
+            }
+        }
+    }
     if !clipped.is_empty() {
         unit_warnings.insert(
             0,
             format!(
-                "clipped: samples at the limits of the digital range in the first {PRESCAN_SECONDS} s (amplifier or file range saturated; amplitudes and line length there are cut): {}",
+                "clipped: more than {} % of the samples at the limits of the digital range in {scanned} (amplifier or file range saturated; amplitudes and line length there are cut): {}",
+                CLIPPED_WARN_FRACTION * 100.0,
                 clipped.join(", ")
             ),
         );
@@ -454,7 +490,7 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         let mut detail = String::new();
         if !flat.is_empty() {
             detail.push_str(&format!(
-                "; flat (SD < {FLAT_CHANNEL_UV} µV in most seconds of the first {PRESCAN_SECONDS} s): {}",
+                "; flat (SD < {FLAT_CHANNEL_UV} µV in most seconds of {scanned}): {}",
                 flat.iter().map(|(e, l)| format!("{e} ({l})")).collect::<Vec<_>>().join(", ")
             ));
         }
@@ -508,13 +544,16 @@ fn runs(f: &EdfFile) -> Vec<Run> {
 pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Analysis> {
     let f = EdfFile::open(path)?;
     let starts = f.record_starts();
-    if let Some(r) = (1..starts.len()).find(|&r| starts[r] < starts[r - 1]) {
+    // The same tolerance as between the runs of an EDF+D file ([`runs`]).
+    let d = f.record_duration();
+    if let Some(r) = (1..starts.len()).find(|&r| starts[r] < starts[r - 1] + d - 1e-6) {
         let h = f.header();
         return Err(Error::RecordOrder {
             path: path.to_path_buf(),
             record: r,
             start: starts[r],
             previous_start: starts[r - 1],
+            record_duration: d,
             offset: (h.header_bytes + r * h.record_bytes) as u64,
         });
     }
@@ -651,9 +690,8 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
         let read = reader.join().expect("reader thread does not panic");
         result.and(read)
     })?;
-    never_analysed(path, &mut out, &used)?;
+    never_analysed(path, &mut out, &used, all_runs.len().saturating_sub(1))?;
     if all_runs.len() > 1 {
-        let d = f.record_duration();
         let gaps: Vec<f64> = all_runs
             .windows(2)
             .map(|w| w[1].start - (w[0].start + (w[0].end_record - w[0].first_record) as f64 * d))
@@ -671,9 +709,10 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
 }
 
 /// Derivations without a single analysed second (an input flat in every second, e.g. a reference
-/// electrode just above the flat limit of the first minutes): a warning naming them, or an error
-/// when that is every derivation, instead of outputs that are all `n/a`.
-fn never_analysed(path: &Path, out: &mut Analysis, used: &[bool]) -> Result<()> {
+/// electrode just above the flat limit of the prescan): a warning naming them, or an error
+/// when that is every derivation, instead of outputs that are all `n/a`. `gaps`: the number of
+/// gaps between data records (EDF+D), which may be the reason instead.
+fn never_analysed(path: &Path, out: &mut Analysis, used: &[bool], gaps: usize) -> Result<()> {
     let never: Vec<usize> = (0..out.derivations.len()).filter(|&d| used[d] && out.probability[d].iter().all(|v| v.is_nan())).collect();
     if never.is_empty() || out.n_seconds == 0 {
         return Ok(());
@@ -683,7 +722,16 @@ fn never_analysed(path: &Path, out: &mut Analysis, used: &[bool]) -> Result<()> 
         Electrode::ALL.iter().filter(|e| never.iter().all(|&d| out.derivations[d].electrodes.contains(e))).map(|e| e.name()).collect();
     let cause = if common.is_empty() { String::new() } else { format!(" (in all of them: {})", common.join(", ")) };
     if never.len() == used.iter().filter(|u| **u).count() {
-        return Err(Error::NothingAnalysed { path: path.to_path_buf(), derivations: labels, cause });
+        let why = if gaps > 0 {
+            format!(
+                "the recording has {gaps} gap(s) between data records (EDF+D), and a second that a gap touches is not analysed, nor one in which an electrode of the derivation is flat; no derivation ({labels}) has a second left"
+            )
+        } else {
+            format!(
+                "every derivation ({labels}) has an electrode that is flat (standard deviation below {FLAT_CHANNEL_UV} µV in the analysis band) in every second{cause}; choose a montage without it"
+            )
+        };
+        return Err(Error::NothingAnalysed { path: path.to_path_buf(), why });
     }
     out.warnings.push(format!(
         "no second analysed in derivation(s) {labels}: an electrode of each is flat (standard deviation below {FLAT_CHANNEL_UV} µV in the analysis band) in every second{cause}"
@@ -999,7 +1047,7 @@ mod tests {
         let path = Path::new("x.edf");
         // Two of three derivations never analysed, both through Cz: a warning naming them and Cz.
         let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz]), ("O1-Cz", &[O1, Cz]), ("Fp2-F8", &[Fp2, F8])], vec![nan.clone(), nan.clone(), some]);
-        never_analysed(path, &mut a, &[true; 3]).unwrap();
+        never_analysed(path, &mut a, &[true; 3], 0).unwrap();
         assert_eq!(
             a.warnings,
             vec![
@@ -1008,14 +1056,19 @@ mod tests {
         );
         // A derivation left out from the start does not count.
         let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz]), ("Fp2-F8", &[Fp2, F8])], vec![nan.clone(), nan.clone()]);
-        let err = never_analysed(path, &mut a, &[true, false]).unwrap_err().to_string();
+        let err = never_analysed(path, &mut a, &[true, false], 0).unwrap_err().to_string();
         assert_eq!(
             err,
             "x.edf: no second could be analysed: every derivation (Fp1-Cz) has an electrode that is flat (standard deviation below 0.5 µV in the analysis band) in every second (in all of them: Fp1, Cz); choose a montage without it"
         );
+        // The same in a file with gaps: the gaps are named as a reason.
+        let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz]), ("Fp2-F8", &[Fp2, F8])], vec![nan.clone(), nan.clone()]);
+        let err = never_analysed(path, &mut a, &[true, false], 119).unwrap_err().to_string();
+        assert!(err.starts_with("x.edf: no second could be analysed: the recording has 119 gap(s) between data records (EDF+D)"), "{err}");
+        assert!(err.ends_with("no derivation (Fp1-Cz) has a second left"), "{err}");
         // Every derivation analysed in some second: nothing to say.
         let mut a = analysis(&[("Fp1-Cz", &[Fp1, Cz])], vec![vec![0.1; 20]]);
-        never_analysed(path, &mut a, &[true]).unwrap();
+        never_analysed(path, &mut a, &[true], 0).unwrap();
         assert!(a.warnings.is_empty());
     }
 }

@@ -61,6 +61,27 @@ fn an_electrode_that_comes_off_is_left_out_while_it_is_flat() {
     }
 }
 
+#[test]
+fn an_electrode_connected_late_is_used_once_it_is_live() {
+    // 20 minutes; T4 flat for the first 150 s (connected late), then live: it is not left out of
+    // the whole recording, only while it is flat. Fp2 flat from 60 s to the end (off for most of
+    // the recording): left out.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.edf");
+    let mut r = rec(1200, 256.0);
+    r.signals[index("T4")].samples[..150 * 256].iter_mut().for_each(|v| *v = 0.0);
+    r.signals[index("Fp2")].samples[60 * 256..].iter_mut().for_each(|v| *v = 0.0);
+    write_recording(&path, &r, &RecordingWriteOptions::default()).unwrap();
+    let det = detect(&path, &Config::default(), &|_, _| {}).unwrap();
+    let flat: Vec<String> = det.analysis.flat_electrodes.iter().map(|(e, _)| e.to_string()).collect();
+    assert_eq!(flat, vec!["Fp2"]);
+    let d = det.analysis.derivations.iter().position(|d| d.label == "T4-Avg").unwrap();
+    assert!(det.analysis.derivations[d].used);
+    let p = &det.analysis.probability[d];
+    assert!(p[..149].iter().all(|v| v.is_nan()));
+    assert!(p[160..].iter().all(|v| !v.is_nan()));
+}
+
 /// An EDF+D writer of the 19 referential electrodes at 256 Hz in 1-s records.
 fn edf_d_writer(path: &std::path::Path, n_records: usize) -> EdfWriter {
     let specs: Vec<SignalSpec> =
@@ -133,8 +154,31 @@ fn records_out_of_time_order_are_refused() {
     swapped.extend_from_slice(&bytes[hb..hb + 30 * rb]);
     std::fs::write(&path, &swapped).unwrap();
     let err = detect(&path, &Config::default(), &|_, _| {}).unwrap_err().to_string();
-    assert!(err.contains(&format!("data record 30 (byte {}) starts at -30 s, before data record 29 (29 s", hb + 30 * rb)), "{err}");
-    assert!(err.contains("out of time order"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "data record 30 (byte {}) starts at -30 s, before data record 29 ends (it starts at 29 s and lasts 1 s",
+            hb + 30 * rb
+        )),
+        "{err}"
+    );
+    assert!(err.contains("out of time order or overlap"), "{err}");
+    // Overlapping records (record 31 stored with the start of record 30, as a duplicate) are
+    // refused too: their seconds would be analysed twice. The writer refuses that, so the
+    // time-keeping TAL of record 31 is rewritten: "+31" becomes "+30".
+    let path = dir.path().join("overlap.edf");
+    let mut overlap = bytes.clone();
+    let rec31 = &mut overlap[hb + 31 * rb..hb + 32 * rb];
+    let at = rec31.windows(5).position(|w| w == b"+31\x14\x14").expect("record 31's time-keeping TAL");
+    rec31[at + 2] = b'0';
+    std::fs::write(&path, &overlap).unwrap();
+    let err = detect(&path, &Config::default(), &|_, _| {}).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!(
+            "data record 31 (byte {}) starts at 30 s, before data record 30 ends (it starts at 30 s and lasts 1 s",
+            hb + 31 * rb
+        )),
+        "{err}"
+    );
 }
 
 #[test]

@@ -112,7 +112,9 @@ pub struct Summary {
     pub total_seizure_time: Option<f64>,
     /// Longest seizure in seconds.
     pub longest_seizure: Option<f64>,
-    /// Seizures per hour over the whole recording.
+    /// Seizures per hour of analysed EEG, as the detector's summary gives it (EDF+D gaps and
+    /// seconds without a probability are not counted as recorded time); without a summary the
+    /// report divides by the recording's duration.
     pub seizures_per_hour: Option<f64>,
     /// Montage the detector used.
     pub montage: Option<String>,

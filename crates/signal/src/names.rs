@@ -507,7 +507,9 @@ impl ChannelMap {
     /// Channels named by a comma- or semicolon-separated list, in list order, e.g.
     /// `Fp1,T7,ECG EKG` or `EEG FP1-REF, Cz`. Each item matches, case-insensitively, a label as
     /// written (trimmed), a canonical name ([`ChannelName::canonical`]), a 10-20 electrode by its
-    /// old or new name (its referential channel), or a bipolar pair `A-B` recorded as such.
+    /// old or new name (its referential channel), or a bipolar pair `A-B` recorded as such; an
+    /// item that matches no label and is a number `N` or `#N` is the N-th channel, counted from 1
+    /// as `eimfs info` lists them (how to pick one of two channels with the same label).
     ///
     /// Fails with [`Error::UnknownChannel`] naming the item and the available labels, or with
     /// [`Error::AmbiguousChannel`] if an item matches several channels.
@@ -517,13 +519,17 @@ impl ChannelMap {
     /// let map = ChannelMap::from_labels(&["EEG Fp1-Ref", "EEG T3-Ref", "ECG EKG", "Resp Effort"]).unwrap();
     /// assert_eq!(map.select("t7, fp1, ECG EKG").unwrap(), vec![1, 0, 2]);
     /// assert!(map.select("O1").unwrap_err().to_string().starts_with("no channel matches `O1`"));
+    /// assert_eq!(map.select("#4, 2").unwrap(), vec![3, 1]);
     /// ```
     pub fn select(&self, list: &str) -> Result<Vec<usize>> {
         let mut out = Vec::new();
         for item in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
             let by_label: Vec<usize> = (0..self.names.len()).filter(|&i| clean(&self.names[i].raw).eq_ignore_ascii_case(item)).collect();
+            let number = item.strip_prefix('#').unwrap_or(item).parse::<usize>().ok().filter(|n| (1..=self.names.len()).contains(n));
             let hits = if !by_label.is_empty() {
                 by_label
+            } else if let Some(n) = number {
+                vec![n - 1]
             } else {
                 let item_name = ChannelName::parse(item);
                 let mut hits: Vec<usize> = (0..self.names.len())

@@ -281,6 +281,13 @@ fn select_channels_by_name() {
         map.select("Fpz").unwrap_err().to_string(),
         "`Fpz` matches more than one channel: #1 \"EEG Fpz-REF\", #2 \"EEG Fpz-LE\" (numbered from 1 as `eimfs info` lists them); use the full label or the number"
     );
+    // The number the error suggests picks the channel; numbers out of range match nothing; a
+    // label that is a number wins over the position.
+    assert_eq!(map.select("#2, 1").unwrap(), vec![1, 0]);
+    assert!(matches!(map.select("3"), Err(Error::UnknownChannel { .. })));
+    assert!(matches!(map.select("#0"), Err(Error::UnknownChannel { .. })));
+    let map = ChannelMap::from_labels(&["EEG Fp1-REF", "1"]).unwrap();
+    assert_eq!(map.select("1").unwrap(), vec![1]);
 }
 
 #[test]
