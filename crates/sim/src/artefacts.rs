@@ -54,6 +54,9 @@ pub enum ArtefactKind {
     ElectrodePop,
     /// Flat (disconnected) channel.
     Flat,
+    /// Disconnected or high-impedance electrode picking up noise: broadband noise and mains in
+    /// place of the EEG.
+    ElectrodeOff,
 }
 
 impl ArtefactKind {
@@ -65,6 +68,7 @@ impl ArtefactKind {
             ArtefactKind::Movement => "artf_mvmt",
             ArtefactKind::ElectrodePop => "artf_elpp",
             ArtefactKind::Flat => "artf_flat",
+            ArtefactKind::ElectrodeOff => "artf_elec",
         }
     }
 }
@@ -176,6 +180,24 @@ pub fn draw(cfg: &ArtefactConfig, duration: f64, states: &[StatePeriod], seed: u
         }
         t += dt;
     }
+    // Electrodes off and picking up noise: drawn from a stream of their own, so that adding them
+    // left every other artefact of a seed as it was.
+    let mut s = Stream::new(seed, 0xE0FF);
+    let mut t = 0.0;
+    while t < duration {
+        if s.event(0.5 * cfg.rate_scale / 3600.0, dt) {
+            let e = Electrode::ALL[(s.uniform() * 19.0) as usize % 19];
+            out.push(Artefact {
+                kind: ArtefactKind::ElectrodeOff,
+                onset: t + s.uniform(),
+                duration: s.range(10.0, 300.0),
+                channels: vec![e],
+                amplitude_uv: s.range(20.0, 150.0),
+                seed: s.next_u64(),
+            });
+        }
+        t += dt;
+    }
     for a in &mut out {
         a.duration = a.duration.min(duration - a.onset).max(0.0);
     }
@@ -280,6 +302,28 @@ pub fn apply(cfg: &ArtefactConfig, events: &[Artefact], data: &mut [Vec<f32>], f
                 for e in &a.channels {
                     for v in &mut data[e.index()][i0..i1] {
                         *v = 0.0;
+                    }
+                }
+            }
+            ArtefactKind::ElectrodeOff => {
+                // The EEG replaced by noise of RMS `amplitude_uv`: white noise mixed with
+                // low-passed noise (one pole at 1-10 Hz, scaled to unit variance), and mains at
+                // 0-2 times that amplitude; abrupt at both ends, as a lead coming off.
+                let mix = w.uniform();
+                let fc = w.range(1.0, 10.0);
+                let alpha = 1.0 - libm::exp(-two_pi * fc / fs);
+                let unit = ((2.0 - alpha) / alpha).sqrt();
+                let hum = if mains_ok { a.amplitude_uv * w.range(0.0, 2.0) } else { 0.0 };
+                let ph = w.range(0.0, two_pi);
+                let norm = 1.0 / (mix * mix + (1.0 - mix) * (1.0 - mix)).sqrt();
+                for e in &a.channels {
+                    let mut lp = 0.0;
+                    for k in 0..len {
+                        let t = (i0 + k) as f64 / fs;
+                        let x = w.normal();
+                        lp += alpha * (w.normal() - lp);
+                        let noise = norm * (mix * x + (1.0 - mix) * unit * lp);
+                        data[e.index()][i0 + k] = (a.amplitude_uv * noise + hum * libm::sin(two_pi * cfg.mains_hz * t + ph)) as f32;
                     }
                 }
             }

@@ -300,7 +300,14 @@ fn artefacts_have_their_waveforms_and_labels() {
     let cfg = ArtefactConfig { mains_hz: 60.0, rate_scale: 20.0, ..ArtefactConfig::default() };
     let states = vec![StatePeriod { state: VigilanceState::Wake, start: 0.0, end: 600.0 }];
     let events = artefacts::draw(&cfg, 600.0, &states, 4);
-    for kind in [ArtefactKind::Mains, ArtefactKind::Muscle, ArtefactKind::Movement, ArtefactKind::ElectrodePop, ArtefactKind::Flat] {
+    for kind in [
+        ArtefactKind::Mains,
+        ArtefactKind::Muscle,
+        ArtefactKind::Movement,
+        ArtefactKind::ElectrodePop,
+        ArtefactKind::Flat,
+        ArtefactKind::ElectrodeOff,
+    ] {
         assert!(events.iter().any(|a| a.kind == kind), "no {kind:?} at 20× the rates");
     }
     let fs = 256.0;
@@ -317,6 +324,19 @@ fn artefacts_have_their_waveforms_and_labels() {
     let k = (pop.onset * fs) as usize + 1;
     let v = data[pop.channels[0].index()][k].abs() as f64;
     assert!(v > 0.5 * pop.amplitude_uv, "pop {v} vs {}", pop.amplitude_uv);
+    // An electrode off: its EEG replaced by broadband noise of the event's RMS (the mains part
+    // aside), at every frequency up to 30 Hz and beyond.
+    let off = events.iter().find(|a| a.kind == ArtefactKind::ElectrodeOff && a.duration > 20.0).unwrap();
+    let x: Vec<f64> = data[off.channels[0].index()][((off.onset + 2.0) * fs) as usize..((off.onset + 18.0) * fs) as usize]
+        .iter()
+        .map(|v| *v as f64)
+        .collect();
+    let (f, p) = welch(&x, fs, 512).unwrap();
+    let noise = band_power(&f, &p, 0.5, 55.0) + band_power(&f, &p, 65.0, 127.0);
+    assert!(noise.sqrt() > 0.5 * off.amplitude_uv && noise.sqrt() < 1.5 * off.amplitude_uv, "{} vs {}", noise.sqrt(), off.amplitude_uv);
+    for (lo, hi) in [(0.5, 4.0), (4.0, 12.0), (12.0, 30.0)] {
+        assert!(band_power(&f, &p, lo, hi) > 1e-3 * noise, "{lo}-{hi} Hz");
+    }
     // Mains at 60 Hz: a mains episode puts its power at 60 Hz.
     let m = events.iter().find(|a| a.kind == ArtefactKind::Mains && a.duration > 40.0).unwrap();
     let x: Vec<f64> =

@@ -150,9 +150,9 @@ fn ictal_rhythm_is_rhythmic_evolving_1_to_15_hz_and_3x_background() {
     let mut strong = 0;
     for s in out.truth.seizures.iter().filter(|s| s.duration() >= 20.0) {
         let e = s.onset_electrodes[0];
-        // Skip seizures whose onset channel is disconnected (a flat-channel artefact) meanwhile.
+        // Skip seizures whose onset channel is disconnected (a flat or electrode-off artefact) meanwhile.
         if out.truth.artefacts.iter().any(|a| {
-            a.kind == eimfs_sim::artefacts::ArtefactKind::Flat
+            matches!(a.kind, eimfs_sim::artefacts::ArtefactKind::Flat | eimfs_sim::artefacts::ArtefactKind::ElectrodeOff)
                 && a.channels.contains(&e)
                 && a.onset < s.offset
                 && a.onset + a.duration > s.onset - 35.0
