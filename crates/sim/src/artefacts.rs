@@ -10,7 +10,11 @@
 //! | `artf_mvmt` | movement: large slow swings on most channels, with EMG | 6 /h awake, 1.5 /h asleep | 2–15 s | 80–400 µV, 0.3–3 Hz |
 //! | `artf_elpp` | electrode pop on one channel: a step that decays | 3 /h | 1 s | 100–600 µV, τ 0.1–1 s |
 //! | `artf_flat` | disconnected channel: flat (±1 µV) | 0.5 /h | 1–10 min | — |
+//! | `artf_elec` | electrode off or at high impedance: its EEG replaced by broadband noise (white mixed with noise low-passed at 1–10 Hz) and mains of peak amplitude 0–2× the noise RMS | 0.5 /h | 10 s – 5 min | 20–150 µV RMS |
 //!
+//! Events are applied in order of onset; a flat or electrode-off event replaces what the channel
+//! held, so an artefact that started before it on that channel does not show during it (its
+//! label stays), and one that starts during it is added on top.
 //! Besides the events, every channel carries amplifier noise (white, 1.5 µV RMS) and a small
 //! continuous mains pickup (1–3 µV per channel, 50 or 60 Hz with its third harmonic at 20 %),
 //! which are not labelled. Rates scale with [`ArtefactConfig::rate_scale`]; `--no-artefacts`
@@ -307,8 +311,8 @@ pub fn apply(cfg: &ArtefactConfig, events: &[Artefact], data: &mut [Vec<f32>], f
             }
             ArtefactKind::ElectrodeOff => {
                 // The EEG replaced by noise of RMS `amplitude_uv`: white noise mixed with
-                // low-passed noise (one pole at 1-10 Hz, scaled to unit variance), and mains at
-                // 0-2 times that amplitude; abrupt at both ends, as a lead coming off.
+                // low-passed noise (one pole at 1-10 Hz, scaled to unit variance), and mains of
+                // peak amplitude 0-2 times that RMS; abrupt at both ends, as a lead coming off.
                 let mix = w.uniform();
                 let fc = w.range(1.0, 10.0);
                 let alpha = 1.0 - libm::exp(-two_pi * fc / fs);

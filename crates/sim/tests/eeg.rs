@@ -346,3 +346,40 @@ fn artefacts_have_their_waveforms_and_labels() {
     let beside = band_power(&f, &p, 52.0, 58.0) / 6.0;
     assert!(at60 > 100.0 * beside, "mains: {at60} per Hz at 60 Hz vs {beside} beside");
 }
+
+#[test]
+fn an_electrode_off_is_broadband_noise_of_its_rms() {
+    // One hand-made electrode-off event of 60 s on a silent channel, for 40 seeds (each its own
+    // mix of white and low-passed noise, cut-off and mains level): the noise outside the mains
+    // band has the event's RMS, the mains its peak amplitude of at most twice that, and the mix
+    // spans white (flat spectrum) to low-passed (delta far above 30-40 Hz).
+    let fs = 256.0;
+    let cfg = ArtefactConfig { enabled: false, mains_hz: 50.0, ..ArtefactConfig::default() };
+    let amp = 50.0;
+    let (mut ratios, mut slopes, mut mains) = (Vec::new(), Vec::new(), Vec::new());
+    for seed in 0..40u64 {
+        let event = artefacts::Artefact {
+            kind: ArtefactKind::ElectrodeOff,
+            onset: 0.0,
+            duration: 60.0,
+            channels: vec![Electrode::C3],
+            amplitude_uv: amp,
+            seed,
+        };
+        let mut data = vec![vec![0.0f32; (60.0 * fs) as usize]; 19];
+        artefacts::apply(&cfg, &[event], &mut data, fs, seed);
+        let x: Vec<f64> = data[Electrode::C3.index()].iter().map(|v| *v as f64).collect();
+        let (f, p) = welch(&x, fs, 1024).unwrap();
+        let noise = band_power(&f, &p, 0.0, 48.0) + band_power(&f, &p, 52.0, 128.0);
+        ratios.push(noise.sqrt() / amp);
+        slopes.push((band_power(&f, &p, 0.5, 4.0) / 3.5) / (band_power(&f, &p, 30.0, 40.0) / 10.0));
+        mains.push(band_power(&f, &p, 49.0, 51.0).sqrt() * 2f64.sqrt() / amp);
+    }
+    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    assert!((mean - 1.0).abs() < 0.05, "mean RMS / amplitude {mean}: {ratios:?}");
+    assert!(ratios.iter().all(|r| (0.7..1.3).contains(r)), "{ratios:?}");
+    let (lo, hi) = (slopes.iter().copied().fold(f64::INFINITY, f64::min), slopes.iter().copied().fold(0.0, f64::max));
+    assert!(lo < 2.0 && hi > 20.0, "delta / 30-40 Hz power density from {lo} to {hi}");
+    let top = mains.iter().copied().fold(0.0, f64::max);
+    assert!(top > 1.0 && top < 2.1, "largest mains peak / noise RMS {top}");
+}

@@ -223,7 +223,7 @@ fn events_and_annotations_carry_the_truth() {
         }
     }
     // Every artefact type is present over two hours at the default rates except possibly the
-    // rarest (flat channel, 0.5/h).
+    // rarest (flat channel and electrode off, 0.5/h each).
     for t in ["artf_musc", "artf_mvmt", "artf_elpp", "artf_mains"] {
         assert!(out.events.events.iter().any(|e| e.event_type == t), "no {t}");
     }
