@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerate the eimfs-signal scipy fixtures in a temporary directory with CI's pinned venv and
-check they match the checked-in ones (crates/signal/tests/data/) to 1e-12 relative, so the Rust
+check they match the checked-in ones (crates/signal/tests/data/) to RTOL relative, so the Rust
 tests always compare against what the pinned scipy computes. Exits non-zero on any difference."""
 import importlib.util
 import json
@@ -12,6 +12,12 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "crates" / "signal" / "tests" / "data"
+# Relative tolerance. Not 1e-12: scipy's linear algebra (sosfilt_zi solves a linear system through
+# LAPACK) runs on OpenBLAS kernels chosen per CPU, and the same pinned scipy differs between
+# machines by a few 1e-12 (1.2e-12 on sfzi_bp4_notch60 on an AVX-512 machine against the
+# checked-in fixtures, written on another machine). A change of scipy's semantics is far
+# larger than 1e-9.
+RTOL = 1e-9
 
 
 def compare(a, b, path, errors):
@@ -28,13 +34,13 @@ def compare(a, b, path, errors):
         if a and all(isinstance(v, (int, float)) for v in a):
             x, y = np.asarray(a, float), np.asarray(b, float)
             scale = max(np.abs(y).max(), 1e-300)
-            if np.abs(x - y).max() / scale > 1e-12:
+            if np.abs(x - y).max() / scale > RTOL:
                 errors.append(f"{path}: max relative difference {np.abs(x - y).max() / scale:.1e}")
             return
         for i, (u, v) in enumerate(zip(a, b)):
             compare(u, v, f"{path}[{i}]", errors)
     elif isinstance(a, float) and isinstance(b, float):
-        if abs(a - b) > 1e-12 * max(abs(b), 1e-300):
+        if abs(a - b) > RTOL * max(abs(b), 1e-300):
             errors.append(f"{path}: {a!r} vs {b!r}")
     elif a != b and path not in (".scipy", ".numpy"):
         errors.append(f"{path}: {a!r} vs {b!r}")
@@ -62,7 +68,7 @@ def main():
                 errors.append(f"{n}: {x.size} vs {y.size} values")
                 continue
             scale = max(np.abs(y).max(), 1e-300)
-            if np.abs(x - y).max() / scale > 1e-12:
+            if np.abs(x - y).max() / scale > RTOL:
                 errors.append(f"{n}: max relative difference {np.abs(x - y).max() / scale:.1e}")
         print(f"compared manifest.json ({len(json.dumps(old_man))} bytes) and {len(names)} reference arrays "
               f"from scipy {new_man['scipy']} / numpy {new_man['numpy']} (checked in: scipy {old_man['scipy']})")
