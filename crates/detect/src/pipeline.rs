@@ -424,12 +424,9 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         .filter(|(_, p)| p.sd < FLAT_CHANNEL_UV)
         .map(|(&(e, c), _)| (e, f.signals()[c].label.trim().to_string()))
         .collect();
-    let mut clipped: Vec<String> = present
-        .iter()
-        .zip(&scan)
-        .filter(|(_, p)| p.clipped > CLIPPED_WARN_FRACTION)
-        .map(|(&(_, c), p)| format!("{} ({:.0} %)", f.signals()[c].label.trim(), 100.0 * p.clipped))
-        .collect();
+    let clipped_label = |c: usize, p: &Prescan| format!("{} ({:.0} %)", f.signals()[c].label.trim(), 100.0 * p.clipped);
+    let mut clipped: Vec<String> =
+        present.iter().zip(&scan).filter(|(_, p)| p.clipped > CLIPPED_WARN_FRACTION).map(|(&(_, c), p)| clipped_label(c, p)).collect();
     let flat_e: Vec<Electrode> = flat.iter().map(|(e, _)| *e).collect();
     if matches!(montage, Montage::CommonAverage) && present.is_empty() {
         return Err(Error::TooFewElectrodes {
@@ -449,7 +446,7 @@ fn setup(f: &EdfFile, montage: Option<&Montage>) -> Result<Setup> {
         let (other_scale, _) = unit_scales(f, &other);
         for (&c, p) in other.iter().zip(prescan(f, &other, &other_scale, &windows)?) {
             if p.clipped > CLIPPED_WARN_FRACTION {
-                clipped.push(format!("{} ({:.0} %)", f.signals()[c].label.trim(), 100.0 * p.clipped));
+                clipped.push(clipped_label(c, &p));
             }
         }
     }
@@ -518,6 +515,10 @@ struct Run {
     start: f64,
 }
 
+/// Seconds by which a data record may start off the end of the one before it and still continue
+/// it (EDF+D start times are written in decimals): beyond it, a gap; before it, an overlap.
+const RECORD_TIME_TOLERANCE: f64 = 1e-6;
+
 fn runs(f: &EdfFile) -> Vec<Run> {
     let n = f.n_records();
     if n == 0 {
@@ -530,7 +531,7 @@ fn runs(f: &EdfFile) -> Vec<Run> {
     let d = f.record_duration();
     let mut out = vec![Run { first_record: 0, end_record: n, start: starts[0] }];
     for r in 1..n {
-        if (starts[r] - (starts[r - 1] + d)).abs() > 1e-6 {
+        if (starts[r] - (starts[r - 1] + d)).abs() > RECORD_TIME_TOLERANCE {
             out.last_mut().unwrap().end_record = r;
             out.push(Run { first_record: r, end_record: n, start: starts[r] });
         }
@@ -544,9 +545,8 @@ fn runs(f: &EdfFile) -> Vec<Run> {
 pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Analysis> {
     let f = EdfFile::open(path)?;
     let starts = f.record_starts();
-    // The same tolerance as between the runs of an EDF+D file ([`runs`]).
     let d = f.record_duration();
-    if let Some(r) = (1..starts.len()).find(|&r| starts[r] < starts[r - 1] + d - 1e-6) {
+    if let Some(r) = (1..starts.len()).find(|&r| starts[r] < starts[r - 1] + d - RECORD_TIME_TOLERANCE) {
         let h = f.header();
         return Err(Error::RecordOrder {
             path: path.to_path_buf(),
