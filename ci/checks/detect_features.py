@@ -2,9 +2,9 @@
 """Cross-check of the detector's features against an independent numpy/scipy implementation.
 
 Writes a 5-minute 19-channel EDF (256 Hz: random 1/f-like background, a rhythmic discharge
-on some channels, a burst of 40 Hz "muscle", a step "pop"), runs `eimfs detect --features`, and
+on some channels, a burst of 40 Hz "muscle", a step "pop", an electrode off), runs `eimfs detect --features`, and
 recomputes every feature from the EDF with pyedflib, scipy.signal.firwin (the anti-alias FIR),
-numpy, and scipy.signal.welch (the Welch spectrum of each 8-s window, nperseg 128, 50 % overlap,
+numpy (the neighbour anticorrelation), and scipy.signal.welch (the Welch spectrum of each 8-s window, nperseg 128, 50 % overlap,
 periodic Hann, constant detrend), following the definitions in crates/detect/src/features.rs.
 Exits non-zero when any feature differs beyond its tolerance.
 """
@@ -29,6 +29,16 @@ NAMES = None  # from the sidecar
 BANDS = [(1, 7), (8, 15), (16, 25), (26, 49)]
 LO, HI = 1, 49
 DF = 0.5
+# 10-20 neighbours (crates/detect/src/neighbours.rs).
+NEIGHBOURS = {
+    "Fp1": ["Fp2", "F7", "F3", "Fz"], "Fp2": ["Fp1", "F8", "F4", "Fz"], "F7": ["Fp1", "F3", "T3", "C3"],
+    "F3": ["Fp1", "F7", "Fz", "C3"], "Fz": ["Fp1", "Fp2", "F3", "F4", "Cz"], "F4": ["Fp2", "Fz", "F8", "C4"],
+    "F8": ["Fp2", "F4", "T4", "C4"], "T3": ["F7", "C3", "T5"], "C3": ["F3", "T3", "Cz", "P3", "F7"],
+    "Cz": ["Fz", "C3", "C4", "Pz"], "C4": ["F4", "Cz", "T4", "P4", "F8"], "T4": ["F8", "C4", "T6"],
+    "T5": ["T3", "P3", "O1"], "P3": ["C3", "T5", "Pz", "O1"], "Pz": ["Cz", "P3", "P4", "O1", "O2"],
+    "P4": ["C4", "Pz", "T6", "O2"], "T6": ["T4", "P4", "O2"], "O1": ["T5", "P3", "Pz", "O2"],
+    "O2": ["T6", "P4", "Pz", "O1"],
+}
 
 
 def make_signal(rng):
@@ -49,6 +59,11 @@ def make_signal(rng):
             y[a:z] += 30 * rng.standard_normal(z - a) * np.sin(2 * np.pi * 40 * t[a:z])
         if e == "O2":
             y[250 * FS:] += 80.0
+        if e == "P4":
+            # An electrode off: broadband noise instead of EEG (anticorrelated with its
+            # neighbours in the common average).
+            a, z = 30 * FS, 90 * FS
+            y[a:z] = 80.0 * rng.standard_normal(z - a)
         data.append(y + 10.0 * c)
     return np.array(data)
 
@@ -206,6 +221,15 @@ def main():
         want[s, :, 30] = want[s, :, 1] - np.median(want[s, :, 1])
         want[s, :, 31] = np.median(want[s, :, 24])
         want[s, :, 32] = np.mean(want[s, :, 24] > np.log10(2))
+    # Neighbour anticorrelation: per block, first differences within the block; per window
+    # [s - 4, s + 4), the Pearson correlation (no mean removed) of the differences of each pair of
+    # 10-20 neighbours; per derivation the largest r over its neighbours, as max(0, -r).
+    diffs = np.diff(car.reshape(19, n_sec, 64).astype(np.float64), axis=2)  # (deriv, block, 63)
+    for s in range(n_sec):
+        w = diffs[:, max(0, s - 4):min(n_sec, s + 4), :].reshape(19, -1)
+        for d, e in enumerate(ELECTRODES):
+            r = [np.dot(w[d], w[j]) / np.sqrt(np.dot(w[d], w[d]) * np.dot(w[j], w[j])) for j, f in enumerate(ELECTRODES) if f in NEIGHBOURS[e]]
+            want[s, d, 33] = max(0.0, -max(r))
     # Compare.
     failures = 0
     tol = {"peak_frequency": 0.0, "spectral_edge_90": 0.0, "peak_stability": 0.0, "ctx_fraction_elevated": 0.0, "prominent_frequency": 0.0,
@@ -224,6 +248,14 @@ def main():
         failures += not ok
         print(f"{name:<24} {diff.max():>12.3g} {t:>10.0e} {100 * frac:>10.2f} {'ok' if ok else 'FAIL'}")
     print(f"{got.shape[0]} s x {got.shape[1]} derivations x {got.shape[2]} features compared with numpy/scipy")
+    # The electrode off (P4, 30-90 s) is what the neighbour feature is for: anticorrelated with
+    # its neighbours in every window inside it, and nowhere else.
+    k = names.index("neighbour_anticorrelation")
+    p4 = ELECTRODES.index("P4")
+    inside, outside = got[34:86, p4, k], np.concatenate([got[:26, p4, k], got[94:, p4, k]])
+    print(f"neighbour_anticorrelation of P4: {inside.min():.2f}-{inside.max():.2f} while off, at most {outside.max():.2f} otherwise")
+    if not (inside.min() > 0.15 and outside.max() < 0.5 * inside.min()):
+        sys.exit("the electrode off on P4 is not told apart by neighbour_anticorrelation")
     if failures:
         sys.exit(f"{failures} feature(s) differ from the reference")
     print("detector features agree with the numpy/scipy reference")

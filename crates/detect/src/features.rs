@@ -26,7 +26,9 @@
 //! throughout is its own median).
 //!
 //! **Context.** A seizure is focal at onset; artefacts from movement hit all channels at once.
-//! Three features compare a channel with the others at the same second.
+//! Three features compare a channel with the others at the same second, and one
+//! (`neighbour_anticorrelation`, [`crate::neighbours`]) with its neighbours on the scalp over the
+//! window: an electrode that comes off carries noise its neighbours do not.
 //!
 //! The list and order of features is [`FEATURE_NAMES`]; a model file names the features it was
 //! trained on and is refused if they differ.
@@ -60,7 +62,7 @@ pub const BAND_BINS: (usize, usize) = (1, 49);
 pub const BANDS: [(usize, usize); 4] = [(1, 7), (8, 15), (16, 25), (26, 49)];
 
 /// Names of the features, in the order of a feature row.
-pub const FEATURE_NAMES: [&str; 33] = [
+pub const FEATURE_NAMES: [&str; 34] = [
     "log_rms",
     "log_line_length",
     "log_teager",
@@ -94,10 +96,13 @@ pub const FEATURE_NAMES: [&str; 33] = [
     "ctx_line_length",
     "ctx_bg_median",
     "ctx_fraction_elevated",
+    "neighbour_anticorrelation",
 ];
 
 /// Number of features.
 pub const NF: usize = FEATURE_NAMES.len();
+/// Index of `neighbour_anticorrelation` ([`crate::neighbours`]) in a feature row.
+pub const NEIGHBOUR_ANTICORRELATION: usize = NRAW + NBG + 3;
 /// Number of window features computed per channel alone (before background and context).
 pub const NRAW: usize = 24;
 /// Indices (into the raw features) of the features also expressed relative to the background.
@@ -1011,7 +1016,8 @@ mod tests {
 
     #[test]
     fn names_and_constants_agree() {
-        assert_eq!(NF, NRAW + NBG + 3);
+        assert_eq!(NF, NRAW + NBG + 4);
+        assert_eq!(FEATURE_NAMES[NEIGHBOUR_ANTICORRELATION], "neighbour_anticorrelation");
         assert_eq!(FEATURE_NAMES[NRAW], "bg_line_length");
         assert_eq!(FEATURE_NAMES[NRAW - 1], "acf_peak");
         assert_eq!(FEATURE_NAMES[BACKGROUND_FEATURES[0]], "log_line_length");

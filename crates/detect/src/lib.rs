@@ -80,6 +80,7 @@ pub mod decimate;
 mod error;
 pub mod features;
 pub mod model;
+pub mod neighbours;
 pub mod output;
 pub mod pipeline;
 pub mod summary;

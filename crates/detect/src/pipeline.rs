@@ -23,10 +23,11 @@ use rayon::prelude::*;
 use crate::decimate::{BLOCK, RateConverter};
 use crate::error::{Error, Result};
 use crate::features::{
-    Background, BlockStats, FullRateAccumulator, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE, add_context, is_flat, quantile,
-    window_features, with_background,
+    Background, BlockStats, FullRateAccumulator, NEIGHBOUR_ANTICORRELATION, NF, NRAW, Spectral, WINDOW, WINDOW_AFTER, WINDOW_BEFORE,
+    add_context, is_flat, quantile, window_features, with_background,
 };
 use crate::model::Model;
+use crate::neighbours::Neighbours;
 
 /// Minimum recording duration, seconds.
 pub const MIN_DURATION: f64 = 10.0;
@@ -209,6 +210,10 @@ struct DerivState {
     /// block line length, valid).
     pending: VecDeque<(usize, [f32; NRAW], f32, bool)>,
     bg: Background,
+    /// First differences within each block of the seconds being processed, and their sums of
+    /// squares ([`crate::neighbours::block_differences`]; empty without neighbours).
+    diff: Vec<f32>,
+    diff_energy: Vec<f32>,
 }
 
 impl DerivState {
@@ -222,6 +227,8 @@ impl DerivState {
             next_window: 0,
             pending: VecDeque::new(),
             bg: Background::default(),
+            diff: Vec::new(),
+            diff_energy: Vec::new(),
         }
     }
 
@@ -589,6 +596,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
     };
     let used: Vec<bool> = setup.derivations.iter().map(|d| d.used).collect();
     let mut derivs: Vec<DerivState> = (0..n_deriv).map(|_| DerivState::new()).collect();
+    let mut neigh = Neighbours::new(&setup.derivations);
     let total_records = f.n_records() as u64;
     let per_chunk = f.records_per_chunk(1 << 20).max((4.0 / f.record_duration()).ceil() as usize);
     let all_runs = runs(&f);
@@ -627,7 +635,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                     let run = all_runs[run_idx];
                     if r == run.first_record {
                         if let Some(st) = state.take() {
-                            finish_run(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
+                            finish_run(st, &mut derivs, &mut neigh, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
                         }
                         let sec0 = (run.start - 1e-9).ceil().max(0.0) as usize;
                         let st: Vec<InputState> = inputs
@@ -671,7 +679,7 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                         s.conv.push(x, &mut s.dec);
                         s.block_measures();
                     });
-                    process_blocks(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used, false)?;
+                    process_blocks(st, &mut derivs, &mut neigh, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used, false)?;
                     r = piece_end;
                 }
                 done_records += chunk.records.len() as u64;
@@ -679,12 +687,12 @@ pub fn analyse(path: &Path, model: &Model, options: &AnalysisOptions, progress: 
                 let _ = back_tx.send(chunk);
             }
             if let Some(st) = state.take() {
-                finish_run(st, &mut derivs, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
+                finish_run(st, &mut derivs, &mut neigh, &setup, &mut dec_block_buf, n_seconds, &mut out, model, &used)?;
             }
             for d in derivs.iter_mut() {
                 d.bg.finish();
             }
-            finalise(&mut derivs, n_seconds, &mut out, model, &used, true);
+            finalise(&mut derivs, &mut neigh, n_seconds, &mut out, model, &used, true);
             Ok(())
         });
         let read = reader.join().expect("reader thread does not panic");
@@ -743,6 +751,7 @@ fn never_analysed(path: &Path, out: &mut Analysis, used: &[bool], gaps: usize) -
 fn finish_run(
     mut st: Vec<InputState>,
     derivs: &mut [DerivState],
+    neigh: &mut Neighbours,
     setup: &Setup,
     buf: &mut [Vec<f32>],
     n_seconds: usize,
@@ -754,7 +763,7 @@ fn finish_run(
         s.conv.finish(&mut s.dec);
         s.full.finish();
     });
-    process_blocks(&mut st, derivs, setup, buf, n_seconds, out, model, used, true)
+    process_blocks(&mut st, derivs, neigh, setup, buf, n_seconds, out, model, used, true)
 }
 
 /// Turn the complete one-second blocks of all inputs into block statistics and window features,
@@ -763,6 +772,7 @@ fn finish_run(
 fn process_blocks(
     st: &mut [InputState],
     derivs: &mut [DerivState],
+    neigh: &mut Neighbours,
     setup: &Setup,
     buf: &mut [Vec<f32>],
     n_seconds: usize,
@@ -788,6 +798,7 @@ fn process_blocks(
         // by second (an electrode that comes off must not turn into the inverted average): the
         // average here, each derivation in the parallel step below.
         let (avg, avg_dead) = common_average(&setup.plan, st, &in_flat, k);
+        let neigh_r = &*neigh;
         let deriv_flat: Vec<Vec<bool>> = derivs
             .par_iter_mut()
             .zip(buf.par_iter_mut())
@@ -795,6 +806,9 @@ fn process_blocks(
             .map(|(d, (ds, x))| {
                 let comb = setup.plan.derivations()[d].combination;
                 let flat = derive(comb, st, &in_flat, &avg, &avg_dead, k, x);
+                if neigh_r.has_neighbours(d) {
+                    crate::neighbours::block_differences(&x[..k * BLOCK], &mut ds.diff, &mut ds.diff_energy);
+                }
                 let s0 = ds.first_block + ds.blocks.len();
                 for j in 0..k {
                     let cur = &x[j * BLOCK..(j + 1) * BLOCK];
@@ -814,9 +828,16 @@ fn process_blocks(
                 flat
             })
             .collect();
+        // Sums for the neighbour anticorrelation ([`crate::neighbours`]).
+        let s0 = run_next;
+        {
+            let diff: Vec<&[f32]> = derivs.iter().map(|d| d.diff.as_slice()).collect();
+            let energy: Vec<&[f32]> = derivs.iter().map(|d| d.diff_energy.as_slice()).collect();
+            let flat: Vec<&[bool]> = deriv_flat.iter().map(|f| f.as_slice()).collect();
+            neigh.push_seconds(s0, k, derivs[0].run_start, &diff, &energy, &flat);
+        }
         // Midline products (see `Analysis::midline_products`), from the single-electrode
         // derivations of the montage.
-        let s0 = run_next;
         let single = |e: Electrode| setup.derivations.iter().position(|d| d.used && d.electrodes == [e]);
         for (k_pair, &(m, l, r)) in MIDLINE_PAIRS.iter().enumerate() {
             let (Some(dm), Some(dl), Some(dr)) = (single(m), single(l), single(r)) else {
@@ -851,7 +872,7 @@ fn process_blocks(
         let end = derivs[0].first_block + derivs[0].blocks.len();
         derivs.par_iter_mut().for_each(|d| d.end_run(end));
     }
-    finalise(derivs, n_seconds, out, model, used, false);
+    finalise(derivs, neigh, n_seconds, out, model, used, false);
     Ok(())
 }
 
@@ -929,7 +950,15 @@ type TaskResult = (usize, Vec<f32>, Vec<[f32; NF]>);
 
 /// Finalise the seconds whose background is known (all, at the end): background-relative and
 /// context features, classification.
-fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, model: &Model, used: &[bool], end: bool) {
+fn finalise(
+    derivs: &mut [DerivState],
+    neigh: &mut Neighbours,
+    n_seconds: usize,
+    out: &mut Analysis,
+    model: &Model,
+    used: &[bool],
+    end: bool,
+) {
     let n_deriv = derivs.len();
     // Seconds ready: the same for all derivations (they advance together).
     let mut ready = 0usize;
@@ -970,6 +999,7 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
     // classified together (each tree walked for all of them).
     const SECONDS_PER_TASK: usize = 16;
     let keep_rows = out.features.is_some();
+    let neigh_r = &*neigh;
     let results: Vec<TaskResult> = (0..ready)
         .into_par_iter()
         .step_by(SECONDS_PER_TASK)
@@ -982,6 +1012,11 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
                 r.extend((0..n_deriv).map(|d| rows[d][i].1));
                 valid.extend((0..n_deriv).map(|d| rows[d][i].2));
                 add_context(&mut r[at..], &valid[at..]);
+                let mut nc = vec![0f32; n_deriv];
+                neigh_r.feature(rows[0][i].0, &mut nc);
+                for (row, v) in r[at..].iter_mut().zip(nc) {
+                    row[NEIGHBOUR_ANTICORRELATION] = crate::neighbours::anticorrelation(v);
+                }
             }
             let mut raw = vec![0f64; r.len()];
             model.probabilities(&r, &mut raw);
@@ -990,6 +1025,8 @@ fn finalise(derivs: &mut [DerivState], n_seconds: usize, out: &mut Analysis, mod
             (i0, p, if keep_rows { r } else { Vec::new() })
         })
         .collect();
+    // The windows of the seconds still pending reach back 4 s.
+    neigh.forget_before((rows[0][ready - 1].0 + 1).saturating_sub(WINDOW_BEFORE));
     for (i0, p, r) in results {
         for (j, p) in p.chunks(n_deriv).enumerate() {
             let i = i0 + j;
