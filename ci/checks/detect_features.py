@@ -240,7 +240,9 @@ def main():
         diff = np.abs(got[..., k].astype(np.float64) - want[..., k])
         scale = np.maximum(1.0, np.abs(want[..., k]))
         t = tol.get(name, 2e-5)
-        bad = diff > t * scale + (1e-9 if t == 0 else 0)
+        # A value missing on one side only is a mismatch too (NaN compares false with anything).
+        both_nan = np.isnan(got[..., k]) & np.isnan(want[..., k])
+        bad = ~(diff <= t * scale + (1e-9 if t == 0 else 0)) & ~both_nan
         frac = bad.mean()
         # Discrete features may flip on near-ties between f32 and f64: allow 0.5 %.
         allowed = 0.005 if t == 0.0 else 0.0

@@ -3,9 +3,10 @@
 //!
 //! An electrode that comes off or has a high impedance picks up broadband noise that no other
 //! electrode sees; cortical activity reaches the neighbouring electrodes by volume conduction.
-//! Per second and derivation, [`Neighbours::feature`] gives the largest Pearson correlation, over
-//! the 8-s window of the other features, between the derivation's first differences and those of
-//! a neighbouring derivation. First differences weight each frequency by its square, so that the
+//! Per second and derivation, [`Neighbours::feature`] gives the largest correlation, over the 8-s
+//! window of the other features, between the derivation's first differences and those of a
+//! neighbouring derivation (uncentred: `Σ ab / √(Σ a² Σ b²)`, the mean of first differences being
+//! close to 0). First differences weight each frequency by its square, so that the
 //! slow waves of neonatal background, large and shared over a hemisphere, do not decide it, and
 //! broadband noise does.
 //!
@@ -24,12 +25,14 @@
 //! electrode-off seconds and 7 % of the ictal ones (0.3 % of background seconds, 0.3 % of the
 //! real seizure-free ones) lie there.
 //!
-//! Neighbours are derivations with no electrode in common of which one electrode is a 10-20
-//! neighbour of one of the other's ([`NEIGHBOURS_1020`]): for the common average or a referential
-//! montage the electrode's own neighbours; for bipolar chains, derivations sharing an electrode
-//! (whose correlation that electrode would decide, negatively) are not neighbours. Blocks in which
-//! either derivation of a pair is flat are left out of that pair's sums; a derivation with no
-//! neighbour or no block left has the feature missing (NaN).
+//! Neighbours are the derivations of single electrodes (the common average, or referential
+//! channels) whose electrodes are 10-20 neighbours ([`NEIGHBOURS_1020`]). **Bipolar derivations
+//! have none, and the feature missing (NaN):** there a field between the minus electrode of one
+//! derivation and the plus electrode of the next makes neighbours anticorrelated without any
+//! artefact, and an electrode that is off is shared by the two derivations it enters, so the
+//! signature above does not hold (the model is trained on the common average only). Blocks in
+//! which either derivation of a pair is flat are left out of that pair's sums; a derivation with
+//! no neighbour or no block left has the feature missing.
 
 use std::collections::VecDeque;
 
@@ -39,7 +42,7 @@ use crate::features::{BLOCK, WINDOW, WINDOW_BEFORE};
 use crate::pipeline::DerivationInfo;
 
 /// The neighbours of each electrode of the 10-20 system (symmetric): the electrodes next to it in
-/// the 10-20 grid, including the diagonal ones between the temporal and central rows.
+/// the 10-20 grid, and the diagonals F7–C3 and F8–C4.
 pub const NEIGHBOURS_1020: [(Electrode, &[Electrode]); 19] = {
     use Electrode::*;
     [
@@ -99,18 +102,17 @@ pub struct Neighbours {
 }
 
 impl Neighbours {
-    /// The neighbour pairs of the used derivations.
+    /// The neighbour pairs of the used single-electrode derivations.
     pub fn new(derivations: &[DerivationInfo]) -> Neighbours {
         let mut pairs = Vec::new();
         let n = derivations.len();
         let mut of = vec![Vec::new(); n];
+        let single = |d: &DerivationInfo| if d.used && d.electrodes.len() == 1 { Some(d.electrodes[0]) } else { None };
         for a in 0..n {
             for b in a + 1..n {
-                let (da, db) = (&derivations[a], &derivations[b]);
-                if !da.used || !db.used || da.electrodes.iter().any(|e| db.electrodes.contains(e)) {
-                    continue;
-                }
-                if da.electrodes.iter().any(|&x| db.electrodes.iter().any(|&y| adjacent(x, y))) {
+                if let (Some(x), Some(y)) = (single(&derivations[a]), single(&derivations[b]))
+                    && adjacent(x, y)
+                {
                     of[a].push(pairs.len());
                     of[b].push(pairs.len());
                     pairs.push((a, b));
@@ -164,7 +166,7 @@ impl Neighbours {
         while self.first + self.blocks.len() < s0 {
             self.blocks.push_back(None);
         }
-        debug_assert_eq!(self.first + self.blocks.len(), s0, "seconds pushed in order");
+        assert_eq!(self.first + self.blocks.len(), s0, "seconds pushed in order");
         const N: usize = BLOCK - 1;
         let cross: Vec<Vec<f32>> = self
             .pairs
@@ -319,18 +321,15 @@ mod tests {
     }
 
     #[test]
-    fn bipolar_derivations_sharing_an_electrode_are_not_neighbours() {
-        let d = [
-            info("Fp1-F7", &[Fp1, F7]),
-            info("F7-T3", &[F7, T3]),
-            info("Fp1-F3", &[Fp1, F3]),
-            info("F3-C3", &[F3, C3]),
-            info("O2-P4", &[O2, P4]),
-        ];
+    fn single_electrode_derivations_pair_with_their_neighbours_and_bipolar_ones_with_none() {
+        let mut unused = info("C3", &[C3]);
+        unused.used = false;
+        let d = [info("T3", &[T3]), info("Fp1-F7", &[Fp1, F7]), info("F7", &[F7]), info("O2", &[O2]), unused, info("T5", &[T5])];
         let n = Neighbours::new(&d);
-        // Fp1-F7 and F3-C3: no common electrode, F7 next to F3 and C3. F7-T3 and F3-C3: T3 and F7
-        // next to C3. Fp1-F7 / F7-T3 and Fp1-F3 / F3-C3 share an electrode; O2-P4 is far away.
-        assert_eq!(n.pairs(), &[(0, 3), (1, 2), (1, 3)]);
+        // T3-F7 and T3-T5 are neighbours; the bipolar Fp1-F7, the far O2 and the unused C3 have
+        // none.
+        assert_eq!(n.pairs(), &[(0, 2), (0, 5)]);
+        assert!(!n.has_neighbours(1) && !n.has_neighbours(3) && !n.has_neighbours(4));
     }
 
     /// Seconds of `n` derivations: `f(d, i)` the sample `i` of the window.
@@ -377,6 +376,61 @@ mod tests {
             assert!(t3 > 0.8 && c3 > 0.8, "second {s}: {t3} {c3}");
             assert!(t5.abs() < 0.25, "second {s}: {t5}");
             assert!(o2.is_nan(), "O2 has no neighbour here");
+        }
+    }
+
+    #[test]
+    fn seconds_pushed_together_equal_seconds_pushed_one_by_one() {
+        let d = [info("T3", &[T3]), info("C3", &[C3]), info("T5", &[T5]), info("Fp1-F7", &[Fp1, F7])];
+        let rhythm = |i: usize| (2.0 * std::f32::consts::PI * 5.0 * i as f32 / 64.0).sin() * 30.0;
+        let (n0, n1, n2) = (noise(11), noise(12), noise(13));
+        let x: Vec<Vec<f32>> = (0..4)
+            .map(|dd| {
+                (0..20 * BLOCK)
+                    .map(|i| match dd {
+                        0 => rhythm(i) + 5.0 * n0(i),
+                        1 => 0.7 * rhythm(i) + 5.0 * n1(i),
+                        2 => 20.0 * n2(i),
+                        _ => rhythm(i),
+                    })
+                    .collect()
+            })
+            .collect();
+        // C3 flat in seconds 6-8; two runs: seconds 0-9 and, after a gap, 12-19.
+        let flat = |dd: usize, s: usize| dd == 1 && (6..9).contains(&s);
+        let runs = [(0usize, 10usize), (12, 20)];
+        let mut one = Neighbours::new(&d);
+        let mut all = Neighbours::new(&d);
+        for (r0, r1) in runs {
+            for s in r0..r1 {
+                one.push(s, r0, |dd| &x[dd][s * BLOCK..(s + 1) * BLOCK], |dd| flat(dd, s));
+            }
+            let mut diff = vec![Vec::new(); 4];
+            let mut energy = vec![Vec::new(); 4];
+            for dd in 0..4 {
+                if all.has_neighbours(dd) {
+                    block_differences(&x[dd][r0 * BLOCK..r1 * BLOCK], &mut diff[dd], &mut energy[dd]);
+                }
+            }
+            let fl: Vec<Vec<bool>> = (0..4).map(|dd| (r0..r1).map(|s| flat(dd, s)).collect()).collect();
+            let diff: Vec<&[f32]> = diff.iter().map(|v| v.as_slice()).collect();
+            let energy: Vec<&[f32]> = energy.iter().map(|v| v.as_slice()).collect();
+            let fl: Vec<&[bool]> = fl.iter().map(|v| v.as_slice()).collect();
+            all.push_seconds(r0, r1 - r0, r0, &diff, &energy, &fl);
+        }
+        let (mut a, mut b) = ([0f32; 4], [0f32; 4]);
+        for s in 0..20 {
+            one.feature(s, &mut a);
+            all.feature(s, &mut b);
+            for dd in 0..4 {
+                assert_eq!(a[dd].to_bits(), b[dd].to_bits(), "second {s}, derivation {dd}: {} vs {}", a[dd], b[dd]);
+            }
+            // Gap seconds and the bipolar derivation have no value; T3 and C3 share the rhythm.
+            assert!(a[3].is_nan());
+            assert_eq!(a[0].is_nan(), (10..12).contains(&s), "second {s}");
+            if !(10..12).contains(&s) {
+                assert!(a[0] > 0.5, "second {s}: {}", a[0]);
+            }
         }
     }
 
