@@ -19,11 +19,11 @@
 //! 2026-12-07 on the simulator with electrodes off): in the simulator the ictal electrode
 //! correlates *less* with its neighbours than background does (median 0.19 against 0.28 over the
 //! training corpus: the simulated seizure fields are more focal than real ones), while in the real
-//! Helsinki clips seizure seconds correlate *more* (median 0.64 against 0.54). A model given the
+//! Helsinki clips seizure seconds correlate *more* (median 0.63 against 0.54). A model given the
 //! whole range learned the simulator's direction and lost a real seizure clip (eeg9; κ 0.47 →
 //! 0.34 with two training seeds). Below 0 the simulator and the real clips agree: 94 % of the
 //! electrode-off seconds and 7 % of the ictal ones (0.3 % of background seconds, 0.3 % of the
-//! real seizure-free ones) lie there.
+//! real seizure-free ones) lie there (`crates/detect/train/neighbour_stats.py` measures these).
 //!
 //! Neighbours are the derivations of single electrodes (the common average, or referential
 //! channels) whose electrodes are 10-20 neighbours ([`NEIGHBOURS_1020`]). **Bipolar derivations
