@@ -4,7 +4,8 @@
 //!
 //! A reader thread decodes the next chunk of records while the current one is processed; within a
 //! chunk the channels are processed in parallel (rayon). Memory is one chunk of samples, the last 8
-//! blocks of every channel, the features of the seconds waiting for their background (≤ 5 min),
+//! blocks of every channel, the features of the seconds waiting for their background (≤ 5 min)
+//! with their neighbour sums ([`crate::neighbours`]),
 //! the minute medians, and the per-second outputs (a few floats per channel per second: 20 MB for
 //! 3 days of 19 channels).
 //!
