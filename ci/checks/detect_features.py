@@ -29,16 +29,10 @@ NAMES = None  # from the sidecar
 BANDS = [(1, 7), (8, 15), (16, 25), (26, 49)]
 LO, HI = 1, 49
 DF = 0.5
-# 10-20 neighbours (crates/detect/src/neighbours.rs).
-NEIGHBOURS = {
-    "Fp1": ["Fp2", "F7", "F3", "Fz"], "Fp2": ["Fp1", "F8", "F4", "Fz"], "F7": ["Fp1", "F3", "T3", "C3"],
-    "F3": ["Fp1", "F7", "Fz", "C3"], "Fz": ["Fp1", "Fp2", "F3", "F4", "Cz"], "F4": ["Fp2", "Fz", "F8", "C4"],
-    "F8": ["Fp2", "F4", "T4", "C4"], "T3": ["F7", "C3", "T5"], "C3": ["F3", "T3", "Cz", "P3", "F7"],
-    "Cz": ["Fz", "C3", "C4", "Pz"], "C4": ["F4", "Cz", "T4", "P4", "F8"], "T4": ["F8", "C4", "T6"],
-    "T5": ["T3", "P3", "O1"], "P3": ["C3", "T5", "Pz", "O1"], "Pz": ["Cz", "P3", "P4", "O1", "O2"],
-    "P4": ["C4", "Pz", "T6", "O2"], "T6": ["T4", "P4", "O2"], "O1": ["T5", "P3", "Pz", "O2"],
-    "O2": ["T6", "P4", "Pz", "O1"],
-}
+# 10-20 neighbours: the table of the training script (crates/detect/train/train.py, numpy only at
+# import), the same as crates/detect/src/neighbours.rs's (a mismatch fails the comparison below).
+sys.path.insert(0, str(ROOT / "crates" / "detect" / "train"))
+from train import NEIGHBOURS_1020 as NEIGHBOURS  # noqa: E402
 
 
 def make_signal(rng):

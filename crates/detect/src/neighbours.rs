@@ -132,24 +132,6 @@ impl Neighbours {
         !self.of[d].is_empty()
     }
 
-    /// Add absolute second `s` of the run that started at second `run`: `block(d)` gives the 64
-    /// samples of derivation `d`, `flat(d)` whether it is flat in that second.
-    pub fn push<'a>(&mut self, s: usize, run: usize, block: impl Fn(usize) -> &'a [f32], flat: impl Fn(usize) -> bool) {
-        let n = self.of.len();
-        let mut diff = vec![Vec::new(); n];
-        let mut energy = vec![Vec::new(); n];
-        for d in 0..n {
-            if self.has_neighbours(d) {
-                block_differences(block(d), &mut diff[d], &mut energy[d]);
-            }
-        }
-        let flat: Vec<Vec<bool>> = (0..n).map(|d| vec![flat(d)]).collect();
-        let diff: Vec<&[f32]> = diff.iter().map(|v| v.as_slice()).collect();
-        let energy: Vec<&[f32]> = energy.iter().map(|v| v.as_slice()).collect();
-        let flat: Vec<&[bool]> = flat.iter().map(|v| v.as_slice()).collect();
-        self.push_seconds(s, 1, run, &diff, &energy, &flat);
-    }
-
     /// Add `k` seconds from absolute second `s0` of the run that started at second `run`:
     /// `diff[d]` holds derivation `d`'s first differences within each of the `k` blocks and
     /// `energy[d]` their sums of squares ([`block_differences`]; both may be empty for a
@@ -295,6 +277,26 @@ fn dot_impl(a: &[f32], b: &[f32]) -> f32 {
 mod tests {
     use super::*;
     use Electrode::*;
+
+    impl Neighbours {
+        /// Add absolute second `s` of the run that started at second `run`: `block(d)` gives the 64
+        /// samples of derivation `d`, `flat(d)` whether it is flat in that second.
+        fn push<'a>(&mut self, s: usize, run: usize, block: impl Fn(usize) -> &'a [f32], flat: impl Fn(usize) -> bool) {
+            let n = self.of.len();
+            let mut diff = vec![Vec::new(); n];
+            let mut energy = vec![Vec::new(); n];
+            for d in 0..n {
+                if self.has_neighbours(d) {
+                    block_differences(block(d), &mut diff[d], &mut energy[d]);
+                }
+            }
+            let flat: Vec<Vec<bool>> = (0..n).map(|d| vec![flat(d)]).collect();
+            let diff: Vec<&[f32]> = diff.iter().map(|v| v.as_slice()).collect();
+            let energy: Vec<&[f32]> = energy.iter().map(|v| v.as_slice()).collect();
+            let flat: Vec<&[bool]> = flat.iter().map(|v| v.as_slice()).collect();
+            self.push_seconds(s, 1, run, &diff, &energy, &flat);
+        }
+    }
 
     fn info(label: &str, electrodes: &[Electrode]) -> DerivationInfo {
         DerivationInfo { label: label.into(), electrodes: electrodes.to_vec(), channels: Vec::new(), used: true }
