@@ -20,6 +20,17 @@ windows), the medians over the 16 derivations of the double banana (temporal and
 chains) of the 0.5–1, 1–2, 2–4, 4–8 and 8–25 Hz shares of the 0.5–25 Hz power (Welch, 8-s
 segments, half overlap, over each 30-s clip or window) and of the derivation RMS (µV): how much
 of the background lies in the slowest delta ("slow-wave dominance" in docs/simulator.md).
+
+    python3 bench/background_spectrum.py --spatial [SIM.edf ...]
+
+prints how strongly neighbouring electrodes move together: in the common average of the 10-20
+electrodes present, each band-passed (4th-order Butterworth, forward-backward) in 0.5-2, 2-4,
+4-8, 8-13 and 13-25 Hz, the median over the 10-20 neighbour pairs (the detector's table,
+crates/detect/train/train.py) of their correlation, then the median over clips or windows; for
+the seizure-free Helsinki clips (whole clips), the seconds the experts' majority marks as seizure
+(clips with at least 8 of them), and each simulated recording's clean 30-s windows as above and
+its seizures. It measures how much too narrow the simulator's scalp fields are (one point dipole
+per region): see docs/simulator.md, "Spatial correlation".
 """
 
 import json
@@ -143,7 +154,67 @@ def bands_main(paths):
             print(f"{label}: no seizure- and artefact-free 30-s window")
 
 
+SPATIAL_BANDS = [(0.5, 2), (2, 4), (4, 8), (8, 13), (13, 25)]
+
+
+def neighbour_correlations(x, fs, mask=None):
+    """Per SPATIAL_BANDS: the median over 10-20 neighbour pairs of the correlation of their
+    band-passed common-average signals (over the samples where `mask` is true, if given)."""
+    from scipy.signal import butter, sosfiltfilt
+    from train import NEIGHBOURS_1020
+
+    els = [e for e in NEIGHBOURS_1020 if e in x]
+    n = min(len(x[e]) for e in els)
+    v = np.array([x[e][:n] for e in els])
+    v = v - v.mean(axis=0)
+    out = []
+    for lo, hi in SPATIAL_BANDS:
+        y = sosfiltfilt(butter(4, [lo, hi], "bandpass", fs=fs, output="sos"), v, axis=1)
+        if mask is not None:
+            y = y[:, mask[:n]]
+        out.append(np.median([np.corrcoef(y[a], y[b])[0, 1] for a, ea in enumerate(els) for b, eb in enumerate(els)
+                              if b > a and eb in NEIGHBOURS_1020[ea]]))
+    return out
+
+
+def spatial_main(paths):
+    print(f"{'median neighbour correlation':34s} {'n':>5s} " + " ".join(f"{f'{lo:g}-{hi:g}':>6s}" for lo, hi in SPATIAL_BANDS))
+
+    def out(name, rows):
+        if rows:
+            print(f"{name:34s} {len(rows):5d} " + " ".join(f"{v:6.2f}" for v in np.median(np.array(rows), axis=0)))
+        else:
+            print(f"{name:34s}     0")
+
+    free, seizure = [], []
+    for clip, lab in sorted(helsinki_majority().items()):
+        x, fs = load(HELSINKI / f"{clip}.edf")
+        if sum(lab) == 0:
+            free.append(neighbour_correlations(x, fs))
+        elif sum(lab) >= 8:
+            mask = np.repeat(np.array(lab) == 1, int(fs))
+            seizure.append(neighbour_correlations(x, fs, np.pad(mask, (0, max(0, len(next(iter(x.values()))) - len(mask))))))
+    out("Helsinki, seizure-free clips", free)
+    out("Helsinki, seizure seconds", seizure)
+    for path in paths:
+        x, fs, truth, win, starts = clean_windows(path)
+        out(Path(path).stem[:24] + " background", [neighbour_correlations({e: v[st:st + win] for e, v in x.items()}, fs) for st in starts])
+        n = len(next(iter(x.values())))
+        rows = []
+        for sz in truth["seizures"]:
+            a, b = int(sz["onset"] * fs), min(n, int(sz["offset"] * fs))
+            if b - a >= 8 * fs:
+                lo, hi = max(0, a - int(10 * fs)), min(n, b + int(10 * fs))
+                mask = np.zeros(hi - lo, bool)
+                mask[a - lo:b - lo] = True
+                rows.append(neighbour_correlations({e: v[lo:hi] for e, v in x.items()}, fs, mask))
+        out(Path(path).stem[:24] + " seizures", rows)
+
+
 def main():
+    if sys.argv[1:2] == ["--spatial"]:
+        spatial_main(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["--bands"]:
         bands_main(sys.argv[2:])
         return
