@@ -46,6 +46,7 @@ from scipy.signal import welch
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("EIMFS_SHARED", ROOT.parent / "shared"))
 HELSINKI = SHARED / "data" / "helsinki-dev"
+sys.path.insert(0, str(ROOT / "crates" / "detect" / "train"))  # train.py: Helsinki labels, 10-20 neighbours
 PAIRS = [("Fp1", "T3"), ("T3", "O1"), ("Fp2", "T4"), ("T4", "O2"), ("Fp1", "C3"), ("C3", "O1"),
          ("Fp2", "C4"), ("C4", "O2"), ("T3", "C3"), ("C3", "Cz"), ("Cz", "C4"), ("C4", "T4")]
 FREQS = [0.5, 1, 2, 4, 8, 16, 30]
@@ -97,7 +98,6 @@ def row(name, rows):
 def helsinki_majority():
     """Per Helsinki clip: the experts' majority label of each second (from the training code's
     reader of labels.tsv)."""
-    sys.path.insert(0, str(ROOT / "crates" / "detect" / "train"))
     from train import helsinki_labels
 
     return {clip: [secs[s][3] for s in sorted(secs)] for clip, secs in helsinki_labels().items()}
